@@ -1,0 +1,70 @@
+"""`dealbot` subcommands: run, sandbox, migrate, jobs run-due, demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import ConfigError, Mode, Settings
+from bot.logs import configure_logging
+from storage.migrate import DatabaseNotMigrated
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dealbot", description="A Slack bot for key-account sales.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="start the bot (Socket Mode, HTTP, or the sandbox without credentials)")
+    run.add_argument("--http", action="store_true", help="HTTP mode: POST /slack/events, GET /healthz")
+    run.add_argument("--port", type=int, default=3000)
+    run.add_argument("--host", default="0.0.0.0")
+    sub.add_parser("sandbox", help="the bot and the local Slack imitation, even when credentials are set")
+    sub.add_parser("migrate", help="apply database migrations")
+    jobs = sub.add_parser("jobs", help="scheduled work")
+    jobs_sub = jobs.add_subparsers(dest="jobs_cmd", required=True)
+    due = jobs_sub.add_parser("run-due", help="run every job due at that instant, once, and exit")
+    due.add_argument("--at", help="ISO-8601 instant to use as now (default: the system clock)")
+    sub.add_parser("demo-data", help="load a demo team (sandbox and trials)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        return _fail(
+            "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        )
+    configure_logging(settings.dealbot_log_level)
+    try:
+        return _run(args, settings)
+    except (ConfigError, DatabaseNotMigrated) as e:
+        return _fail(str(e))
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import runners
+
+    if args.cmd == "migrate":
+        return runners.migrate(settings)
+    if args.cmd == "jobs":
+        return runners.run_due_once(settings, args.at)
+    if args.cmd == "demo-data":
+        return runners.demo_data(settings)
+    mode = settings.resolve_mode(http=getattr(args, "http", False), force_sandbox=args.cmd == "sandbox")
+    if mode is Mode.SANDBOX:
+        return runners.run_sandbox(settings)
+    if mode is Mode.SOCKET:
+        return runners.run_socket(settings)
+    return runners.run_http(settings, host=args.host, port=args.port)
+
+
+def _fail(message: str) -> int:
+    print(f"dealbot: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Settings: every environment variable of SPEC §11, validated once and passed down.
+
+Nothing else in the code reads ``os.environ``. Credentials decide the run mode:
+none at all -> sandbox; an app token -> Socket Mode; ``--http`` -> HTTP mode. Partial or
+placeholder credentials are refused at start with the variable named.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from enum import StrEnum
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PLACEHOLDER = re.compile(
+    r"(your[-_]|changeme|change[-_]me|replace[-_]?me|placeholder|^x+$|<.*>|\.\.\.|…)", re.I
+)
+TOKEN_PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot start the bot; the message names the variable."""
+
+
+class Mode(StrEnum):
+    SANDBOX = "sandbox"
+    SOCKET = "socket"
+    HTTP = "http"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///dealbot.db"
+    dealbot_manager_channel: str | None = None
+    dealbot_timezone: str = "Asia/Shanghai"
+    dealbot_locale: str = "en"
+    dealbot_admins: str = ""
+    dealbot_questions_file: str | None = None
+    dealbot_stages_file: str | None = None
+    dealbot_work_hours: str = "09:00-18:00"
+    dealbot_work_days: str = "Mon-Fri"
+    dealbot_tick_seconds: float = Field(default=30, gt=0)
+    dealbot_lease_seconds: float = Field(default=120, gt=0)
+    dealbot_sandbox_port: int = Field(default=3000, ge=0, le=65535)
+    dealbot_dev_clock: bool = False
+    dealbot_web_workers: int = Field(default=2, ge=1, le=64)
+    dealbot_web_threads: int = Field(default=16, ge=1, le=256)
+    dealbot_log_level: str = "INFO"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "dealbot_manager_channel",
+        "dealbot_questions_file",
+        "dealbot_stages_file",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("dealbot_timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"DEALBOT_TIMEZONE: unknown IANA time zone {v!r}") from e
+        return v
+
+    @field_validator("dealbot_locale")
+    @classmethod
+    def _known_locale(cls, v: str) -> str:
+        if v not in ("en", "zh-Hans"):
+            raise ValueError("DEALBOT_LOCALE must be 'en' or 'zh-Hans'")
+        return v
+
+    @field_validator("dealbot_work_hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        parse_work_hours(v)
+        return v
+
+    @field_validator("dealbot_work_days")
+    @classmethod
+    def _days(cls, v: str) -> str:
+        parse_work_days(v)
+        return v
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        if not urlparse(v).scheme.startswith("http"):
+            raise ValueError("SLACK_API_URL must be an http(s) URL")
+        return v if v.endswith("/") else v + "/"
+
+    # -- derived -----------------------------------------------------------------
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.dealbot_admins.split(",") if a.strip())
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.dealbot_timezone)
+
+    @property
+    def work_hours(self) -> tuple[time, time]:
+        return parse_work_hours(self.dealbot_work_hours)
+
+    @property
+    def work_days(self) -> frozenset[int]:
+        return parse_work_days(self.dealbot_work_days)
+
+    @property
+    def has_credentials(self) -> bool:
+        return any((self.slack_bot_token, self.slack_signing_secret, self.slack_app_token))
+
+    @property
+    def api_is_local(self) -> bool:
+        return (urlparse(self.slack_api_url).hostname or "") in LOOPBACK_HOSTS
+
+    def resolve_mode(self, *, http: bool = False, force_sandbox: bool = False) -> Mode:
+        """Decide how to run and refuse incomplete or placeholder credentials."""
+        if force_sandbox or not self.has_credentials:
+            return Mode.SANDBOX
+        for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+            value = getattr(self, name.lower())
+            if value is not None:
+                _check_not_placeholder(name, value)
+        if not self.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN is missing: set it (xoxb-…) or unset every SLACK_* credential")
+        if http:
+            if not self.slack_signing_secret:
+                raise ConfigError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify requests")
+            mode = Mode.HTTP
+        elif self.slack_app_token:
+            mode = Mode.SOCKET
+        elif self.slack_signing_secret:
+            raise ConfigError("SLACK_APP_TOKEN is missing: set it for Socket Mode, or run with --http")
+        else:
+            raise ConfigError(
+                "SLACK_APP_TOKEN is missing: Socket Mode needs SLACK_APP_TOKEN "
+                "(or run --http with SLACK_SIGNING_SECRET)"
+            )
+        if self.dealbot_dev_clock and not self.api_is_local:
+            raise ConfigError(
+                "DEALBOT_DEV_CLOCK is only allowed with the sandbox, not with real Slack credentials"
+            )
+        return mode
+
+
+def _check_not_placeholder(name: str, value: str) -> None:
+    if PLACEHOLDER.search(value):
+        raise ConfigError(f"{name} looks like a placeholder ({value[:12]}…): paste the real value")
+    prefix = TOKEN_PREFIX.get(name)
+    if prefix and not value.startswith(prefix):
+        raise ConfigError(f"{name} must start with {prefix!r}")
+
+
+def parse_work_hours(v: str) -> tuple[time, time]:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", v)
+    if not m:
+        raise ValueError("DEALBOT_WORK_HOURS must look like 09:00-18:00")
+    h1, m1, h2, m2 = map(int, m.groups())
+    try:
+        start, end = time(h1, m1), time(h2, m2)
+    except ValueError as e:
+        raise ValueError(f"DEALBOT_WORK_HOURS: {e}") from e
+    if start >= end:
+        raise ValueError("DEALBOT_WORK_HOURS: the start must be before the end")
+    return start, end
+
+
+def parse_work_days(v: str) -> frozenset[int]:
+    days: set[int] = set()
+    for part in v.split(","):
+        part = part.strip()
+        bounds = [p.strip().title()[:3] for p in part.split("-")]
+        if not part or len(bounds) > 2 or any(b not in DAY_NAMES for b in bounds):
+            raise ValueError("DEALBOT_WORK_DAYS must look like Mon-Fri or Mon,Wed,Fri")
+        lo, hi = DAY_NAMES.index(bounds[0]), DAY_NAMES.index(bounds[-1])
+        days.update(range(lo, hi + 1) if lo <= hi else [*range(lo, 7), *range(0, hi + 1)])
+    return frozenset(days)

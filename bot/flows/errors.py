@@ -1,0 +1,36 @@
+"""Named domain errors; the handler layer turns each into a friendly message from the catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An expected refusal. ``key`` is a catalog key; ``values`` fill its fields."""
+
+    key = "errors.generic"
+
+    def __init__(self, key: str | None = None, **values: Any) -> None:
+        self.key = key or self.key
+        self.values = values
+        super().__init__(self.key)
+
+
+class NotAllowed(DomainError):
+    key = "errors.not_allowed"
+
+
+class NotFound(DomainError):
+    key = "errors.not_found"
+
+
+class StaleCard(DomainError):
+    key = "errors.stale_card"
+
+
+class BadInput(DomainError):
+    key = "errors.bad_input"
+
+
+class MilestoneMissing(DomainError):
+    key = "errors.milestone_missing"

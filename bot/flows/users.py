@@ -1,0 +1,84 @@
+"""Who is asking: their zone, locale and role, cached from users.info (refreshed by user_change)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.i18n import normalize_locale
+from storage.repo import users as repo
+
+PROFILE_MAX_AGE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Actor:
+    team_id: str
+    user_id: str
+    locale: str
+    tz: str
+    is_admin: bool = False
+    role: str = "rep"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager" or self.is_admin
+
+
+def profile_fields(user: dict) -> dict:
+    """The fields we keep from a Slack user object (users.info / user_change)."""
+    profile = user.get("profile") or {}
+    fields = {
+        "name": (user.get("name") or "")[:255],
+        "real_name": (user.get("real_name") or profile.get("real_name") or "")[:255],
+        "tz": user.get("tz"),
+        "locale": user.get("locale"),
+        "is_admin": bool(user.get("is_admin")),
+        "is_owner": bool(user.get("is_owner")),
+        "is_bot": bool(user.get("is_bot")),
+        "deleted": bool(user.get("deleted")),
+    }
+    # user_change payloads may omit tz or locale: never erase what we knew
+    return {k: v for k, v in fields.items() if not (k in ("tz", "locale") and v is None)}
+
+
+def resolve_actor(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    fetch_user: Callable[[str], dict | None],
+    default_locale: str,
+    default_tz: str,
+    admins: frozenset[str],
+) -> Actor:
+    row = repo.get_user(session, team_id=team_id, user_id=user_id)
+    if row is None or row.fetched_at is None or now - row.fetched_at > PROFILE_MAX_AGE:
+        fetched = fetch_user(user_id)
+        if fetched is not None:
+            row = repo.upsert_user(
+                session, team_id=team_id, user_id=user_id, now=now, **profile_fields(fetched)
+            )
+    membership = repo.get_membership(session, team_id=team_id, user_id=user_id)
+    settings = repo.get_team_settings(session, team_id=team_id)
+    fallback_locale = (settings.locale if settings and settings.locale else None) or default_locale
+    is_admin = user_id in admins or bool(row and (row.is_admin or row.is_owner))
+    role = membership.role if membership else "rep"
+    return Actor(
+        team_id=team_id,
+        user_id=user_id,
+        locale=normalize_locale(row.locale if row else None, fallback_locale),
+        tz=(row.tz if row and row.tz else None)
+        or (settings.timezone if settings and settings.timezone else default_tz),
+        is_admin=is_admin or role == "admin",
+        role="admin" if is_admin else role,
+    )
+
+
+def refresh_profile(session: Session, *, team_id: str, user: dict, now: datetime) -> None:
+    """Apply a user_change event: keep zone and locale current."""
+    repo.upsert_user(session, team_id=team_id, user_id=user["id"], now=now, **profile_fields(user))

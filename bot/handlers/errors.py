@@ -1,0 +1,37 @@
+"""The one error handler: log with the traceback, tell the user in their language, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.flows.errors import DomainError
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    @app.error
+    def on_error(error: Exception, body: dict, context: BoltContext, client: WebClient) -> None:
+        actor = context.get("actor")
+        locale = actor.locale if actor else deps.settings.dealbot_locale
+        if isinstance(error, DomainError):
+            text = t(error.key, locale, **error.values)
+        else:
+            log.exception("unhandled error in a listener", exc_info=error)
+            text = t("errors.generic", locale)
+        tell_user(client, context, body, text)
+
+
+def tell_user(client: WebClient, context: BoltContext, body: dict, text: str) -> None:
+    try:
+        if context.get("respond") and (body.get("response_url") or body.get("response_urls")):
+            context["respond"](text=text, response_type="ephemeral", replace_original=False)
+        elif context.user_id:
+            client.chat_postMessage(channel=context.user_id, text=text)
+    except Exception:  # the user can't be told; the log above has the cause
+        log.warning("could not tell %s about an error", context.user_id, exc_info=True)

@@ -1,0 +1,58 @@
+"""Locale-aware rendering of money, numbers and dates (UX.md: 万/亿 in zh-Hans, separators in en)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+
+
+def format_money(amount: Decimal | int | float | None, currency: str, locale: str) -> str:
+    if amount is None:
+        return "—"
+    value = Decimal(str(amount))
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    symbol = SYMBOLS.get(currency, currency + " ")
+    if locale == "zh-Hans":
+        for unit, size in (("亿", Decimal(100_000_000)), ("万", Decimal(10_000))):
+            if value >= size:
+                scaled = (value / size).quantize(Decimal("0.01")).normalize()
+                return f"{sign}{symbol}{_plain(scaled)}{unit}"
+    if value == value.to_integral_value():
+        return f"{sign}{symbol}{int(value):,}"
+    return f"{sign}{symbol}{value:,.2f}"
+
+
+def format_money_short(amount: Decimal | int | float | None, currency: str, locale: str) -> str:
+    """Compact form for tight places (digest fields): ¥11.2M / ¥1120万."""
+    if amount is None:
+        return "—"
+    if locale == "zh-Hans":
+        return format_money(amount, currency, locale)
+    value = Decimal(str(amount))
+    symbol = SYMBOLS.get(currency, currency + " ")
+    for unit, size in (("B", Decimal(10**9)), ("M", Decimal(10**6)), ("K", Decimal(10**3))):
+        if abs(value) >= size:
+            return f"{symbol}{_plain((value / size).quantize(Decimal('0.1')).normalize())}{unit}"
+    return format_money(value, currency, locale)
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def format_date(d: date | datetime | None, locale: str) -> str:
+    if d is None:
+        return "—"
+    if isinstance(d, datetime):
+        d = d.date()
+    if locale == "zh-Hans":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return d.strftime("%-d %b %Y")
+
+
+def format_percent(p: float | int | Decimal, locale: str) -> str:
+    return f"{round(float(p))}%"

@@ -1,0 +1,130 @@
+"""How the bot runs: HTTP (uvicorn), Socket Mode, the sandbox; plus the one-shot commands."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+import threading
+
+import uvicorn
+
+from bot.clock import FixedClock, parse_instant
+from bot.config import Settings
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def migrate(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    print(f"dealbot: database at {engine.url.render_as_string(hide_password=True)} is up to date")
+    engine.dispose()
+    return 0
+
+
+def run_due_once(settings: Settings, at: str | None) -> int:
+    from bot import jobs
+    from bot.app import make_client
+    from bot.runtime import build_deps
+
+    clock = FixedClock(parse_instant(at)) if at else None
+    deps = build_deps(settings, clock)
+    results = jobs.run_due(deps, make_client(settings), deps.clock.now())
+    for name, result in sorted(results.items()):
+        print(f"{name}: {result}")
+    return 1 if "error" in results.values() else 0
+
+
+def demo_data(settings: Settings) -> int:
+    from bot.runtime import build_deps
+
+    deps = build_deps(settings)
+    try:
+        from bot.flows.demo import load_demo_team
+    except ImportError:
+        print("dealbot: demo data is not available in this build")
+        return 2
+    print(load_demo_team(deps))
+    return 0
+
+
+def run_http(settings: Settings, *, host: str, port: int) -> int:
+    workers = 1 if settings.dealbot_dev_clock else settings.dealbot_web_workers
+    if workers == 1:
+        from bot.runtime import build
+        from bot.web import create_asgi
+
+        deps, app = build(settings)
+        uvicorn.run(create_asgi(deps, app), host=host, port=port, log_level="warning", access_log=False)
+    else:
+        from bot.runtime import build_deps
+
+        build_deps(settings).engine.dispose()  # refuse a stale database before forking workers
+        uvicorn.run(
+            "bot.web:asgi_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+        )
+    return 0
+
+
+def run_socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import build
+    from bot.scheduler import start_scheduler
+
+    deps, app = build(settings)
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    handler.connect()
+    start_scheduler(deps, app.client)  # after the Slack connection is up
+    log.info("dealbot connected in Socket Mode")
+    threading.Event().wait()
+    return 0
+
+
+def run_sandbox(settings: Settings) -> int:
+    """The bot and the sandbox in one process, SQLite by default, movable clock on."""
+    from sandbox.server import SandboxServer
+    from sandbox.users import default_workspace
+
+    bot_sock = socket.socket()
+    bot_sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    bot_sock.bind(("127.0.0.1", 0))
+    bot_port = bot_sock.getsockname()[1]
+    secret = secrets.token_hex(16)
+    sandbox = SandboxServer(
+        port=settings.dealbot_sandbox_port,
+        workspace=default_workspace(),
+        signing_secret=secret,
+        app_url=f"http://127.0.0.1:{bot_port}",
+    )
+    sandbox.start()
+    bot_settings = settings.model_copy(
+        update={
+            "slack_bot_token": sandbox.bot_token,
+            "slack_signing_secret": secret,
+            "slack_app_token": None,
+            "slack_api_url": sandbox.api_url,
+            "dealbot_dev_clock": True,
+        }
+    )
+    upgrade(make_engine(bot_settings.database_url))  # "try it" works on a fresh checkout
+    from bot.runtime import build
+    from bot.web import create_asgi
+
+    deps, app = build(bot_settings)
+    print(
+        f"dealbot sandbox: open {sandbox.base_url}/ in your browser (bot on 127.0.0.1:{bot_port})", flush=True
+    )
+    server = uvicorn.Server(uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False))
+    server.run(sockets=[bot_sock])
+    sandbox.stop()
+    return 0

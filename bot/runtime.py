@@ -1,0 +1,45 @@
+"""Composition root: Settings -> engine -> clock -> process config -> Deps -> Bolt app."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from slack_bolt import App
+
+from bot.app import build_app
+from bot.clock import Clock, MovableClock, SystemClock
+from bot.config import Settings
+from bot.deps import Deps
+from storage.db import make_engine
+from storage.migrate import require_current
+
+log = logging.getLogger(__name__)
+
+
+def load_process(settings: Settings) -> dict:
+    """Company configuration (stages, questions), validated at start. Features add their loaders."""
+    from bot import process
+
+    return process.load_all(settings)
+
+
+def build_deps(settings: Settings, clock: Clock | None = None, *, check_schema: bool = True) -> Deps:
+    engine = make_engine(settings.database_url)
+    if check_schema:
+        require_current(engine)
+    if clock is None:
+        clock = MovableClock() if settings.dealbot_dev_clock else SystemClock()
+    return Deps(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        process=load_process(settings),
+        worker_id=f"{socket.gethostname()}:{os.getpid()}",
+    )
+
+
+def build(settings: Settings, clock: Clock | None = None) -> tuple[Deps, App]:
+    deps = build_deps(settings, clock)
+    return deps, build_app(settings, deps)

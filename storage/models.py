@@ -1,0 +1,422 @@
+"""Every table of SPEC §12, in one module.
+
+Conventions: ``team_id`` on every tenant row; timestamps are timezone-aware UTC (``UTCDateTime``
+stores UTC on SQLite too and hands back aware datetimes); money is ``Numeric(18, 2)`` with an ISO
+currency; constraint names follow ``NAMING_CONVENTION`` so Alembic batch mode can alter them.
+Until the first release the schema lives in one initial migration, regenerated from this module
+(see README "Schema changes").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every dialect."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+MONEY = sa.Numeric(18, 2)
+
+
+def ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+def money(**kw: Any) -> Any:
+    return Field(sa_type=MONEY, **kw)
+
+
+def json_field(**kw: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kw)
+
+
+# --------------------------------------------------------------------------- workspace
+class TeamSettings(SQLModel, table=True):
+    """Per-workspace settings from App Home; each overrides the environment default when set."""
+
+    __tablename__ = "team_settings"
+    team_id: str = Field(primary_key=True, max_length=32)
+    manager_channel: str | None = Field(default=None, max_length=32)
+    digest_weekday: int | None = None  # 0 = Monday
+    digest_time: str | None = Field(default=None, max_length=5)  # "09:00"
+    timezone: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=8)
+    pass_line: int | None = None
+    stage_set: str | None = Field(default=None, max_length=64)
+    base_currency: str | None = Field(default=None, max_length=3)
+    work_hours: str | None = Field(default=None, max_length=16)
+    work_days: str | None = Field(default=None, max_length=32)
+    quota_period: str | None = Field(default=None, max_length=8)  # quarter | month | year
+    lost_reasons: list[str] | None = json_field(default=None)
+    updated_at: datetime | None = ts(default=None)
+    updated_by: str | None = Field(default=None, max_length=32)
+
+
+class SlackUser(SQLModel, table=True):
+    """What we know of a Slack user: zone and locale (users.info, kept fresh by user_change)."""
+
+    __tablename__ = "slack_user"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    real_name: str = Field(default="", max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+    fetched_at: datetime | None = ts(default=None)
+
+
+class Membership(SQLModel, table=True):
+    """A role in dealbot (rep, manager, admin); a manager's reps are ``ManagerRep`` rows."""
+
+    __tablename__ = "membership"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    role: str = Field(default="rep", max_length=16)
+    assigned_by: str | None = Field(default=None, max_length=32)
+    assigned_at: datetime | None = ts(default=None)
+
+
+class ManagerRep(SQLModel, table=True):
+    __tablename__ = "manager_rep"
+    team_id: str = Field(primary_key=True, max_length=32)
+    manager_id: str = Field(primary_key=True, max_length=32)
+    rep_id: str = Field(primary_key=True, max_length=32)
+
+
+class Vacation(SQLModel, table=True):
+    __tablename__ = "vacation"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    starts_on: date
+    ends_on: date
+
+
+class SlackEvent(SQLModel, table=True):
+    """Events API deliveries seen, keyed by event_id: dedupes retries across restarts and workers."""
+
+    __tablename__ = "slack_event"
+    event_id: str = Field(primary_key=True, max_length=64)
+    team_id: str = Field(default="", max_length=32)
+    status: str = Field(default="processing", max_length=16)  # processing | done | failed
+    attempts: int = 1
+    lease_until: datetime = ts()
+    received_at: datetime = ts()
+    finished_at: datetime | None = ts(default=None)
+
+
+# --------------------------------------------------------------------------- deals
+class Deal(SQLModel, table=True):
+    __tablename__ = "deal"
+    __table_args__ = (
+        sa.Index("ix_deal_team_status_stage_amount", "team_id", "status", "stage", "amount"),
+        sa.Index("ix_deal_team_owner_stage", "team_id", "owner_id", "stage"),
+        sa.Index("ix_deal_team_stage_entered", "team_id", "stage", "stage_entered_at"),
+        sa.CheckConstraint("status in ('open','won','lost','dropped','on_hold')", name="status"),
+        sa.CheckConstraint("contact_level in ('normal','lower')", name="contact_level"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    owner_id: str = Field(max_length=32)
+    account: str = Field(max_length=200)
+    title: str = Field(default="", max_length=200)
+    amount: Decimal | None = money(default=None)
+    currency: str = Field(default="CNY", max_length=3)
+    stage: str = Field(default="qualify", max_length=32)
+    stage_entered_at: datetime = ts()
+    status: str = Field(default="open", max_length=16)
+    grade: str | None = Field(default=None, max_length=1)
+    score: int | None = None
+    expected_close: date | None = None
+    tender_date: date | None = None
+    signing_date: date | None = None
+    contact_level: str = Field(default="normal", max_length=8)
+    committed: bool = False  # the rep commits to close it this period
+    probability_override: int | None = None  # percent, 0..100
+    next_step: str | None = Field(default=None, max_length=500)
+    next_step_date: date | None = None
+    followup_t0: datetime | None = ts(default=None)  # start of the current 1/15/30 cycle
+    followup_cycle: int = 0
+    version: int = 1
+    created_at: datetime = ts()
+    updated_at: datetime = ts()
+    closed_at: datetime | None = ts(default=None)
+
+
+class DealEvent(SQLModel, table=True):
+    """A deal's history: stage changes (met or forced, with reason), outcomes, reopen, regrades.
+
+    ``kind``: created | stage | won | lost | dropped | on_hold | reopened | grade | close_date | edit.
+    A stage change has ``from_value``/``to_value`` = stage keys and ``forced``; a grade change carries
+    its ``reason`` (the cause); lost carries ``reason`` (from the list), ``competitor`` and ``note``.
+    """
+
+    __tablename__ = "deal_event"
+    __table_args__ = (sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    from_value: str | None = Field(default=None, max_length=64)
+    to_value: str | None = Field(default=None, max_length=64)
+    milestone_met: bool | None = None
+    forced: bool = False
+    reason: str | None = Field(default=None, max_length=2000)
+    competitor: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+    actor_id: str = Field(max_length=32)
+    at: datetime = ts()
+
+
+class Milestone(SQLModel, table=True):
+    __tablename__ = "milestone"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    stage: str = Field(max_length=32)
+    what: str = Field(max_length=2000)
+    evidence: str | None = Field(default=None, max_length=2000)
+    met_on: date
+    recorded_by: str = Field(max_length=32)
+    recorded_at: datetime = ts()
+
+
+class RedFlag(SQLModel, table=True):
+    """Flags raised by an act (forced advance, failed prospect kept open); derived flags are queries."""
+
+    __tablename__ = "red_flag"
+    __table_args__ = (sa.Index("ix_red_flag_team_open", "team_id", "cleared_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)  # forced_advance | failed_prospect_kept | ...
+    reason: str = Field(default="", max_length=2000)
+    raised_by: str = Field(max_length=32)
+    raised_at: datetime = ts()
+    cleared_at: datetime | None = ts(default=None)
+    cleared_by: str | None = Field(default=None, max_length=32)
+
+
+class Person(SQLModel, table=True):
+    """A buying influence (SPEC §4)."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        sa.CheckConstraint("influence between 1 and 5", name="influence"),
+        sa.CheckConstraint("role in ('decision_maker','gatekeeper','user','coach','other')", name="role"),
+        sa.CheckConstraint("attitude in ('supporter','neutral','opponent')", name="attitude"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    role: str = Field(default="other", max_length=16)
+    attitude: str = Field(default="neutral", max_length=16)
+    influence: int = 3
+    met: bool = False
+    created_at: datetime = ts()
+    updated_at: datetime = ts()
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payment"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    amount: Decimal = money()
+    currency: str = Field(default="CNY", max_length=3)
+    paid_on: date
+    recorded_by: str = Field(max_length=32)
+    recorded_at: datetime = ts()
+
+
+class Quota(SQLModel, table=True):
+    __tablename__ = "quota"
+    __table_args__ = (sa.UniqueConstraint("team_id", "rep_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    period: str = Field(max_length=16)  # 2027-Q1 | 2027-03 | 2027
+    period_start: date
+    period_end: date  # exclusive
+    amount: Decimal = money()
+    currency: str = Field(default="CNY", max_length=3)
+    set_by: str = Field(max_length=32)
+    set_at: datetime = ts()
+
+
+# --------------------------------------------------------------------------- qualification
+class Interview(SQLModel, table=True):
+    """One qualification interview of a deal; a redo starts a new one and keeps the old.
+
+    Per rep at most one is active in the DM (partial unique index): typed DM text goes to it.
+    """
+
+    __tablename__ = "interview"
+    __table_args__ = (
+        sa.Index(
+            "uq_interview_dm_active",
+            "team_id",
+            "rep_id",
+            unique=True,
+            sqlite_where=sa.text("dm_active"),
+            postgresql_where=sa.text("dm_active"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    rep_id: str = Field(max_length=32)
+    status: str = Field(default="active", max_length=16)  # active | paused | done | replaced
+    dm_active: bool = False
+    question_set: str = Field(default="default", max_length=64)
+    current_key: str | None = Field(default=None, max_length=64)
+    channel_id: str | None = Field(default=None, max_length=32)
+    score: int | None = None
+    grade: str | None = Field(default=None, max_length=1)
+    knocked_out: bool = False
+    recommendation: str | None = Field(default=None, max_length=16)
+    started_at: datetime = ts()
+    finished_at: datetime | None = ts(default=None)
+    version: int = 1
+
+
+class InterviewAnswer(SQLModel, table=True):
+    """Every answer with who and when; a change supersedes, never overwrites."""
+
+    __tablename__ = "interview_answer"
+    __table_args__ = (
+        sa.Index("ix_interview_answer_current", "interview_id", "question_key", "superseded_by"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    interview_id: int = Field(foreign_key="interview.id", ondelete="CASCADE")
+    question_key: str = Field(max_length=64)
+    value: Any = json_field(default=None)  # parsed value; None = skipped
+    skipped: bool = False
+    raw_text: str | None = Field(default=None, max_length=4000)
+    answered_by: str = Field(max_length=32)
+    answered_at: datetime = ts()
+    message_ts: str | None = Field(default=None, max_length=32)
+    superseded_by: int | None = Field(default=None, foreign_key="interview_answer.id")
+
+
+# --------------------------------------------------------------------------- follow-ups
+class Nudge(SQLModel, table=True):
+    """A planned DM to the deal's owner, claimed with a lease by any replica's sweep.
+
+    kind: followup_1 | followup_15 | followup_30 | stall | milestone_due | close_date_passed |
+    qualification_incomplete. status: pending -> claimed -> sent -> answered, or skipped / failed.
+    ``available_at`` is the one visibility column the sweep scans: send_after while pending, the
+    lease expiry while claimed, the reminder time while sent and not yet reminded.
+    """
+
+    __tablename__ = "nudge"
+    __table_args__ = (
+        sa.UniqueConstraint("deal_id", "kind", "cycle"),
+        sa.Index(
+            "ix_nudge_ready",
+            "available_at",
+            sqlite_where=sa.text("status in ('pending','claimed','sent')"),
+            postgresql_where=sa.text("status in ('pending','claimed','sent')"),
+        ),
+        sa.Index("ix_nudge_team_owner_status", "team_id", "owner_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE")
+    owner_id: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    cycle: int = 0
+    due_at: datetime = ts()
+    send_after: datetime = ts()
+    available_at: datetime | None = ts(default=None)
+    status: str = Field(default="pending", max_length=16)
+    reason: str | None = Field(default=None, max_length=500)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = ts(default=None)
+    claimed_at: datetime | None = ts(default=None)
+    channel_id: str | None = Field(default=None, max_length=32)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = ts(default=None)
+    answered_at: datetime | None = ts(default=None)
+    reminder_sent_at: datetime | None = ts(default=None)
+    reminder_ts: str | None = Field(default=None, max_length=32)
+    snoozed_until: datetime | None = ts(default=None)
+    created_at: datetime = ts()
+
+
+class CheckIn(SQLModel, table=True):
+    __tablename__ = "checkin"
+    __table_args__ = (sa.Index("ix_checkin_team_deal_at", "team_id", "deal_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE")
+    nudge_id: int | None = Field(default=None, foreign_key="nudge.id", ondelete="SET NULL")
+    rep_id: str = Field(max_length=32)
+    done_text: str = Field(default="", max_length=3000)
+    progress: bool = False
+    progress_text: str | None = Field(default=None, max_length=3000)
+    blockers: str | None = Field(default=None, max_length=3000)
+    next_step: str | None = Field(default=None, max_length=500)
+    next_step_date: date | None = None
+    created_at: datetime = ts()
+
+
+# --------------------------------------------------------------------------- digest
+class DigestRun(SQLModel, table=True):
+    """One weekly digest per channel and period; the unique key makes it once across replicas."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (sa.UniqueConstraint("channel_id", "period_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    period_start: datetime = ts()  # Monday 00:00 team time, stored as UTC
+    status: str = Field(default="pending", max_length=16)  # pending | claimed | posted | failed
+    available_at: datetime | None = ts(default=None)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=500)
+    figures: Any = json_field(default=None)  # the four numbers, for "change since last week"
+    created_at: datetime = ts()
+    posted_at: datetime | None = ts(default=None)

@@ -1,0 +1,82 @@
+"""Shared fixtures: a database per backend, the sandbox, the real app as a process, the Slack side.
+
+DATABASE_URL picks the backend (SQLite when unset). In CI an unreachable PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sandbox.server import SandboxServer
+from sandbox.slack_side import SlackSide
+from sandbox.users import default_workspace
+from storage.db import make_engine
+from tests.support.bot import SIGNING_SECRET, BotProcess, bot_env
+from tests.support.db import TestDatabases
+
+
+@pytest.fixture(scope="session")
+def dbs():
+    d = TestDatabases(os.environ.get("DATABASE_URL"))
+    try:
+        d.check_reachable()
+    except Exception as e:  # never a skip: the suite must run on the backend it was asked for
+        pytest.exit(f"database at DATABASE_URL is unreachable: {e}", returncode=3)
+    yield d
+    d.cleanup()
+
+
+@pytest.fixture
+def db_url(dbs) -> str:
+    """A fresh, migrated database for this test."""
+    return dbs.fresh()
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def _start_sandbox(app_url: str | None = None) -> SandboxServer:
+    return SandboxServer(
+        workspace=[default_workspace(), default_workspace("T0OTHER")],
+        signing_secret=SIGNING_SECRET,
+        app_url=app_url,
+    ).start()
+
+
+@pytest.fixture
+def sandbox():
+    s = _start_sandbox()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def make_bot(sandbox, dbs):
+    """Start the real app (`dealbot run --http`) against the sandbox; extra env overrides settings."""
+    started: list[BotProcess] = []
+
+    def start(database_url: str | None = None, **env: str) -> BotProcess:
+        bot = BotProcess(bot_env(sandbox, database_url or dbs.fresh(), **env)).start()
+        sandbox.app_url = bot.url
+        started.append(bot)
+        return bot
+
+    yield start
+    for b in started:
+        b.stop()
+
+
+@pytest.fixture
+def bot(make_bot) -> BotProcess:
+    return make_bot()
+
+
+@pytest.fixture
+def slack(sandbox, bot) -> SlackSide:
+    return SlackSide(sandbox, app_url=bot.url)

@@ -1,0 +1,124 @@
+"""The real app as a process: `python -m bot run --http` pointed at a sandbox, with a movable clock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+SIGNING_SECRET = "sandbox-signing-secret-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bot_env(sandbox, database_url: str, **extra: str) -> dict[str, str]:  # noqa: ANN001
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEALBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=sandbox.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=sandbox.api_url,
+        DATABASE_URL=database_url,
+        DEALBOT_DEV_CLOCK="1",
+        DEALBOT_TICK_SECONDS="3600",
+        DEALBOT_LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class BotProcess:
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> BotProcess:
+        self.log_path = self.log_path or Path(os.environ.get("TMPDIR", "/tmp")) / f"dealbot-{self.port}.log"
+        log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--http", "--port", str(self.port), "--host", "127.0.0.1"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"bot exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"bot did not become healthy:\n{self.log()}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def restart(self) -> BotProcess:
+        self.stop()
+        return self.start()
+
+    def log(self) -> str:
+        return (
+            self.log_path.read_text(errors="replace")[-8000:]
+            if self.log_path and self.log_path.exists()
+            else ""
+        )
+
+    # -- the documented dev endpoints ----------------------------------------------------------
+    def clock(self) -> str:
+        return httpx.get(f"{self.url}/dev/clock").json()["now"]
+
+    def advance(self, duration: str) -> str:
+        r = httpx.post(f"{self.url}/dev/clock", json={"advance": duration})
+        r.raise_for_status()
+        return r.json()["now"]
+
+    def set_clock(self, instant: str) -> str:
+        r = httpx.post(f"{self.url}/dev/clock", json={"set": instant})
+        r.raise_for_status()
+        return r.json()["now"]
+
+    def run_due(self) -> dict:
+        r = httpx.post(f"{self.url}/dev/run-due", timeout=120)
+        r.raise_for_status()
+        return r.json()
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,88 @@
+"""Fresh, migrated databases for tests: SQLite files, or PostgreSQL databases cloned from a template.
+
+The backend comes from DATABASE_URL (the suite runs once per backend). An unreachable PostgreSQL
+fails the run; it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+
+class TestDatabases:
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url or ""
+        self.is_pg = self.base_url.startswith("postgresql")
+        self.tmp = Path(tempfile.mkdtemp(prefix="dealbot-tests-"))
+        self.created: list[str] = []
+        self._template: str | None = None
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.is_pg else "sqlite"
+
+    def _admin(self) -> sa.Engine:
+        url = make_url(self.base_url).set(drivername="postgresql+psycopg")
+        return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+
+    def template(self) -> str:
+        if self._template is None:
+            if self.is_pg:
+                name = f"dealbot_tmpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+                with self._admin().connect() as c:
+                    c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                self.created.append(name)
+                url = self._url(name)
+            else:
+                url = f"sqlite:///{self.tmp / 'template.db'}"
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            self._template = url
+        return self._template
+
+    def _url(self, name: str) -> str:
+        return (
+            make_url(self.base_url)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
+
+    def fresh(self, *, migrated: bool = True) -> str:
+        """The URL of a new database: migrated (a copy of the template) or empty."""
+        if self.is_pg:
+            name = f"dealbot_t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+            tmpl = make_url(self.template()).database if migrated else None
+            with self._admin().connect() as c:
+                c.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tmpl}"' if tmpl else ""))
+            self.created.append(name)
+            return self._url(name)
+        path = self.tmp / f"{uuid.uuid4().hex[:10]}.db"
+        if migrated:
+            shutil.copy(make_url(self.template()).database, path)
+        return f"sqlite:///{path}"
+
+    def cleanup(self) -> None:
+        if self.is_pg and self.created:
+            with self._admin().connect() as c:
+                for name in reversed(self.created):
+                    c.exec_driver_sql(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+                    )
+                    c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def check_reachable(self) -> None:
+        if self.is_pg:
+            with self._admin().connect() as c:
+                c.exec_driver_sql("SELECT 1")
