@@ -18,9 +18,12 @@ EV_USER_CHANGE = "user_change"
 EVENTS = {EV_APP_HOME_OPENED: "app_home_opened", EV_MESSAGE_IM: "message.im", EV_USER_CHANGE: "user_change"}
 
 # Block actions (action_id). Feature sections below; keep names unique.
-# -- home / generic
-ACT_HOME_REFRESH = "home_refresh"
-ACT_HELP_OPEN = "help_open"
+# -- shared between features (a button on one surface opens another feature's flow); value = deal id
+ACT_DEAL_OPEN = "deal_open"  # show the deal card (pipeline)
+ACT_CHECKIN_OPEN = "checkin_open"  # open the check-in modal (follow-ups)
+ACT_QUALIFY_START = "qualify_start"  # start or resume the interview (qualification)
+ACT_PEOPLE_OPEN = "people_open"  # open the buying-influences modal (pipeline)
+ACT_MILESTONE_OPEN = "milestone_open"  # record the stage milestone (pipeline)
 
 # View callbacks (callback_id)
 

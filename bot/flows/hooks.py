@@ -1,0 +1,68 @@
+"""Deal-change hooks: features that plan work from deal changes (nudges) subscribe here, and run in
+the same session — the same transaction — as the change that causes them (transactional outbox).
+
+Emitters: ``emit(session, "created", deal, now=..., actor_id=...)``. Kinds in use:
+created | stage_changed | status_changed | interview_finished | checkin | dates_changed | regraded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from storage.models import Deal
+
+Listener = Callable[..., None]
+_LISTENERS: dict[str, list[Listener]] = defaultdict(list)
+KINDS = {
+    "created",
+    "stage_changed",
+    "status_changed",
+    "interview_finished",
+    "checkin",
+    "dates_changed",
+    "regraded",
+}
+
+
+def on(kind: str) -> Callable[[Listener], Listener]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown deal hook {kind!r}")
+
+    def deco(fn: Listener) -> Listener:
+        if fn not in _LISTENERS[kind]:
+            _LISTENERS[kind].append(fn)
+        return fn
+
+    return deco
+
+
+def emit(session: Session, kind: str, deal: Deal, *, now: datetime, **info: Any) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown deal hook {kind!r}")
+    _load_subscribers()
+    for fn in list(_LISTENERS[kind]):
+        fn(session, deal, now=now, **info)
+
+
+_loaded = False
+
+
+def _load_subscribers() -> None:
+    """Import the flows that subscribe (bot.flows.*_hooks modules) once, so emit never misses one."""
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+    import pkgutil
+
+    import bot.flows as flows
+
+    for m in pkgutil.iter_modules(flows.__path__):
+        if m.name.endswith("_hooks"):
+            importlib.import_module(f"bot.flows.{m.name}")
+    _loaded = True
