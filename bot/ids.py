@@ -24,6 +24,8 @@ ACT_CHECKIN_OPEN = "checkin_open"  # open the check-in modal (follow-ups)
 ACT_QUALIFY_START = "qualify_start"  # start or resume the interview (qualification)
 ACT_PEOPLE_OPEN = "people_open"  # open the buying-influences modal (pipeline)
 ACT_MILESTONE_OPEN = "milestone_open"  # record the stage milestone (pipeline)
+ACT_ADVANCE_OPEN = "advance_open"  # the advance dialog: checklist, or force with a reason (pipeline)
+ACT_DROP_OPEN = "drop_open"  # the drop dialog with its reason (pipeline)
 
 # View callbacks (callback_id)
 
