@@ -266,15 +266,8 @@ class SlackSide:
                 stack.pop()
 
     # -- events ---------------------------------------------------------------------------------------
-    def event(
-        self,
-        event: dict,
-        *,
-        team_id: str | None = None,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str = "http_timeout",
-    ) -> Reply:
+    def event_body(self, event: dict, *, team_id: str | None = None, event_id: str | None = None) -> str:
+        """The JSON body of an Events API ``event_callback`` delivery (SLACK-FACTS.md §5.4)."""
         team_id = team_id or next(iter(self.state.workspaces))
         envelope = {
             "token": "sandbox-verification-token",
@@ -296,10 +289,36 @@ class SlackSide:
             "is_ext_shared_channel": False,
             "event_context": "4-" + uuid.uuid4().hex,
         }
+        return json.dumps(envelope)
+
+    def event(
+        self,
+        event: dict,
+        *,
+        team_id: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> Reply:
         headers = (
             {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason} if retry_num else {}
         )
-        return self.post(json.dumps(envelope), "application/json", headers=headers)
+        body = self.event_body(event, team_id=team_id, event_id=event_id)
+        return self.post(body, "application/json", headers=headers)
+
+    def home_event(self, user_id: str) -> dict:
+        """The inner ``app_home_opened`` event the user's opening of App Home sends."""
+        event = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": self.state.dm_channel(user_id),
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        view = self.state.home_view(user_id)
+        if view:
+            event["view"] = _view_payload(view)
+        return event
 
     def dm(self, user_id: str, text: str, **kw: Any) -> Reply:
         """The user types in their DM with the bot: the message lands in the DM and a message.im event goes out."""
@@ -321,17 +340,7 @@ class SlackSide:
         return self.event(event, team_id=self._team(user_id), **kw)
 
     def open_home(self, user_id: str, **kw: Any) -> Reply:
-        event = {
-            "type": "app_home_opened",
-            "user": user_id,
-            "channel": self.state.dm_channel(user_id),
-            "tab": "home",
-            "event_ts": f"{time.time():.6f}",
-        }
-        view = self.state.home_view(user_id)
-        if view:
-            event["view"] = _view_payload(view)
-        return self.event(event, team_id=self._team(user_id), **kw)
+        return self.event(self.home_event(user_id), team_id=self._team(user_id), **kw)
 
     def user_change(self, user: dict, **kw: Any) -> Reply:
         return self.event(
