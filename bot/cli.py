@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(
             "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
         )
-    configure_logging(settings.dealbot_log_level)
+    configure_logging(settings.dealbot_log_level, settings.secret_values)
     try:
         return _run(args, settings)
     except (ConfigError, DatabaseNotMigrated) as e:

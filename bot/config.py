@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         return parse_work_days(self.dealbot_work_days)
 
     @property
+    def secret_values(self) -> tuple[str, ...]:
+        """The credentials, for the log formatter to mask."""
+        return tuple(v for v in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token) if v)
+
+    @property
     def has_credentials(self) -> bool:
         return any((self.slack_bot_token, self.slack_signing_secret, self.slack_app_token))
 

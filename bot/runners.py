@@ -58,7 +58,14 @@ def run_http(settings: Settings, *, host: str, port: int) -> int:
         from bot.web import create_asgi
 
         deps, app = build(settings)
-        uvicorn.run(create_asgi(deps, app), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            create_asgi(deps, app),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            log_config=None,
+        )
     else:
         from bot.runtime import build_deps
 
@@ -71,6 +78,7 @@ def run_http(settings: Settings, *, host: str, port: int) -> int:
             workers=workers,
             log_level="warning",
             access_log=False,
+            log_config=None,  # keep our (redacting) logging setup
         )
     return 0
 
@@ -124,7 +132,9 @@ def run_sandbox(settings: Settings) -> int:
     print(
         f"dealbot sandbox: open {sandbox.base_url}/ in your browser (bot on 127.0.0.1:{bot_port})", flush=True
     )
-    server = uvicorn.Server(uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False, log_config=None)
+    )
     server.run(sockets=[bot_sock])
     sandbox.stop()
     return 0

@@ -89,6 +89,6 @@ def asgi_from_env() -> Starlette:
     from bot.runtime import build
 
     settings = Settings()
-    configure_logging(settings.dealbot_log_level)
+    configure_logging(settings.dealbot_log_level, settings.secret_values)
     deps, app = build(settings)
     return create_asgi(deps, app)
