@@ -1,0 +1,108 @@
+"""The `dealbot` CLI as an operator meets it: credentials checked at start with the variable named,
+no credentials -> the sandbox, `dealbot migrate`, and `run` refusing an unmigrated database."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from storage.db import make_engine
+from storage.migrate import current_revision, heads
+from tests.support.bot import ROOT, run_cli
+
+BOT = "xoxb-1111-2222-realistic0token"
+SECRET = "0123456789abcdef0123456789abcdef"
+APP = "xapp-1-A0DEALBOT-3333-realistic0app0token"
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEALBOT_", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def refused(args: tuple[str, ...], env: dict[str, str]) -> str:
+    result = run_cli(*args, env=env, timeout=60)
+    assert result.returncode != 0, f"started instead of refusing:\n{result.stdout}\n{result.stderr}"
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "creds", "named"),
+    [
+        (
+            ("run", "--http"),
+            {"SLACK_BOT_TOKEN": "xoxb-your-token", "SLACK_SIGNING_SECRET": SECRET},
+            "SLACK_BOT_TOKEN",
+        ),
+        (
+            ("run", "--http"),
+            {"SLACK_BOT_TOKEN": BOT, "SLACK_SIGNING_SECRET": "changeme"},
+            "SLACK_SIGNING_SECRET",
+        ),
+        (("run",), {"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": "xapp-your-app-token"}, "SLACK_APP_TOKEN"),
+        (("run", "--http"), {"SLACK_BOT_TOKEN": BOT}, "SLACK_SIGNING_SECRET"),
+        (("run",), {"SLACK_BOT_TOKEN": BOT}, "SLACK_APP_TOKEN"),
+        (("run",), {"SLACK_BOT_TOKEN": BOT, "SLACK_SIGNING_SECRET": SECRET}, "SLACK_APP_TOKEN"),
+        (("run",), {"SLACK_APP_TOKEN": APP}, "SLACK_BOT_TOKEN"),
+        (("run", "--http"), {"SLACK_SIGNING_SECRET": SECRET}, "SLACK_BOT_TOKEN"),
+        (
+            ("run", "--http"),
+            {"SLACK_BOT_TOKEN": "xoxp-1-user-token", "SLACK_SIGNING_SECRET": SECRET},
+            "SLACK_BOT_TOKEN",
+        ),
+    ],
+    ids=[
+        "placeholder-bot-token",
+        "placeholder-signing-secret",
+        "placeholder-app-token",
+        "http-without-signing-secret",
+        "socket-without-app-token",
+        "signing-secret-but-no-app-token",
+        "app-token-without-bot-token",
+        "signing-secret-only",
+        "user-token-as-bot-token",
+    ],
+)
+def test_placeholder_or_partial_credentials_are_refused_naming_the_variable(dbs, args, creds, named):
+    message = refused(args, clean_env(DATABASE_URL=dbs.fresh(), **creds))
+    assert named in message
+
+
+def test_the_dev_clock_is_refused_with_real_slack(dbs):
+    env = clean_env(
+        DATABASE_URL=dbs.fresh(), SLACK_BOT_TOKEN=BOT, SLACK_SIGNING_SECRET=SECRET, DEALBOT_DEV_CLOCK="1"
+    )
+    assert "DEALBOT_DEV_CLOCK" in refused(("run", "--http"), env)
+    env["SLACK_API_URL"] = "https://slack.example.com/api/"
+    assert "DEALBOT_DEV_CLOCK" in refused(("run", "--http"), env)
+
+
+def test_an_invalid_setting_is_refused_naming_the_variable(dbs):
+    message = refused(("run",), clean_env(DATABASE_URL=dbs.fresh(), DEALBOT_TIMEZONE="Mars/Olympus"))
+    assert "DEALBOT_TIMEZONE" in message
+
+
+def test_migrate_an_empty_database_through_the_cli(dbs):
+    url = dbs.fresh(migrated=False)
+    result = run_cli("migrate", env=clean_env(DATABASE_URL=url))
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    engine = make_engine(url)
+    try:
+        assert current_revision(engine) == heads()[0]
+    finally:
+        engine.dispose()
+    again = run_cli("migrate", env=clean_env(DATABASE_URL=url))
+    assert again.returncode == 0, again.stderr
+
+
+def test_run_refuses_an_unmigrated_database_with_the_hint(dbs):
+    env = clean_env(DATABASE_URL=dbs.fresh(migrated=False), SLACK_BOT_TOKEN=BOT, SLACK_SIGNING_SECRET=SECRET)
+    message = refused(("run", "--http", "--port", "0"), env)
+    assert "dealbot migrate" in message
+    refused_jobs = run_cli("jobs", "run-due", env=env)
+    assert refused_jobs.returncode != 0 and "dealbot migrate" in refused_jobs.stderr
