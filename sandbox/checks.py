@@ -91,6 +91,8 @@ def check_view(view: Any) -> list[str]:
         return ["invalid_arguments: view.type must be modal or home"]
     if len(json.dumps(view)) > MAX_VIEW_BYTES:
         return ["view_too_large"]
+    if view["type"] == "modal" and not view.get("title"):
+        return ["invalid_arguments: missing required field: title"]
     if len(view.get("private_metadata") or "") > MAX_PRIVATE_METADATA:
         return ["invalid_arguments: private_metadata must be at most 3000 characters"]
     errors = check_blocks(view.get("blocks"), limit=MAX_VIEW_BLOCKS)

@@ -95,6 +95,7 @@ class SandboxState:
         self.modal_stack: dict[str, list[str]] = {}  # user_id -> [view_id, ...] (max 3)
         self.home: dict[str, str] = {}  # user_id -> view_id
         self.triggers: dict[str, tuple[str, float]] = {}  # trigger_id -> (user_id, issued_at)
+        self.used_triggers: set[str] = set()  # exchanged once already (views.open/push)
         self.response_urls: dict[str, dict] = {}  # id -> {"user_id", "channel", "uses", "message_ts"}
         self.faults: list[Fault] = []
         self.files: dict[str, dict] = {}
@@ -359,9 +360,12 @@ class WebApi:
 
     # -- views ------------------------------------------------------------------------------
     def _take_trigger(self, trigger_id: str | None) -> str:
+        if trigger_id in self.s.used_triggers:
+            raise SlackError("exchanged_trigger_id")
         entry = self.s.triggers.pop(trigger_id or "", None)
         if entry is None:
             raise SlackError("invalid_trigger_id")
+        self.s.used_triggers.add(trigger_id)
         user_id, issued = entry
         if time.monotonic() - issued > TRIGGER_TTL:
             raise SlackError("expired_trigger_id")
@@ -369,8 +373,9 @@ class WebApi:
 
     def _store_view(self, view: Any, *, user_id: str, view_id: str | None = None) -> dict:
         errors = check_view(view)
-        if errors:
-            raise SlackError(errors[0].split(":")[0], response_metadata={"messages": errors})
+        if errors:  # views.* answer invalid_arguments with the details in response_metadata
+            code = "view_too_large" if errors[0] == "view_too_large" else "invalid_arguments"
+            raise SlackError(code, response_metadata={"messages": [f"[ERROR] {e}" for e in errors]})
         view, _ = load_json(view, "view")
         view_id = view_id or self.s.next_id("V")
         stored = {
