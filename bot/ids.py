@@ -26,8 +26,27 @@ ACT_PEOPLE_OPEN = "people_open"  # open the buying-influences modal (pipeline)
 ACT_MILESTONE_OPEN = "milestone_open"  # record the stage milestone (pipeline)
 ACT_ADVANCE_OPEN = "advance_open"  # the advance dialog: checklist, or force with a reason (pipeline)
 ACT_DROP_OPEN = "drop_open"  # the drop dialog with its reason (pipeline)
+# -- pipeline (deal card, people, App Home); card button values are "<deal id>:<version>"
+ACT_DEAL_MORE = "deal_more"  # the card's overflow: won, lost, drop, hold, edit, reopen
+ACT_DEAL_HISTORY = "deal_history"  # the card's History button
+ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
+ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
+ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
+ACT_ROLES_OPEN = "roles_open"  # App Home (admin): assign a role
 
 # View callbacks (callback_id)
+# -- pipeline; private_metadata = {"d": deal id, "v": deal version} (never trusted: re-checked on submit)
+VIEW_ADVANCE = "pipeline_advance"
+VIEW_PEOPLE = "pipeline_people"
+VIEW_PERSON = "pipeline_person"
+VIEW_WON = "pipeline_won"
+VIEW_LOST = "pipeline_lost"
+VIEW_DROP = "pipeline_drop"
+VIEW_HOLD = "pipeline_hold"
+VIEW_REOPEN = "pipeline_reopen"
+VIEW_DEAL_EDIT = "pipeline_edit"
+VIEW_SETTINGS = "pipeline_settings"
+VIEW_ROLES = "pipeline_roles"
 
 # Message metadata event types
 META_NUDGE = "deal_nudge"

@@ -1,19 +1,176 @@
+"""App Home: "needs you today" first, then my deals by stage, then Register a deal; a manager's team
+by rep; an admin's settings and roles. Always within Slack's 100 blocks (summaries, "and N more")."""
+
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
-from bot.flows.users import Actor
+from bot import ids
+from bot.blocks import MAX_VIEW_BLOCKS, clip
+from bot.blocks.deal_card import deal_title, md
+from bot.blocks.deal_list import summary_line
+from bot.flows.home import Home, RepRow
 from bot.i18n import t
+from bot.i18n.format import format_money
+
+NEEDS_MAX = 8
+PER_STAGE = 5
+REPS_MAX = 20
+ROLES_MAX = 30
 
 
-def home_view(actor: Actor) -> dict:
-    view = View(
-        type="home",
-        blocks=[
-            HeaderBlock(text=t("home.title", actor.locale)),
-            SectionBlock(text=MarkdownTextObject(text=t("home.intro", actor.locale))),
-            ContextBlock(elements=[MarkdownTextObject(text=t("home.footer", actor.locale))]),
-        ],
+def _needs_you(home: Home, locale: str) -> list:
+    needs = home.needs_you
+    blocks: list = [HeaderBlock(text=t("home.needs_title", locale))]
+    if not needs:
+        return [*blocks, SectionBlock(text=md(t("home.needs_none", locale)))]
+    for s in needs[:NEEDS_MAX]:
+        button = ButtonElement(text=t("list.open", locale), action_id=ids.ACT_DEAL_OPEN, value=str(s.id))
+        blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
+    if len(needs) > NEEDS_MAX:
+        blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(needs) - NEEDS_MAX))]))
+    return blocks
+
+
+def _by_stage(home: Home, locale: str) -> list:
+    blocks: list = [HeaderBlock(text=t("home.mine_title", locale, n=len(home.mine)))]
+    if not home.mine:
+        blocks.append(SectionBlock(text=md(t("home.mine_none", locale))))
+    cur = home.config.base_currency
+    for i, stage in enumerate(home.config.stages.stages):
+        items = [s for s in home.mine if s.stage.key == stage.key]
+        if not items:
+            continue
+        total = sum((s.amount for s in items if s.amount is not None and s.currency == cur), 0)
+        lines = [
+            t(
+                "home.stage_head",
+                locale,
+                n=i + 1,
+                name=stage.name.get(locale),
+                count=len(items),
+                amount=format_money(total, cur, locale),
+            )
+        ]
+        lines += [
+            f"• {clip(deal_title(s), 80)} · {s.days_in_stage}/{stage.duration_days} d"
+            for s in items[:PER_STAGE]
+        ]
+        if len(items) > PER_STAGE:
+            lines.append(t("common.and_more", locale, n=len(items) - PER_STAGE))
+        blocks.append(SectionBlock(text=md("\n".join(lines))))
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=t("home.register", locale),
+                    action_id=ids.ACT_HOME_NEW_DEAL,
+                    value="new",
+                    style="primary",
+                ),
+            ]
+        )
     )
-    return view.to_dict()
+    return blocks
+
+
+def _rep_text(r: RepRow, cur: str, locale: str) -> str:
+    return t(
+        "home.rep_line",
+        locale,
+        rep=f"<@{r.owner_id}>",
+        open=r.open,
+        amount=format_money(r.amount, cur, locale),
+        weighted=format_money(r.weighted, cur, locale),
+        stalled=r.stalled,
+        overdue=r.overdue,
+    )
+
+
+def _team(home: Home, locale: str) -> list:
+    rows = home.team or []
+    cur = home.config.base_currency
+    blocks: list = [DividerBlock(), HeaderBlock(text=t("home.team_title", locale))]
+    if not rows:
+        return [*blocks, SectionBlock(text=md(t("home.team_none", locale)))]
+    total_w = sum((r.weighted for r in rows), 0)
+    blocks.append(
+        SectionBlock(
+            text=md(
+                t(
+                    "home.team_total",
+                    locale,
+                    open=sum(r.open for r in rows),
+                    weighted=format_money(total_w, cur, locale),
+                )
+            )
+        )
+    )
+    for r in rows[:REPS_MAX]:
+        blocks.append(SectionBlock(text=md(_rep_text(r, cur, locale))))
+    if len(rows) > REPS_MAX:
+        blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(rows) - REPS_MAX))]))
+    return blocks
+
+
+def _admin(home: Home, locale: str) -> list:
+    c = home.config
+    day = t(f"settings.weekday.{c.digest_weekday}", locale)
+    fields = [
+        md(t("settings.show.channel", locale, v=f"<#{c.manager_channel}>" if c.manager_channel else "—")),
+        md(t("settings.show.digest", locale, day=day, time=c.digest_time.strftime("%H:%M"))),
+        md(t("settings.show.timezone", locale, v=c.timezone)),
+        md(t("settings.show.locale", locale, v=c.locale)),
+        md(t("settings.show.pass_line", locale, v="—" if c.pass_line is None else c.pass_line)),
+        md(t("settings.show.stage_set", locale, v=c.stages.title.get(locale))),
+    ]
+    roles = home.roles or []
+    role_lines = [
+        t(
+            "settings.role_line",
+            locale,
+            user=f"<@{r.user_id}>",
+            role=t(f"roles.name.{r.role}", locale),
+            reps=", ".join(f"<@{x}>" for x in r.reps) or "—",
+        )
+        for r in roles[:ROLES_MAX]
+    ]
+    if len(roles) > ROLES_MAX:
+        role_lines.append(t("common.and_more", locale, n=len(roles) - ROLES_MAX))
+    return [
+        DividerBlock(),
+        HeaderBlock(text=t("home.settings_title", locale)),
+        SectionBlock(fields=fields),
+        SectionBlock(text=md(t("settings.roles_head", locale) + "\n" + ("\n".join(role_lines) or "—"))),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=t("home.change_settings", locale), action_id=ids.ACT_SETTINGS_OPEN, value="settings"
+                ),
+                ButtonElement(
+                    text=t("home.assign_role", locale), action_id=ids.ACT_ROLES_OPEN, value="roles"
+                ),
+            ]
+        ),
+    ]
+
+
+def home_view(home: Home) -> dict:
+    locale = home.actor.locale
+    blocks = [*_needs_you(home, locale), *_by_stage(home, locale)]
+    if home.team is not None:
+        blocks += _team(home, locale)
+    if home.roles is not None:
+        blocks += _admin(home, locale)
+    blocks.append(ContextBlock(elements=[md(t("home.footer", locale))]))
+    if len(blocks) > MAX_VIEW_BLOCKS:  # a safety net; the caps above keep it far below
+        blocks = blocks[: MAX_VIEW_BLOCKS - 1] + [blocks[-1]]
+    return View(type="home", blocks=blocks).to_dict()

@@ -1,4 +1,4 @@
-"""Events API listeners: user_change keeps zones and locales fresh; App Home; DMs."""
+"""Events API listeners: user_change keeps zones and locales fresh; DMs. (App Home: handlers/home.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.home import home_view
 from bot.deps import Deps
 from bot.flows.users import refresh_profile
 from storage.db import session_scope
@@ -24,12 +23,6 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         if user.get("id") and team_id:
             with session_scope(deps.engine) as s:
                 refresh_profile(s, team_id=team_id, user=user, now=deps.clock.now())
-
-    @app.event(ids.EV_APP_HOME_OPENED)
-    def on_home_opened(event: dict, context: BoltContext, client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        client.views_publish(user_id=context.user_id, view=home_view(context["actor"]))
 
     @app.event(ids.EV_MESSAGE_IM)
     def on_dm_message(event: dict, context: BoltContext, client: WebClient) -> None:

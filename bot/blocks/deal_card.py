@@ -1,0 +1,191 @@
+"""The deal card (UX.md): stage and days, grade and score, amount × probability, people coverage,
+red flags, open nudges, next step — and buttons for the next acts (value ``"<id>:<version>"``)."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot import ids
+from bot.blocks import clip, message
+from bot.flows.people import KEY_ROLES
+from bot.flows.status import Card, Summary
+from bot.i18n import t
+from bot.i18n.format import format_date, format_money
+
+
+def md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(text, 3000))
+
+
+def deal_title(s: Summary) -> str:
+    return f"{s.account} — {s.title}" if s.title else s.account
+
+
+def stage_line(s: Summary, total: int, locale: str) -> str:
+    return t(
+        "card.stage",
+        locale,
+        n=s.stage_index + 1,
+        total=total,
+        name=s.stage.name.get(locale),
+        days=s.days_in_stage,
+        expected=s.stage.duration_days,
+    )
+
+
+def money_line(s: Summary, locale: str) -> str:
+    if s.amount is None:
+        return t("card.no_amount", locale, p=s.probability)
+    return t(
+        "card.money",
+        locale,
+        amount=format_money(s.amount, s.currency, locale),
+        p=s.probability,
+        weighted=format_money(s.weighted, s.currency, locale),
+    )
+
+
+def grade_line(card: Card, locale: str) -> str:
+    if card.summary.grade is None:
+        return t("card.not_graded", locale)
+    return t("card.grade", locale, grade=card.summary.grade, score="—" if card.score is None else card.score)
+
+
+def dates_line(card: Card, locale: str) -> str:
+    parts = [t("card.close", locale, date=format_date(card.expected_close, locale))]
+    if card.tender_date:
+        parts.append(t("card.tender", locale, date=format_date(card.tender_date, locale)))
+    if card.signing_date:
+        parts.append(t("card.signing", locale, date=format_date(card.signing_date, locale)))
+    if card.committed:
+        parts.append(t("card.committed", locale))
+    return " · ".join(parts)
+
+
+def people_line(card: Card, locale: str) -> str:
+    parts = []
+    for role in KEY_ROLES:
+        present, met, name = card.coverage.roles[role]
+        mark = "✓" if present else "✗"
+        extra = f" {t('card.met', locale)}" if met else ""
+        who = f" ({name})" if name else ""
+        parts.append(f"{t(f'people.role.{role}', locale)} {mark}{extra}{who}")
+    line = t("card.people", locale, roles=" · ".join(parts))
+    if card.coverage.missing:
+        missing = ", ".join(t(f"people.role.{r}", locale) for r in card.coverage.missing)
+        line += "\n" + t("card.missing_roles", locale, roles=missing)
+    return line
+
+
+def small_print(card: Card, locale: str) -> list[str]:
+    lines = [f"⚠ {t(f'card.flag.{k}', locale)}: {clip(r, 300)}" for k, r in card.flags[:5]]
+    lines += [f"⚠ {t(f'card.attention.{a}', locale)}" for a in card.summary.attention if a != "overdue"]
+    if card.nudges:
+        items = ", ".join(
+            t(
+                "card.nudge",
+                locale,
+                kind=t(f"card.nudge_kind.{k}", locale) if _known(k) else k,
+                date=format_date(due, locale),
+            )
+            for k, _, due in card.nudges[:3]
+        )
+        lines.append(t("card.open_nudges", locale, items=items))
+    if card.next_step:
+        lines.append(
+            t(
+                "card.next_step",
+                locale,
+                step=clip(card.next_step, 300),
+                date=format_date(card.next_step_date, locale),
+            )
+        )
+    return lines
+
+
+def _known(kind: str) -> bool:
+    return kind in (
+        "followup_1",
+        "followup_15",
+        "followup_30",
+        "stall",
+        "milestone_due",
+        "close_date_passed",
+        "qualification_incomplete",
+    )
+
+
+def card_actions(card: Card, locale: str) -> ActionsBlock:
+    s, ref, plain = card.summary, f"{card.summary.id}:{card.summary.version}", str(card.summary.id)
+    buttons: list = []
+    if s.status == "open":
+        key = "card.btn.won" if card.is_last_stage else "card.btn.milestone"
+        buttons.append(
+            ButtonElement(text=t(key, locale), action_id=ids.ACT_MILESTONE_OPEN, value=ref, style="primary")
+        )
+        if s.stage_index == 0 and not card.qualified:
+            buttons.append(
+                ButtonElement(
+                    text=t("card.btn.qualify", locale), action_id=ids.ACT_QUALIFY_START, value=plain
+                )
+            )
+        buttons.append(
+            ButtonElement(text=t("card.btn.checkin", locale), action_id=ids.ACT_CHECKIN_OPEN, value=plain)
+        )
+    buttons.append(ButtonElement(text=t("card.btn.people", locale), action_id=ids.ACT_PEOPLE_OPEN, value=ref))
+    more = {
+        "open": ["won", "lost", "drop", "hold", "edit"],
+        "on_hold": ["won", "lost", "drop", "edit", "reopen"],
+    }
+    chosen = more.get(s.status, ["reopen"])  # an overflow menu holds at most 5 options
+    buttons.append(
+        ButtonElement(text=t("card.btn.history", locale), action_id=ids.ACT_DEAL_HISTORY, value=ref)
+    )
+    options = [Option(text=t(f"card.more.{m}", locale), value=f"{m}:{ref}") for m in chosen]
+    buttons.append(OverflowMenuElement(action_id=ids.ACT_DEAL_MORE, options=options))
+    return ActionsBlock(block_id=f"card_{s.id}", elements=buttons)
+
+
+def card_blocks(card: Card, locale: str, notice: str | None = None) -> list[Block]:
+    s = card.summary
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(ContextBlock(elements=[md(notice)]))
+    blocks.append(HeaderBlock(text=PlainTextObject(text=clip(deal_title(s), 150))))
+    status = (
+        [] if s.status == "open" else [md(t("card.status", locale, status=t(f"status.{s.status}", locale)))]
+    )
+    blocks.append(
+        SectionBlock(
+            fields=[
+                md(stage_line(s, card.stage_total, locale)),
+                md(grade_line(card, locale)),
+                md(money_line(s, locale)),
+                md(dates_line(card, locale)),
+                *status,
+            ]
+        )
+    )
+    blocks.append(SectionBlock(text=md(people_line(card, locale))))
+    small = small_print(card, locale)
+    if small:
+        blocks.append(ContextBlock(elements=[md("\n".join(small))]))
+    blocks.append(card_actions(card, locale))
+    return blocks
+
+
+def deal_card_message(card: Card, locale: str, notice: str | None = None) -> dict:
+    return message(
+        f"{notice + ' ' if notice else ''}{deal_title(card.summary)}", card_blocks(card, locale, notice)
+    )

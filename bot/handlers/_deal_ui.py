@@ -1,0 +1,181 @@
+"""Helpers shared by the pipeline's handlers: read modal state, find the deal a command names, show
+a card, and turn domain errors into what the user sees (inline field errors, a fresh card)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlmodel import Session
+
+from bot.blocks.deal_card import deal_card_message
+from bot.blocks.deal_list import notice_message, pick_list_message
+from bot.blocks.modals import modal
+from bot.deps import Deps
+from bot.flows.access import find_visible_deals
+from bot.flows.errors import BadInput, DomainError, MilestoneMissing, NotFound, StaleCard
+from bot.flows.status import card_of, deal_card, summarize
+from bot.flows.team import TeamConfig, team_config
+from bot.flows.users import Actor
+from bot.handlers.router import CommandCall
+from bot.i18n import t
+from bot.process.schema import StageSet
+from storage.db import read_scope
+
+log = logging.getLogger(__name__)
+DEFAULT_PASS_LINE = 12
+
+
+def state_values(view: dict) -> dict:
+    """``view.state.values`` -> {block_id: value} (text, option value, date, users, channel, checkboxes)."""
+    out: dict = {}
+    for block_id, actions in ((view or {}).get("state") or {}).get("values", {}).items():
+        for el in actions.values():
+            out[block_id] = _value(el or {})
+    return out
+
+
+def _value(el: dict):  # noqa: ANN202
+    kind = el.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        return (el.get("selected_option") or {}).get("value")
+    if kind == "checkboxes":
+        return [o.get("value") for o in el.get("selected_options") or []]
+    if kind == "datepicker":
+        return _date(el.get("selected_date"))
+    if kind == "users_select":
+        return el.get("selected_user")
+    if kind == "multi_users_select":
+        return el.get("selected_users") or []
+    if kind in ("channels_select", "conversations_select"):
+        return el.get("selected_channel") or el.get("selected_conversation")
+    return el.get("value")
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def config(deps: Deps, session: Session, team_id: str) -> TeamConfig:
+    return team_config(session, deps.settings, team_id)
+
+
+def team_today(deps: Deps, cfg: TeamConfig) -> date:
+    return deps.clock.now().astimezone(cfg.zone).date()
+
+
+def pass_line(deps: Deps, cfg: TeamConfig) -> int:
+    if cfg.pass_line is not None:
+        return cfg.pass_line
+    questions = deps.process.get("questions")
+    return int(getattr(questions, "pass_line", None) or DEFAULT_PASS_LINE)
+
+
+def text_of(error: DomainError, locale: str) -> str:
+    return t(error.key, locale, **error.values)
+
+
+def find_one(call: CommandCall, action_id: str) -> int | None:
+    """The deal the command's text names, among those the caller may see; otherwise reply and None."""
+    query = call.args.strip()
+    locale = call.actor.locale
+    if not query:
+        call.ack(text=t("list.usage", locale, word=call.word))
+        return None
+    with read_scope(call.deps.engine) as s:
+        deals = find_visible_deals(s, call.actor, query)
+        if len(deals) == 1:
+            return deals[0].id
+        if not deals:
+            call.ack(text=text_of(NotFound(), locale))
+            return None
+        stages = config(call.deps, s, call.actor.team_id).stages
+        now = call.deps.clock.now()
+        summaries = [summarize(d, stages, now, []) for d in deals]
+    call.ack(**pick_list_message(summaries, locale, action_id, query))
+    return None
+
+
+def card_payload(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
+    with read_scope(deps.engine) as s:
+        card = deal_card(s, actor, config(deps, s, actor.team_id).stages, deal_id, now=deps.clock.now())
+    return deal_card_message(card, actor.locale, notice)
+
+
+def fresh_card_for(deps: Deps, session: Session, actor: Actor, stages: StageSet, deal) -> dict:  # noqa: ANN001
+    return deal_card_message(card_of(session, deal, stages, deps.clock.now()), actor.locale)
+
+
+def post_to_user(client, actor: Actor, payload: dict) -> None:  # noqa: ANN001
+    client.chat_postMessage(channel=actor.user_id, **payload)
+
+
+def show(respond, client, actor: Actor, body: dict, payload: dict, *, replace: bool = False) -> None:  # noqa: ANN001
+    """Reply where the click came from: replace an ephemeral card, else a new ephemeral, else a DM."""
+    container = body.get("container") or {}
+    if body.get("response_url") and container.get("type") == "message":
+        respond(
+            **payload, response_type="ephemeral", replace_original=replace and container.get("is_ephemeral")
+        )
+    else:
+        post_to_user(client, actor, payload)
+
+
+def on_action_error(deps: Deps, respond, client, actor: Actor, body: dict, error: DomainError) -> None:  # noqa: ANN001
+    """A stale card says so and shows the current one; other refusals are said in the user's language."""
+    if isinstance(error, StaleCard) and error.values.get("deal_id"):
+        try:
+            payload = card_payload(deps, actor, error.values["deal_id"], text_of(error, actor.locale))
+        except DomainError as e:
+            payload = notice_message(text_of(e, actor.locale))
+        show(respond, client, actor, body, payload, replace=True)
+        return
+    show(respond, client, actor, body, notice_message(text_of(error, actor.locale)))
+
+
+def on_view_error(deps: Deps, ack, client, actor: Actor, error: DomainError, fields: set[str]) -> None:  # noqa: ANN001
+    """Field errors go inline; a stale card closes the form with a notice and posts the current card."""
+    field = error.values.get("field")
+    if isinstance(error, BadInput | MilestoneMissing) and (
+        field in fields or isinstance(error, MilestoneMissing)
+    ):
+        ack(response_action="errors", errors={field or "force_reason": text_of(error, actor.locale)})
+        return
+    text = text_of(error, actor.locale)
+    ack(response_action="update", view=notice_modal(text, actor.locale))
+    if isinstance(error, StaleCard) and error.values.get("deal_id"):
+        try:
+            post_to_user(client, actor, card_payload(deps, actor, error.values["deal_id"], text))
+        except DomainError:
+            log.info("stale card for a deal the user can no longer see")
+
+
+def notice_modal(text: str, locale: str) -> dict:
+    from slack_sdk.models.blocks import SectionBlock
+
+    from bot.blocks.deal_card import md
+
+    return modal(
+        None,
+        t("common.notice_title", locale),
+        [SectionBlock(text=md(text))],
+        submit=None,
+        close=t("common.close", locale),
+    )
+
+
+def guarded(fn: Callable[[CommandCall], None]) -> Callable[[CommandCall], None]:
+    """A /deal subcommand whose refusals become the ephemeral reply (the last ack wins)."""
+
+    def run(call: CommandCall) -> None:
+        try:
+            fn(call)
+        except DomainError as e:
+            call.ack(text=text_of(e, call.actor.locale))
+
+    run.__name__ = fn.__name__
+    return run

@@ -1,0 +1,96 @@
+"""/deal list, /deal history, /deal <words> (find a deal by name; ambiguous -> a pick list), and the
+deal-card button (ACT_DEAL_OPEN, value = deal id)."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.deal_card import deal_title
+from bot.blocks.deal_list import deal_list_message, history_message
+from bot.deps import Deps
+from bot.flows import pipeline, status
+from bot.flows.errors import DomainError
+from bot.flows.users import Actor
+from bot.handlers import _deal_ui as ui
+from bot.handlers import router
+from bot.handlers.router import CommandCall, deal_subcommand
+from storage.db import read_scope
+
+
+def list_payload(deps: Deps, actor: Actor) -> dict:
+    with read_scope(deps.engine) as s:
+        stages = ui.config(deps, s, actor.team_id).stages
+        summaries = status.visible_summaries(s, actor, stages, now=deps.clock.now(), mine_only=True)
+    return deal_list_message(summaries, actor.locale)
+
+
+def history_payload(deps: Deps, actor: Actor, deal_id: object) -> dict:
+    with read_scope(deps.engine) as s:
+        stages = ui.config(deps, s, actor.team_id).stages
+        deal, lines = status.deal_history(s, actor, deal_id)
+        title = deal_title(status.summarize(deal, stages, deps.clock.now(), []))
+    return history_message(title, lines, stages, actor.locale)
+
+
+@deal_subcommand("list", "ls", "列表")
+@ui.guarded
+def on_list_command(call: CommandCall) -> None:
+    call.ack(**list_payload(call.deps, call.actor))
+
+
+@deal_subcommand("history", "历史")
+@ui.guarded
+def on_history_command(call: CommandCall) -> None:
+    deal_id = ui.find_one(call, ids.ACT_DEAL_OPEN)
+    if deal_id is not None:
+        call.ack(**history_payload(call.deps, call.actor, deal_id))
+
+
+@ui.guarded
+def on_find_deal(call: CommandCall) -> None:
+    """``/deal <words>``: the card of the one deal whose name matches, or a pick list."""
+    call.args = " ".join(x for x in (call.word, call.args) if x)
+    deal_id = ui.find_one(call, ids.ACT_DEAL_OPEN)
+    if deal_id is not None:
+        call.ack(**ui.card_payload(call.deps, call.actor, deal_id))
+
+
+router.deal.fallback = on_find_deal
+router.deal.empty = on_list_command
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    @app.action(ids.ACT_DEAL_OPEN)
+    def on_deal_open(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        actor = context["actor"]
+        deal_id, _ = pipeline.parse_ref(action.get("value"))
+        try:
+            payload = ui.card_payload(deps, actor, deal_id)
+        except DomainError as e:
+            ui.on_action_error(deps, respond, client, actor, body, e)
+            return
+        ui.show(respond, client, actor, body, payload, replace=_from_pick_list(body))
+
+    @app.action(ids.ACT_DEAL_HISTORY)
+    def on_history_clicked(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        actor = context["actor"]
+        deal_id, _ = pipeline.parse_ref(action.get("value"))
+        try:
+            payload = history_payload(deps, actor, deal_id)
+        except DomainError as e:
+            ui.on_action_error(deps, respond, client, actor, body, e)
+            return
+        ui.show(respond, client, actor, body, payload)
+
+
+def _from_pick_list(body: dict) -> bool:
+    """A pick list (or an older card) is replaced by the card; a nudge DM keeps its message."""
+    return bool((body.get("container") or {}).get("is_ephemeral"))

@@ -1,0 +1,195 @@
+"""Outcome dialogs: /deal won|lost|drop|hold|reopen|edit, the shared drop button, and the card's
+overflow menu; each submission re-checks who may change the deal and the card's version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks import pipeline_modals as modals
+from bot.deps import Deps
+from bot.flows import deal_edit, outcomes, pipeline
+from bot.flows.access import load_deal
+from bot.flows.errors import DomainError
+from bot.flows.status import card_of
+from bot.flows.users import Actor
+from bot.handlers import _deal_ui as ui
+from bot.handlers.router import CommandCall, deal_subcommand
+from bot.i18n import t
+from storage.db import read_scope, session_scope
+
+DIALOGS = ("won", "lost", "drop", "hold", "reopen", "edit")
+ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
+
+
+def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
+    with read_scope(deps.engine) as s:
+        cfg = ui.config(deps, s, actor.team_id)
+        card = card_of(s, load_deal(s, actor, deal_id, edit=True), cfg.stages, deps.clock.now())
+        pipeline.check_version_of(card.summary.id, card.summary.version, version)
+        meta = pipeline.metadata_of(card.summary.id, card.summary.version)
+        loc = actor.locale
+        if which == "won":
+            return modals.won_modal(card, loc, ui.team_today(deps, cfg), meta)
+        if which == "lost":
+            return modals.lost_modal(card, loc, cfg.lost_reasons, meta)
+        if which == "drop":
+            return modals.drop_modal(card, loc, meta)
+        if which == "hold":
+            return modals.hold_modal(card, loc, meta)
+        if which == "reopen":
+            return modals.reopen_modal(card, loc, meta)
+        return modals.edit_modal(card, loc, meta)
+
+
+def _command(which: str) -> Callable[[CommandCall], None]:
+    @ui.guarded
+    def run(call: CommandCall) -> None:
+        deal_id = ui.find_one(call, ACTS.get(which, ids.ACT_DEAL_OPEN))
+        if deal_id is None:
+            return
+        view = dialog(call.deps, call.actor, which, deal_id, None)
+        call.ack()
+        call.client.views_open(trigger_id=call.trigger_id, view=view)
+
+    run.__name__ = f"on_{which}_command"
+    return run
+
+
+deal_subcommand("won", "赢单")(_command("won"))
+deal_subcommand("lost", "丢单")(_command("lost"))
+deal_subcommand("drop", "放弃")(_command("drop"))
+deal_subcommand("hold", "暂缓")(_command("hold"))
+deal_subcommand("reopen", "重开")(_command("reopen"))
+deal_subcommand("edit", "编辑")(_command("edit"))
+
+
+def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa: ANN202
+    now, version, deal_id = deps.clock.now(), pipeline.version_of(meta), meta.get("d")
+    with session_scope(deps.engine) as s:
+        cfg = ui.config(deps, s, actor.team_id)
+        today = ui.team_today(deps, cfg)
+        if which == "won":
+            return outcomes.mark_won(
+                s,
+                actor,
+                cfg.stages,
+                deal_id,
+                version=version,
+                now=now,
+                today=today,
+                amount=v.get("amount"),
+                paid_on=v.get("paid_on"),
+            )
+        if which == "lost":
+            return outcomes.mark_lost(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                reasons=cfg.lost_reasons,
+                reason=v.get("reason"),
+                competitor=v.get("competitor"),
+                note=v.get("note"),
+            )
+        if which == "drop":
+            return outcomes.mark_dropped(s, actor, deal_id, version=version, now=now, reason=v.get("reason"))
+        if which == "hold":
+            return outcomes.put_on_hold(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                today=today,
+                new_close=v.get("expected_close"),
+                note=v.get("note"),
+            )
+        if which == "reopen":
+            return outcomes.reopen(s, actor, deal_id, version=version, now=now, note=v.get("note"))
+        return deal_edit.edit_deal(
+            s,
+            actor,
+            deal_id,
+            version=version,
+            now=now,
+            today=today,
+            expected_close=v.get("expected_close"),
+            tender_date=v.get("tender_date"),
+            signing_date=v.get("signing_date"),
+            committed="yes" in (v.get("committed") or []),
+            probability=v.get("probability"),
+            next_step=v.get("next_step"),
+            next_step_date=v.get("next_step_date"),
+        )
+
+
+VIEWS = {
+    ids.VIEW_WON: "won",
+    ids.VIEW_LOST: "lost",
+    ids.VIEW_DROP: "drop",
+    ids.VIEW_HOLD: "hold",
+    ids.VIEW_REOPEN: "reopen",
+    ids.VIEW_DEAL_EDIT: "edit",
+}
+FIELDS = {
+    "amount",
+    "paid_on",
+    "reason",
+    "competitor",
+    "note",
+    "expected_close",
+    "tender_date",
+    "signing_date",
+    "probability",
+    "next_step",
+    "next_step_date",
+}
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    def open_dialog(
+        which: str, body: dict, value: str | None, client: WebClient, actor: Actor, respond: Respond
+    ) -> None:
+        deal_id, version = pipeline.parse_ref(value)
+        try:
+            view = dialog(deps, actor, which, deal_id, version)
+        except DomainError as e:
+            ui.on_action_error(deps, respond, client, actor, body, e)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.ACT_DROP_OPEN)
+    def on_drop_clicked(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        open_dialog("drop", body, action.get("value"), client, context["actor"], respond)
+
+    @app.action(ids.ACT_DEAL_MORE)
+    def on_more_chosen(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        which, _, ref = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+        if which in DIALOGS:
+            open_dialog(which, body, ref, client, context["actor"], respond)
+
+    def on_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+        actor, which = context["actor"], VIEWS[view["callback_id"]]
+        meta = pipeline.parse_metadata(view.get("private_metadata"))
+        try:
+            result = _submit(deps, which, actor, meta, ui.state_values(view))
+        except DomainError as e:
+            ui.on_view_error(deps, ack, client, actor, e, FIELDS)
+            return
+        ack()
+        notice = t(f"outcomes.{which}.done", actor.locale)
+        ui.post_to_user(client, actor, ui.card_payload(deps, actor, result.deal_id, notice))
+
+    for callback_id in VIEWS:
+        app.view(callback_id)(on_submitted)

@@ -1,0 +1,106 @@
+"""/deal people and the People button: the buying-influences modal; add a person, or edit one."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.people_modal import people_modal, person_modal
+from bot.deps import Deps
+from bot.flows import people, pipeline
+from bot.flows.access import load_deal
+from bot.flows.errors import DomainError
+from bot.flows.users import Actor
+from bot.handlers import _deal_ui as ui
+from bot.handlers.router import CommandCall, deal_subcommand
+from bot.i18n import t
+from storage.db import read_scope, session_scope
+
+FIELDS = {"name", "title", "role", "attitude", "influence", "met"}
+
+
+def people_view(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
+    with read_scope(deps.engine) as s:
+        deal = load_deal(s, actor, deal_id, edit=True)
+        _, persons = people.list_people(s, actor, deal.id)
+        return people_modal(deal.account, persons, actor.locale, pipeline.metadata(deal), notice)
+
+
+def person_view(deps: Deps, actor: Actor, deal_id: object, person_id: object) -> dict:
+    with read_scope(deps.engine) as s:
+        deal = load_deal(s, actor, deal_id, edit=True)
+        person = people.get_person(s, actor, deal.id, person_id)
+        return person_modal(deal.account, person, actor.locale, pipeline.metadata(deal, p=person.id))
+
+
+@deal_subcommand("people", "人员")
+@ui.guarded
+def on_people_command(call: CommandCall) -> None:
+    deal_id = ui.find_one(call, ids.ACT_PEOPLE_OPEN)
+    if deal_id is None:
+        return
+    view = people_view(call.deps, call.actor, deal_id)
+    call.ack()
+    call.client.views_open(trigger_id=call.trigger_id, view=view)
+
+
+def _save(deps: Deps, actor: Actor, view: dict) -> tuple[int, str]:
+    meta = pipeline.parse_metadata(view.get("private_metadata"))
+    v = ui.state_values(view)
+    with session_scope(deps.engine) as s:
+        saved = people.save_person(
+            s,
+            actor,
+            meta.get("d"),
+            now=deps.clock.now(),
+            person_id=meta.get("p"),
+            met="yes" in (v.get("met") or []),
+            name=v.get("name"),
+            title=v.get("title"),
+            role=v.get("role"),
+            attitude=v.get("attitude"),
+            influence=v.get("influence"),
+        )
+    return meta.get("d"), saved.name
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    @app.action(ids.ACT_PEOPLE_OPEN)
+    def on_people_clicked(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        actor = context["actor"]
+        deal_id, _ = pipeline.parse_ref(action.get("value"))
+        try:
+            view = people_view(deps, actor, deal_id)
+        except DomainError as e:
+            ui.on_action_error(deps, respond, client, actor, body, e)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.ACT_PERSON_EDIT)
+    def on_person_edit_clicked(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        actor, source = context["actor"], body.get("view") or {}
+        meta = pipeline.parse_metadata(source.get("private_metadata"))
+        try:
+            view = person_view(deps, actor, meta.get("d"), action.get("value"))
+        except DomainError as e:
+            view = ui.notice_modal(ui.text_of(e, actor.locale), actor.locale)
+        client.views_update(view_id=source.get("id"), view=view)
+
+    @app.view(ids.VIEW_PEOPLE)
+    @app.view(ids.VIEW_PERSON)
+    def on_person_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+        actor = context["actor"]
+        try:
+            deal_id, name = _save(deps, actor, view)
+            fresh = people_view(deps, actor, deal_id, t("people.saved", actor.locale, name=name))
+        except DomainError as e:
+            ui.on_view_error(deps, ack, client, actor, e, FIELDS)
+            return
+        ack(response_action="update", view=fresh)

@@ -1,0 +1,92 @@
+"""/deal advance, /deal milestone and their buttons: the milestone dialog; its submission moves the
+deal on (or, with a reason, forces it past an unmet gate). On the last stage the act is "won"."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.pipeline_modals import advance_modal, won_modal
+from bot.deps import Deps
+from bot.flows import pipeline
+from bot.flows.errors import DomainError
+from bot.flows.status import deal_card
+from bot.flows.users import Actor
+from bot.handlers import _deal_ui as ui
+from bot.handlers.router import CommandCall, deal_subcommand
+from bot.i18n import t
+from storage.db import read_scope, session_scope
+
+
+def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | None) -> dict:
+    """The milestone dialog for the deal's current stage (or the won dialog on the last stage)."""
+    with read_scope(deps.engine) as s:
+        cfg = ui.config(deps, s, actor.team_id)
+        plan = pipeline.plan_advance(
+            s, actor, cfg.stages, deal_id, pass_line=ui.pass_line(deps, cfg), version=version
+        )
+        meta = pipeline.metadata_of(plan.deal_id, plan.version)
+        if plan.next_stage is None:
+            card = deal_card(s, actor, cfg.stages, plan.deal_id, now=deps.clock.now())
+            return won_modal(card, actor.locale, ui.team_today(deps, cfg), meta)
+        return advance_modal(plan, actor.locale, ui.team_today(deps, cfg), meta)
+
+
+@deal_subcommand("advance", "milestone", "推进", "里程碑")
+@ui.guarded
+def on_advance_command(call: CommandCall) -> None:
+    deal_id = ui.find_one(call, ids.ACT_ADVANCE_OPEN)
+    if deal_id is None:
+        return
+    view = advance_dialog(call.deps, call.actor, deal_id, None)
+    call.ack()
+    call.client.views_open(trigger_id=call.trigger_id, view=view)
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    def on_open(
+        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        actor = context["actor"]
+        deal_id, version = pipeline.parse_ref(action.get("value"))
+        try:
+            view = advance_dialog(deps, actor, deal_id, version)
+        except DomainError as e:
+            ui.on_action_error(deps, respond, client, actor, body, e)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.action(ids.ACT_ADVANCE_OPEN)(on_open)
+    app.action(ids.ACT_MILESTONE_OPEN)(on_open)
+
+    @app.view(ids.VIEW_ADVANCE)
+    def on_advance_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+        actor = context["actor"]
+        meta = pipeline.parse_metadata(view.get("private_metadata"))
+        v = ui.state_values(view)
+        try:
+            with session_scope(deps.engine) as s:
+                cfg = ui.config(deps, s, actor.team_id)
+                change = pipeline.advance(
+                    s,
+                    actor,
+                    cfg.stages,
+                    meta.get("d"),
+                    version=pipeline.version_of(meta),
+                    now=deps.clock.now(),
+                    pass_line=ui.pass_line(deps, cfg),
+                    what=v.get("what"),
+                    met_on=v.get("met_on") or ui.team_today(deps, cfg),
+                    evidence=v.get("evidence"),
+                    force_reason=v.get("force_reason"),
+                )
+                stages = cfg.stages
+        except DomainError as e:
+            ui.on_view_error(deps, ack, client, actor, e, {"what", "met_on", "evidence", "force_reason"})
+            return
+        ack()
+        key = "advance.done_forced" if change.forced else "advance.done"
+        notice = t(key, actor.locale, to=stages.get(change.to_stage).name.get(actor.locale))
+        ui.post_to_user(client, actor, ui.card_payload(deps, actor, change.deal_id, notice))

@@ -1,0 +1,135 @@
+"""Pipeline queries: milestones, red flags, payments, the latest interview, open nudges, deal lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from storage.models import Deal, Interview, Milestone, Nudge, Payment, RedFlag
+
+OPEN_NUDGE_STATUSES = ("pending", "sent")
+
+
+def add_milestone(
+    session: Session,
+    *,
+    deal: Deal,
+    stage: str,
+    what: str,
+    evidence: str | None,
+    met_on: date,
+    by: str,
+    at: datetime,
+) -> Milestone:
+    row = Milestone(
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        stage=stage,
+        what=what,
+        evidence=evidence,
+        met_on=met_on,
+        recorded_by=by,
+        recorded_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def milestones_of(session: Session, *, team_id: str, deal_id: int) -> list[Milestone]:
+    return list(
+        session.exec(
+            select(Milestone)
+            .where(Milestone.team_id == team_id, Milestone.deal_id == deal_id)
+            .order_by(Milestone.recorded_at, Milestone.id)
+        )
+    )
+
+
+def raise_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str, at: datetime) -> RedFlag:
+    row = RedFlag(team_id=deal.team_id, deal_id=deal.id, kind=kind, reason=reason, raised_by=by, raised_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def open_flags(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[RedFlag]]:
+    ids = list(deal_ids)
+    out: dict[int, list[RedFlag]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = session.exec(
+        select(RedFlag)
+        .where(RedFlag.team_id == team_id, RedFlag.deal_id.in_(ids), RedFlag.cleared_at.is_(None))
+        .order_by(RedFlag.raised_at, RedFlag.id)
+    )
+    for row in rows:
+        out[row.deal_id].append(row)
+    return out
+
+
+def add_payment(
+    session: Session, *, deal: Deal, amount: Decimal, paid_on: date, by: str, at: datetime
+) -> Payment:
+    row = Payment(
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        amount=amount,
+        currency=deal.currency,
+        paid_on=paid_on,
+        recorded_by=by,
+        recorded_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def payments_of(session: Session, *, team_id: str, deal_id: int) -> list[Payment]:
+    return list(
+        session.exec(
+            select(Payment).where(Payment.team_id == team_id, Payment.deal_id == deal_id).order_by(Payment.id)
+        )
+    )
+
+
+def latest_done_interview(session: Session, *, team_id: str, deal_id: int) -> Interview | None:
+    return session.exec(
+        select(Interview)
+        .where(Interview.team_id == team_id, Interview.deal_id == deal_id, Interview.status == "done")
+        .order_by(Interview.finished_at.desc(), Interview.id.desc())
+    ).first()
+
+
+def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[Nudge]]:
+    ids = list(deal_ids)
+    out: dict[int, list[Nudge]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = session.exec(
+        select(Nudge)
+        .where(Nudge.team_id == team_id, Nudge.deal_id.in_(ids), Nudge.status.in_(OPEN_NUDGE_STATUSES))
+        .order_by(Nudge.due_at, Nudge.id)
+    )
+    for row in rows:
+        out[row.deal_id].append(row)
+    return out
+
+
+def deals_of_owners(
+    session: Session,
+    *,
+    team_id: str,
+    owner_ids: Iterable[str] | None,
+    statuses: Iterable[str] = ("open", "on_hold"),
+    limit: int = 2000,
+) -> list[Deal]:
+    """Deals of these owners (None = the whole workspace), oldest stage entry first."""
+    q = select(Deal).where(Deal.team_id == team_id, Deal.status.in_(list(statuses)))
+    if owner_ids is not None:
+        q = q.where(Deal.owner_id.in_(list(owner_ids)))
+    return list(session.exec(q.order_by(Deal.stage_entered_at, Deal.id).limit(limit)))
