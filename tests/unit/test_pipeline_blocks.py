@@ -12,7 +12,14 @@ from bot.blocks.deal_card import deal_card_message
 from bot.blocks.deal_list import deal_list_message, history_message, pick_list_message
 from bot.blocks.home import home_view
 from bot.blocks.people_modal import people_modal, person_modal
-from bot.blocks.pipeline_modals import advance_modal, drop_modal, edit_modal, hold_modal, lost_modal, won_modal
+from bot.blocks.pipeline_modals import (
+    advance_modal,
+    drop_modal,
+    edit_modal,
+    hold_modal,
+    lost_modal,
+    won_modal,
+)
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.config import Settings
 from bot.flows import people, pipeline, status
@@ -38,14 +45,52 @@ def s(engine):
 
 
 def _rich_deal(s):
-    deal = make_deal(s, owner_id="U0REP1", account="温州酒店" * 3, title="Boilers", grade="A", score=16,
-                     expected_close=date(2027, 3, 31), next_step="site visit", next_step_date=date(2026, 12, 2))
-    people.save_person(s, actor(), deal.id, now=T0, met=True, name="Li Wei", title="Engineer", role="coach",
-                       attitude="supporter", influence="3")
-    s.add(RedFlag(team_id=deal.team_id, deal_id=deal.id, kind="forced_advance", reason="x" * 3000,
-                  raised_by="U0REP1", raised_at=T0))
-    s.add(Nudge(team_id=deal.team_id, deal_id=deal.id, owner_id="U0REP1", kind="followup_15", due_at=T0,
-                send_after=T0, status="sent", reminder_sent_at=T0, created_at=T0))
+    deal = make_deal(
+        s,
+        owner_id="U0REP1",
+        account="温州酒店" * 3,
+        title="Boilers",
+        grade="A",
+        score=16,
+        expected_close=date(2027, 3, 31),
+        next_step="site visit",
+        next_step_date=date(2026, 12, 2),
+    )
+    people.save_person(
+        s,
+        actor(),
+        deal.id,
+        now=T0,
+        met=True,
+        name="Li Wei",
+        title="Engineer",
+        role="coach",
+        attitude="supporter",
+        influence="3",
+    )
+    s.add(
+        RedFlag(
+            team_id=deal.team_id,
+            deal_id=deal.id,
+            kind="forced_advance",
+            reason="x" * 3000,
+            raised_by="U0REP1",
+            raised_at=T0,
+        )
+    )
+    s.add(
+        Nudge(
+            team_id=deal.team_id,
+            deal_id=deal.id,
+            owner_id="U0REP1",
+            kind="followup_15",
+            due_at=T0,
+            send_after=T0,
+            status="sent",
+            reminder_sent_at=T0,
+            created_at=T0,
+        )
+    )
     s.flush()
     return deal
 
@@ -63,10 +108,16 @@ def test_card_and_dialogs_pass_slacks_checks(s, locale):
     assert ("stalled" if locale == "en" else "停滞") in text
     plan = pipeline.plan_advance(s, a, stages, deal.id, pass_line=12)
     meta = pipeline.metadata(deal)
-    for view in (advance_modal(plan, locale, date(2026, 11, 2), meta), won_modal(card, locale, date.today(), meta),
-                 lost_modal(card, locale, ("price", "custom reason"), meta), drop_modal(card, locale, meta),
-                 hold_modal(card, locale, meta), edit_modal(card, locale, meta),
-                 settings_modal(team_config(s, SETTINGS, "T0SANDBOX"), locale), roles_modal(locale)):
+    for view in (
+        advance_modal(plan, locale, date(2026, 11, 2), meta),
+        won_modal(card, locale, date.today(), meta),
+        lost_modal(card, locale, ("price", "custom reason"), meta),
+        drop_modal(card, locale, meta),
+        hold_modal(card, locale, meta),
+        edit_modal(card, locale, meta),
+        settings_modal(team_config(s, SETTINGS, "T0SANDBOX"), locale),
+        roles_modal(locale),
+    ):
         assert check_view(view) == [], view["callback_id"]
     _, persons = people.list_people(s, a, deal.id)
     assert check_view(people_modal(deal.account, persons, locale, meta)) == []
@@ -77,8 +128,14 @@ def test_card_and_dialogs_pass_slacks_checks(s, locale):
 
 def _many(s, n: int, owners=("U0REP1", "U0REP2")):
     for i in range(n):
-        make_deal(s, owner_id=owners[i % len(owners)], account=f"Account {i}", title="T" * 150,
-                  now=T0 - timedelta(days=i % 90), stage=["qualify", "relationships", "influence", "bid"][i % 4])
+        make_deal(
+            s,
+            owner_id=owners[i % len(owners)],
+            account=f"Account {i}",
+            title="T" * 150,
+            now=T0 - timedelta(days=i % 90),
+            stage=["qualify", "relationships", "influence", "bid"][i % 4],
+        )
     s.flush()
 
 
@@ -89,13 +146,17 @@ def test_home_within_100_blocks_with_300_deals_for_every_role(s, locale):
     s.add(ManagerRep(team_id="T0SANDBOX", manager_id="U0MGR", rep_id="U0REP1"))
     s.flush()
     now = datetime(2027, 1, 5, tzinfo=UTC)
-    for a in (actor(locale=locale), actor("U0MGR", locale, role="manager"), actor("U0ADMIN", locale, is_admin=True,
-                                                                              role="admin")):
+    for a in (
+        actor(locale=locale),
+        actor("U0MGR", locale, role="manager"),
+        actor("U0ADMIN", locale, is_admin=True, role="admin"),
+    ):
         view = home_view(build_home(s, SETTINGS, a, now=now))
         assert check_view(view) == [], a
         assert len(view["blocks"]) <= 100
-    summaries = status.visible_summaries(s, actor(locale=locale), team_config(s, SETTINGS, "T0SANDBOX").stages,
-                                         now=now)
+    summaries = status.visible_summaries(
+        s, actor(locale=locale), team_config(s, SETTINGS, "T0SANDBOX").stages, now=now
+    )
     assert len(summaries) == 150
     assert check_message(deal_list_message(summaries, locale)) == []
     assert check_message(pick_list_message(summaries, locale, "deal_open", "acc")) == []
