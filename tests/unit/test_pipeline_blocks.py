@@ -73,7 +73,7 @@ def _rich_deal(s):
             team_id=deal.team_id,
             deal_id=deal.id,
             kind="forced_advance",
-            reason="x" * 3000,
+            reason="x" * 2000,
             raised_by="U0REP1",
             raised_at=T0,
         )
