@@ -10,7 +10,7 @@ import threading
 import uvicorn
 
 from bot.clock import FixedClock, parse_instant
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
 
@@ -100,6 +100,7 @@ def run_socket(settings: Settings) -> int:
 
 def run_sandbox(settings: Settings) -> int:
     """The bot and the sandbox in one process, SQLite by default, movable clock on."""
+    from sandbox.page import PageActions, page_routes
     from sandbox.server import SandboxServer
     from sandbox.users import default_workspace
 
@@ -108,11 +109,23 @@ def run_sandbox(settings: Settings) -> int:
     bot_sock.bind(("127.0.0.1", 0))
     bot_port = bot_sock.getsockname()[1]
     secret = secrets.token_hex(16)
-    sandbox = SandboxServer(
-        port=settings.dealbot_sandbox_port,
-        workspace=default_workspace(),
-        signing_secret=secret,
-        app_url=f"http://127.0.0.1:{bot_port}",
+    workspace = default_workspace()
+    try:
+        sandbox = SandboxServer(
+            port=settings.dealbot_sandbox_port,
+            workspace=workspace,
+            signing_secret=secret,
+            app_url=f"http://127.0.0.1:{bot_port}",
+        )
+    except OSError as e:
+        raise ConfigError(
+            f"DEALBOT_SANDBOX_PORT {settings.dealbot_sandbox_port} cannot be used ({e.strerror}): "
+            "set DEALBOT_SANDBOX_PORT to a free port"
+        ) from e
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the page's every click is not news
+    built: dict = {}
+    sandbox.extra_routes = page_routes(
+        PageActions(sandbox, team_tz=settings.dealbot_timezone, demo_loader=lambda: _load_demo(built["deps"]))
     )
     sandbox.start()
     bot_settings = settings.model_copy(
@@ -122,13 +135,18 @@ def run_sandbox(settings: Settings) -> int:
             "slack_app_token": None,
             "slack_api_url": sandbox.api_url,
             "dealbot_dev_clock": True,
+            # the sandbox workspace's #sales-managers gets the digest unless told otherwise
+            "dealbot_manager_channel": settings.dealbot_manager_channel or _managers_channel(workspace),
         }
     )
     upgrade(make_engine(bot_settings.database_url))  # "try it" works on a fresh checkout
+    from bot.flows.demo import seed_sandbox_team
     from bot.runtime import build
     from bot.web import create_asgi
 
     deps, app = build(bot_settings)
+    built["deps"] = deps
+    seed_sandbox_team(deps)
     print(
         f"dealbot sandbox: open {sandbox.base_url}/ in your browser (bot on 127.0.0.1:{bot_port})", flush=True
     )
@@ -138,3 +156,13 @@ def run_sandbox(settings: Settings) -> int:
     server.run(sockets=[bot_sock])
     sandbox.stop()
     return 0
+
+
+def _managers_channel(workspace) -> str:  # noqa: ANN001
+    return next(cid for cid, name in workspace.channels.items() if name == "sales-managers")
+
+
+def _load_demo(deps) -> str:  # noqa: ANN001
+    from bot.flows.demo import load_demo_team
+
+    return load_demo_team(deps)

@@ -174,7 +174,7 @@ class SlackSide:
         """Click a button (or choose an option / a date) in a message or a view, as Slack sends it."""
         is_view = isinstance(source, dict)
         blocks = source["blocks"] if is_view else source.blocks
-        element, found_block = _find_element(blocks, action_id, value)
+        element, found_block = _find_element(blocks, action_id, value, block_id)
         if element is None:
             raise LookupError(
                 f"no element {action_id!r} (value {value!r}) in {'view' if is_view else 'message'}"
@@ -361,8 +361,12 @@ def _elements(block: dict) -> list[dict]:
     return []
 
 
-def _find_element(blocks: list[dict], action_id: str, value: str | None) -> tuple[dict | None, str | None]:
-    for b in blocks:
+def _find_element(
+    blocks: list[dict], action_id: str, value: str | None, block_id: str | None = None
+) -> tuple[dict | None, str | None]:
+    """The element with that action_id (and value); in the block ``block_id`` first when given."""
+    in_block = [b for b in blocks if block_id is not None and b.get("block_id") == block_id]
+    for b in [*in_block, *blocks]:
         for el in _elements(b):
             if el.get("action_id") == action_id and (value is None or el.get("value") == value):
                 return el, b.get("block_id")

@@ -1,0 +1,313 @@
+/* The sandbox page: polls /sandbox/ui for what the current user sees and posts their gestures
+ * to the sandbox, which sends Slack's signed requests to the bot. */
+"use strict";
+
+const S = {
+  user: localStorage.getItem("dealbot.user") || "U0REP1",
+  nav: JSON.parse(localStorage.getItem("dealbot.nav") || '{"kind":"dm"}'),
+  data: null,
+  convKey: null,
+  modalKey: null,
+  busy: 0,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function toast(text) {
+  const t = $("toast");
+  t.textContent = text;
+  t.classList.add("show");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => t.classList.remove("show"), 3500);
+}
+
+async function post(path, body) {
+  S.busy++;
+  document.body.dataset.busy = "1";
+  try {
+    const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user: S.user, ...body }) });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok || data.ok === false) toast(data.error || `failed (${r.status})`);
+    else if (data.status && data.status >= 400) toast(`the bot answered ${data.status}`);
+    return data;
+  } catch (e) {
+    toast(String(e));
+    return {};
+  } finally {
+    S.busy--;
+    if (!S.busy) delete document.body.dataset.busy;
+    await refresh();
+  }
+}
+
+function ctx(extra) {
+  const d = S.data || {};
+  const users = Object.fromEntries((d.users || []).map((u) => [u.id, u]));
+  const channels = Object.fromEntries((d.channels || []).map((c) => [c.id, c.name]));
+  return { users, channels, ...extra };
+}
+
+// -- the sidebar, the user switcher ------------------------------------------------------------------
+function renderChrome() {
+  const d = S.data;
+  const sw = $("user-switch");
+  const wanted = d.users.map((u) => u.id).join(",");
+  if (sw.dataset.users !== wanted) {
+    sw.innerHTML = "";
+    for (const u of d.users) {
+      const role = u.is_admin ? "admin" : (u.profile.title || "");
+      const o = document.createElement("option");
+      o.value = u.id;
+      o.textContent = `${u.real_name} · ${role} · ${u.tz} · ${u.locale}`;
+      sw.appendChild(o);
+    }
+    sw.dataset.users = wanted;
+  }
+  sw.value = S.user;
+  const list = $("channel-list");
+  const chans = d.channels.map((c) => c.id).join(",");
+  if (list.dataset.chans !== chans) {
+    list.innerHTML = "";
+    for (const c of d.channels) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = "#";
+      a.textContent = "# " + c.name;
+      a.dataset.channel = c.id;
+      a.addEventListener("click", (e) => { e.preventDefault(); go({ kind: "channel", id: c.id }); });
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+    list.dataset.chans = chans;
+  }
+  for (const a of document.querySelectorAll("#sidebar a")) {
+    const active = (S.nav.kind === "channel" && a.dataset.channel === S.nav.id) || a.dataset.nav === S.nav.kind;
+    a.classList.toggle("active", active);
+  }
+}
+
+function go(nav) {
+  S.nav = nav;
+  localStorage.setItem("dealbot.nav", JSON.stringify(nav));
+  S.convKey = null;
+  if (nav.kind === "home") post("/sandbox/home", {});
+  render();
+}
+
+// -- the conversation / App Home ------------------------------------------------------------------------
+function currentChannel() {
+  return S.nav.kind === "channel" ? S.nav.id : S.data.dm;
+}
+
+function renderConv() {
+  const d = S.data;
+  const conv = $("conv");
+  const home = S.nav.kind === "home";
+  const channel = currentChannel();
+  const chan = d.channels.find((c) => c.id === channel);
+  $("conv-title").textContent = home ? "dealbot · Home" : (chan ? "# " + chan.name : "dealbot · Messages");
+  $("composer").hidden = home;
+  const msgs = home ? [] : d.messages.filter((m) => m.channel === channel);
+  const key = JSON.stringify(home ? ["home", d.home] : ["conv", channel, msgs, d.users]);
+  if (key === S.convKey) return;
+  S.convKey = key;
+  conv.innerHTML = "";
+  if (home) {
+    const wrap = document.createElement("div");
+    wrap.className = "home";
+    wrap.id = "home-view";
+    if (d.home) {
+      wrap.appendChild(Blocks.render(d.home.blocks, ctx({ onAction: (el, b, extra) => act(el, b, extra, { view_id: d.home.id }) })));
+    } else {
+      wrap.innerHTML = '<div class="empty">App Home is loading…</div>';
+    }
+    conv.appendChild(wrap);
+    return;
+  }
+  if (!msgs.length) conv.innerHTML = '<div class="empty">No messages yet. Try <code>/deal help</code>.</div>';
+  for (const m of msgs) conv.appendChild(messageEl(m));
+  conv.scrollTop = conv.scrollHeight;
+}
+
+function messageEl(m) {
+  const d = S.data;
+  const user = d.users.find((u) => u.id === m.user);
+  const name = m.bot ? "dealbot" : (user ? user.real_name : m.user);
+  const el = document.createElement("div");
+  el.className = "msg" + (m.bot ? " bot" : " user") + (m.ephemeral ? " ephemeral" : "");
+  el.dataset.ts = m.ts;
+  el.innerHTML = `<div class="avatar">${Blocks.esc(name[0].toUpperCase())}</div><div class="body">
+    <div class="meta"><b>${Blocks.esc(name)}</b>${m.bot ? "APP" : ""}${m.edited ? ' <span class="edited">(edited)</span>' : ""}</div></div>`;
+  const body = el.querySelector(".body");
+  if (m.ephemeral) body.insertAdjacentHTML("beforeend", '<div class="eph-note">Only visible to you</div>');
+  if (m.blocks && m.blocks.length) {
+    body.appendChild(Blocks.render(m.blocks, ctx({ onAction: (e, b, extra) => act(e, b, extra, { channel: m.channel, ts: m.ts }) })));
+  } else {
+    const t = document.createElement("div");
+    t.className = "text";
+    t.innerHTML = Blocks.mrkdwn(m.text, ctx());
+    body.appendChild(t);
+  }
+  for (const f of m.files || []) body.appendChild(fileEl(f));
+  return el;
+}
+
+function fileEl(f) {
+  const wrap = document.createElement("div");
+  wrap.className = "file";
+  const url = f.sandbox_url || f.url_private || f.permalink;
+  const local = url && (url.startsWith("/") || url.startsWith(location.origin));
+  if (local && /^image\//.test(f.mimetype || "") || (local && /\.(png|jpe?g|gif|svg)$/i.test(f.name || ""))) {
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = f.title || f.name || "";
+    wrap.appendChild(img);
+  } else {
+    wrap.textContent = "📎 " + (f.title || f.name || "file");
+  }
+  return wrap;
+}
+
+// -- modals ----------------------------------------------------------------------------------------------
+function renderModal() {
+  const root = $("modal-root");
+  const v = S.data.modal;
+  const key = v ? JSON.stringify([v.id, v.hash, v.errors, S.data.modal_depth]) : null;
+  if (key === S.modalKey) return;
+  const previous = root.querySelector(".modal");
+  const kept = previous && v && previous.dataset.viewId === v.id ? Blocks.collect(previous) : null;
+  S.modalKey = key;
+  root.innerHTML = "";
+  if (!v) return;
+  const back = document.createElement("div");
+  back.className = "backdrop";
+  const modal = document.createElement("div");
+  modal.className = "modal";
+  modal.dataset.viewId = v.id;
+  modal.setAttribute("role", "dialog");
+  modal.innerHTML = `<div class="m-title"><span>${Blocks.textHtml(v.title)}</span></div>
+    <div class="m-body"></div><div class="m-foot"></div>`;
+  const body = modal.querySelector(".m-body");
+  body.appendChild(Blocks.render(v.blocks, ctx({ errors: v.errors || {},
+    onAction: (el, b, extra) => act(el, b, extra, { view_id: v.id, values: Blocks.collect(body) }) })));
+  if (kept) Blocks.restore(body, kept);
+  const foot = modal.querySelector(".m-foot");
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "btn";
+  close.textContent = Blocks.plain(v.close) || "Cancel";
+  close.addEventListener("click", () => post("/sandbox/close", { view_id: v.id }));
+  foot.appendChild(close);
+  if (v.submit) {
+    const submit = document.createElement("button");
+    submit.type = "button";
+    submit.className = "btn primary";
+    submit.textContent = Blocks.plain(v.submit);
+    submit.addEventListener("click", () => submitModal(v, body));
+    foot.appendChild(submit);
+  }
+  back.appendChild(modal);
+  root.appendChild(back);
+}
+
+function submitModal(v, body) {
+  const errors = Blocks.validate(body, v.blocks);
+  for (const blk of body.querySelectorAll(".input-block")) {
+    const msg = errors[blk.dataset.blockId];
+    if (msg) {
+      blk.classList.add("has-error");
+      blk.querySelector(".err").textContent = msg;
+    }
+  }
+  if (Object.keys(errors).length) return;
+  post("/sandbox/submit", { view_id: v.id, values: Blocks.collect(body) });
+}
+
+// -- gestures ---------------------------------------------------------------------------------------------
+function act(el, block, extra, source) {
+  post("/sandbox/click", { action_id: el.action_id, block_id: block.block_id || null, ...extra, ...source });
+}
+
+function send(text) {
+  text = text.trim();
+  if (!text) return;
+  const channel = currentChannel();
+  if (text.startsWith("/")) {
+    const [command, ...rest] = text.split(" ");
+    post("/sandbox/command", { command, text: rest.join(" "), channel });
+  } else if (S.nav.kind === "channel") {
+    post("/sandbox/say", { channel, text });
+  } else {
+    post("/sandbox/dm", { text });
+  }
+}
+
+// -- the clock ----------------------------------------------------------------------------------------------
+async function refreshClock() {
+  try {
+    const r = await fetch("/sandbox/clock");
+    const d = await r.json();
+    if (!d.now) return;
+    const me = S.data && S.data.users.find((u) => u.id === S.user);
+    const tz = me ? me.tz : "UTC";
+    const f = new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric",
+      month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    $("clock-now").textContent = `${f.format(new Date(d.now))} (${tz})`;
+    $("clock-now").dataset.now = d.now;
+  } catch (e) { /* the bot may be restarting */ }
+}
+
+// -- the loop -------------------------------------------------------------------------------------------------
+function render() {
+  if (!S.data) return;
+  renderChrome();
+  renderConv();
+  renderModal();
+}
+
+async function refresh() {
+  try {
+    const r = await fetch(`/sandbox/ui?user=${encodeURIComponent(S.user)}`);
+    if (!r.ok) {
+      if (r.status === 400 && S.user !== "U0REP1") { S.user = "U0REP1"; return refresh(); }
+      return;
+    }
+    S.data = await r.json();
+    render();
+  } catch (e) { /* keep polling */ }
+}
+
+function init() {
+  $("user-switch").addEventListener("change", (e) => {
+    S.user = e.target.value;
+    localStorage.setItem("dealbot.user", S.user);
+    S.convKey = S.modalKey = null;
+    if (S.nav.kind === "home") post("/sandbox/home", {});
+    refresh().then(refreshClock);
+  });
+  $("nav-home").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "home" }); });
+  $("nav-dm").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "dm" }); });
+  $("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("composer-input");
+    send(input.value);
+    input.value = "";
+  });
+  for (const b of document.querySelectorAll("[data-clock]")) {
+    b.addEventListener("click", async () => {
+      const r = await post("/sandbox/clock", { action: b.dataset.clock });
+      if (r.ok) toast(`clock moved; due jobs ran`);
+      refreshClock();
+    });
+  }
+  $("demo-data").addEventListener("click", async () => {
+    const r = await post("/sandbox/demo-data", {});
+    if (r.ok) toast("demo data loaded");
+  });
+  refresh().then(() => { if (S.nav.kind === "home") post("/sandbox/home", {}); refreshClock(); });
+  setInterval(refresh, 800);
+  setInterval(refreshClock, 5000);
+}
+
+init();
