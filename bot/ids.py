@@ -50,6 +50,7 @@ VIEW_ROLES = "pipeline_roles"
 
 # Message metadata event types
 META_NUDGE = "deal_nudge"
+META_DIGEST = "dealbot_digest"  # the weekly digest; payload {"run_id": …} (digest)
 
 
 def all_action_ids() -> set[str]:

@@ -42,7 +42,7 @@ class Message:
     metadata: dict | None = None
     thread_ts: str | None = None
     ephemeral_to: str | None = None  # set for ephemeral messages and command replies
-    source: str = "chat"  # chat | ephemeral | ack | response_url
+    source: str = "chat"  # chat | ephemeral | ack | response_url | file
     edited: bool = False
     deleted: bool = False
     files: list[dict] = field(default_factory=list)
@@ -441,6 +441,93 @@ class WebApi:
         self.s.home[user_id] = stored["id"]
         return {"view": stored}
 
+    # -- files v2 (files_upload_v2: get an upload URL, POST the bytes there, complete) ---------------
+    def files_getUploadURLExternal(self, args: dict) -> dict:  # noqa: N802
+        filename = (args.get("filename") or "").strip()
+        try:
+            length = int(args.get("length") or "")
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        if not filename or length <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = self.s.next_id("F")
+        self.s.files[file_id] = {
+            "id": file_id,
+            "name": filename,
+            "title": filename,
+            "length": length,
+            "alt_txt": args.get("alt_txt"),
+            "content": None,
+            "completed": False,
+        }
+        return {"upload_url": f"{self.server.base_url}/upload/v1/{file_id}", "file_id": file_id}
+
+    def files_completeUploadExternal(self, args: dict) -> dict:  # noqa: N802
+        items, errs = load_json(args.get("files"), "files")
+        if errs or not isinstance(items, list) or not items:
+            raise SlackError("invalid_arguments")
+        stored = []
+        for item in items:
+            f = self.s.files.get(str(item.get("id")))
+            if f is None or f["content"] is None or f["completed"]:
+                raise SlackError("file_not_found" if f is None else "invalid_file")
+            stored.append((f, item))
+        target = args.get("channel_id") or (args.get("channels") or "").split(",")[0] or None
+        channel = self.s.resolve_channel(target) if target else None
+        if target and channel is None:
+            raise SlackError("channel_not_found")
+        out = []
+        for f, item in stored:
+            f["completed"] = True
+            f["title"] = item.get("title") or f["name"]
+            out.append(self._file_object(f))
+        if channel:
+            self.s.messages.append(
+                Message(
+                    channel=channel,
+                    ts=self.s.next_ts(),
+                    text=args.get("initial_comment") or "",
+                    blocks=[],
+                    user=BOT_USER_ID,
+                    bot_id=BOT_ID,
+                    thread_ts=args.get("thread_ts") or None,
+                    files=out,
+                    source="file",
+                )
+            )
+        return {"files": out}
+
+    def _file_object(self, f: dict) -> dict:
+        ext = f["name"].rsplit(".", 1)[-1].lower() if "." in f["name"] else ""
+        mimetype = {"png": "image/png", "csv": "text/csv", "txt": "text/plain"}.get(
+            ext, "application/octet-stream"
+        )
+        return {
+            "id": f["id"],
+            "name": f["name"],
+            "title": f["title"],
+            "mimetype": mimetype,
+            "filetype": ext,
+            "size": len(f["content"] or b""),
+            "url_private": f"{self.server.base_url}/files/{f['id']}",
+        }
+
+    def upload_bytes(self, file_id: str, data: bytes) -> tuple[int, str]:
+        """The raw POST to an upload_url (no token, no JSON envelope): 200 "OK" or an HTTP error."""
+        with self.s.lock:
+            try:
+                self._check_fault("files.upload.v1")
+            except SlackError as e:
+                return e.status if e.status != 200 else 500, e.error
+            f = self.s.files.get(file_id)
+            if f is None or f["completed"]:
+                return 404, "not_found"
+            f["content"] = data
+            self.s.calls.append(
+                Call("files.upload.v1", {"file_id": file_id, "size": len(data)}, True, None, 200, time.time())
+            )
+        return 200, "OK - " + str(len(data))
+
 
 class SandboxServer:
     """The Web API imitation on 127.0.0.1:<port>, running uvicorn in a daemon thread."""
@@ -522,10 +609,27 @@ class SandboxServer:
         async def state(_: Request) -> Response:
             return JSONResponse(self.state.snapshot())
 
+        async def upload(request: Request) -> Response:
+            raw = await request.body()
+            if "multipart/form-data" in request.headers.get("content-type", ""):
+                form = await request.form()
+                part = next((v for v in form.values() if not isinstance(v, str)), None)
+                raw = await part.read() if part is not None else b""
+            status, text = self.api.upload_bytes(request.path_params["file_id"], raw)
+            return PlainTextResponse(text, status_code=status)
+
+        async def file_content(request: Request) -> Response:
+            f = self.state.files.get(request.path_params["file_id"])
+            if f is None or f["content"] is None:
+                return PlainTextResponse("file_not_found", status_code=404)
+            return Response(f["content"], media_type=self.api._file_object(f)["mimetype"])
+
         routes = [
             Route("/api/{method}", api, methods=["GET", "POST"]),
             Route("/response/{rid}", response_sink, methods=["POST"]),
             Route("/sandbox/state", state, methods=["GET"]),
+            Route("/upload/v1/{file_id}", upload, methods=["POST"]),
+            Route("/files/{file_id}", file_content, methods=["GET"]),
             *self.extra_routes,
         ]
         return Starlette(routes=routes)

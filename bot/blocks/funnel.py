@@ -1,0 +1,235 @@
+"""The funnel digest message (UX.md sketch): headline fields, stages, grades, movement, red flags,
+reps and why we lose. Summaries and top-N lists keep it inside Slack's limits at any team size."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import clip, message
+from bot.flows.funnel import HEADLINE, MOVES, Figures
+from bot.i18n import has, t
+from bot.i18n.format import format_money
+from bot.process.schema import StageSet
+
+REPS_TOP = 10
+SECTION_MAX = 3000
+
+
+def money(amount: Decimal, currency: str, locale: str) -> str:
+    return format_money(amount, currency, locale)
+
+
+def pct(value: float) -> str:
+    return f"{round(value)}%"
+
+
+def _delta(amount: Decimal, currency: str, locale: str) -> str:
+    if not amount:
+        return " (±0)"
+    sign = "+" if amount > 0 else "−"
+    return f" ({sign}{money(abs(amount), currency, locale)})"
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))
+
+
+def stage_name(stages: StageSet, key: str, locale: str) -> str:
+    try:
+        return stages.get(key).name.get(locale)
+    except StopIteration:
+        return key
+
+
+def reason_label(reason: str, locale: str) -> str:
+    return t(f"funnel.reasons.{reason}", locale) if has(f"funnel.reasons.{reason}") else reason
+
+
+def headline_fields(f: Figures, locale: str) -> list[MarkdownTextObject]:
+    cur, out = f.currency, []
+    for key in HEADLINE:
+        value = money(f.headline[key].base, cur, locale)
+        if key == "achievement" and f.headline["quota"].base:
+            value += " · " + t(
+                "funnel.pct_of_quota",
+                locale,
+                pct=pct(float(f.headline[key].base / f.headline["quota"].base * 100)),
+            )
+        if key in f.deltas:
+            value += _delta(f.deltas[key], cur, locale)
+        out.append(MarkdownTextObject(text=f"*{t(f'funnel.head.{key}', locale)}*\n{value}"))
+    return out
+
+
+def _others(f: Figures, locale: str) -> str | None:
+    items = []
+    for key in HEADLINE:
+        others = f.headline[key].others
+        if others:
+            amounts = ", ".join(money(a, c, locale) for c, a in sorted(others.items()))
+            items.append(
+                t("funnel.other_item", locale, what=t(f"funnel.head.{key}", locale), amounts=amounts)
+            )
+    return t("funnel.others", locale, items=" · ".join(items)) if items else None
+
+
+def stage_lines(f: Figures, stages: StageSet, locale: str) -> list[str]:
+    cur = f.currency
+    lines = [
+        t(
+            "funnel.stages.line",
+            locale,
+            n=i,
+            name=stage_name(stages, s.key, locale),
+            count=s.count,
+            amount=money(s.amount, cur, locale),
+            weighted=money(s.weighted, cur, locale),
+        )
+        for i, s in enumerate(f.stages, 1)
+    ]
+    for c, (n, amount, weighted) in sorted(f.other_stages.items()):
+        lines.append(
+            t(
+                "funnel.stages.other",
+                locale,
+                currency=c,
+                count=n,
+                amount=money(amount, c, locale),
+                weighted=money(weighted, c, locale),
+            )
+        )
+    return lines
+
+
+def _grades_and_moves(f: Figures, locale: str) -> str:
+    grades = " · ".join(
+        f"{g if g != '-' else t('funnel.grades.none', locale)} {f.grades.get(g, 0)}"
+        for g in ("A", "B", "C", "D", "-")
+        if g != "-" or f.grades.get("-")
+    )
+    moves = " · ".join(f"{t(f'funnel.moves.{m}', locale)} {f.movement.get(m, 0)}" for m in MOVES)
+    return f"*{t('funnel.grades.title', locale)}*  {grades}\n*{t('funnel.moves.title', locale)}*  {moves}"
+
+
+def deal_label(account: str, title: str) -> str:
+    name = f"{account} — {title}" if title else account
+    return clip(name.replace("*", "").replace("<", "‹").replace(">", "›"), 60)
+
+
+def flag_lines(f: Figures, locale: str) -> str:
+    head = f"*🚩 {t('funnel.flags.title', locale, count=f.flag_total)}*"
+    if not f.flags:
+        return f"{head}\n{t('funnel.flags.none', locale)}"
+    lines = [head]
+    for g in f.flags:
+        deals = ", ".join(
+            t("funnel.flags.deal", locale, deal=deal_label(acc, title), owner=f"<@{owner}>")
+            for _, acc, title, owner, _, _ in g.deals
+        )
+        if g.count > len(g.deals):
+            deals += " " + t("funnel.flags.more", locale, n=g.count - len(g.deals))
+        what = t(f"funnel.flags.kinds.{g.kind}", locale) if has(f"funnel.flags.kinds.{g.kind}") else g.kind
+        lines.append("• " + t("funnel.flags.line", locale, what=what, count=g.count, deals=deals))
+    return "\n".join(lines)
+
+
+def rep_lines(f: Figures, locale: str) -> str:
+    head = f"*{t('funnel.reps.title', locale)}*"
+    if not f.reps:
+        return f"{head}\n{t('funnel.reps.none', locale)}"
+    lines = [head]
+    for r in f.reps[:REPS_TOP]:
+        att = r.attainment
+        lines.append(
+            "• "
+            + t(
+                "funnel.reps.line",
+                locale,
+                owner=f"<@{r.owner_id}>",
+                open=r.open_deals,
+                weighted=money(r.weighted, f.currency, locale),
+                attainment=t("funnel.reps.attainment", locale, pct=pct(att))
+                if att is not None
+                else t("funnel.reps.no_quota", locale),
+                followups=t("funnel.reps.followups", locale, on_time=r.on_time, due=r.due)
+                if r.due
+                else t("funnel.reps.no_followups", locale),
+            )
+        )
+    if len(f.reps) > REPS_TOP:
+        lines.append(t("funnel.reps.more", locale, n=len(f.reps) - REPS_TOP))
+    return "\n".join(lines)
+
+
+def lose_lines(f: Figures, locale: str, labels: dict[str, str]) -> str:
+    head = f"*{t('funnel.lose.title', locale)}*"
+    if not f.loss_reasons:
+        return f"{head}\n{t('funnel.lose.none', locale)}"
+
+    def times(items: list[tuple[str, int]], label=lambda x: x) -> str:  # noqa: ANN001
+        return " · ".join(t("funnel.lose.times", locale, what=label(w), n=n) for w, n in items)
+
+    lines = [
+        head,
+        t("funnel.lose.reasons", locale, items=times(f.loss_reasons, lambda r: reason_label(r, locale))),
+    ]
+    if f.competitors:
+        lines.append(t("funnel.lose.competitors", locale, items=times(f.competitors)))
+    if f.weakest:
+        items = [
+            t("funnel.lose.weakest_item", locale, item=labels.get(k, k), lost=f"{lost:.1f}", won=f"{won:.1f}")
+            if won is not None
+            else t("funnel.lose.weakest_item_alone", locale, item=labels.get(k, k), lost=f"{lost:.1f}")
+            for k, lost, won in f.weakest
+        ]
+        lines.append(t("funnel.lose.weakest", locale, items=" · ".join(items)))
+    return "\n".join(lines)
+
+
+def funnel_message(
+    f: Figures, stages: StageSet, locale: str, *, title: str, labels: dict[str, str] | None = None
+) -> dict:
+    """The digest (channel) or the on-demand funnel (ephemeral): at most 12 blocks at any size."""
+    cur = f.currency
+    blocks = [
+        HeaderBlock(text=PlainTextObject(text=clip(title, 150))),
+        SectionBlock(fields=headline_fields(f, locale)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=clip(t("funnel.period", locale, period=f.period.key, currency=cur), 2000)
+                )
+            ]
+        ),
+    ]
+    others = _others(f, locale)
+    if others:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(others, 2000))]))
+    blocks += [
+        DividerBlock(),
+        _section(f"*{t('funnel.stages.title', locale)}*\n" + "\n".join(stage_lines(f, stages, locale))),
+        _section(_grades_and_moves(f, locale)),
+        _section(flag_lines(f, locale)),
+        _section(rep_lines(f, locale)),
+        _section(lose_lines(f, locale, labels or {})),
+        ContextBlock(elements=[MarkdownTextObject(text=t("funnel.footer", locale))]),
+    ]
+    text = t(
+        "funnel.text",
+        locale,
+        title=title,
+        forecast=money(f.headline["forecast"].base, cur, locale),
+        commitment=money(f.headline["commitment"].base, cur, locale),
+        achievement=money(f.headline["achievement"].base, cur, locale),
+        flags=f.flag_total,
+    )
+    return message(text, blocks)

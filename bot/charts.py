@@ -1,0 +1,90 @@
+"""The funnel chart: a PNG of deal count and weighted amount per stage (matplotlib, Agg backend).
+
+zh-Hans labels need a CJK font (ENVIRONMENT-NOTES.md: fonts-noto-cjk). Without one the chart falls
+back to English labels with a logged warning, never a crash and never tofu boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+log = logging.getLogger(__name__)
+CJK_FONT = "Noto Sans CJK SC"
+LATIN_FONT = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class ChartStage:
+    name: str
+    count: int
+    weighted: Decimal
+
+
+@cache
+def has_cjk_font() -> bool:
+    try:
+        font_manager.findfont(CJK_FONT, fallback_to_default=False)
+        return True
+    except ValueError:
+        log.warning(
+            "font %r is missing: charts fall back to English labels (apt-get install fonts-noto-cjk)",
+            CJK_FONT,
+        )
+        return False
+
+
+def chart_locale(locale: str) -> str:
+    """The locale the chart can render: zh-Hans only with a CJK font."""
+    return locale if locale != "zh-Hans" or has_cjk_font() else "en"
+
+
+def funnel_png(stages: list[ChartStage], *, title: str, count_label: str, amount_label: str) -> bytes:
+    """Two horizontal bar panels (count, weighted amount), first stage on top."""
+    families = [CJK_FONT, LATIN_FONT] if has_cjk_font() else [LATIN_FONT]
+    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False}):
+        fig, (ax_n, ax_w) = plt.subplots(1, 2, figsize=(9, 0.55 * max(len(stages), 3) + 1.4), sharey=True)
+        try:
+            names = [s.name for s in stages]
+            ys = list(range(len(stages)))
+            ax_n.barh(ys, [s.count for s in stages], color="#457b9d")
+            ax_w.barh(ys, [float(s.weighted) for s in stages], color="#e76f51")
+            ax_n.set_yticks(ys, labels=names)
+            ax_n.invert_yaxis()
+            ax_n.set_xlabel(count_label)
+            ax_w.set_xlabel(amount_label)
+            for ax, values in (
+                (ax_n, [s.count for s in stages]),
+                (ax_w, [float(s.weighted) for s in stages]),
+            ):
+                top = max(values, default=0) or 1
+                ax.set_xlim(0, top * 1.25)
+                for y, v in zip(ys, values, strict=True):
+                    ax.text(v + top * 0.02, y, _short(v), va="center", fontsize=8)
+                ax.spines[["top", "right"]].set_visible(False)
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x)))
+            fig.suptitle(title)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=100)
+            return buf.getvalue()
+        finally:
+            plt.close(fig)
+
+
+def _short(v: float) -> str:
+    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(v) >= size:
+            return f"{v / size:.1f}{unit}"
+    return f"{v:g}"

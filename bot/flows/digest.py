@@ -1,0 +1,81 @@
+"""The weekly digest, transport-free: which channels are due, and the figures + message for one run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.blocks.funnel import funnel_message
+from bot.config import Settings
+from bot.flows.funnel import Figures, compute
+from bot.flows.funnel_periods import latest_due
+from bot.flows.team import TeamConfig, team_config
+from bot.i18n import t
+from bot.i18n.format import format_date
+from storage.repo import digest as repo
+from storage.repo.funnel import Scope
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    team_id: str
+    channel_id: str
+    week: datetime  # Monday 00:00 team time (UTC)
+    due: datetime
+
+
+def due_digests(session: Session, settings: Settings, now: datetime) -> list[DueDigest]:
+    """Per workspace with a manager channel: the latest due week at or before ``now``.
+
+    Only the latest week is ever considered, so after downtime the missed weeks collapse into one.
+    """
+    out = []
+    for team_id in repo.team_ids(session):
+        cfg = team_config(session, settings, team_id)
+        if not cfg.manager_channel:
+            continue
+        due, week = latest_due(now, cfg.zone, cfg.digest_weekday, cfg.digest_time)
+        out.append(DueDigest(team_id, cfg.manager_channel, week, due))
+    return out
+
+
+def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
+    """Short labels of the question set's items, read generically (the qualification feature owns it)."""
+    labels = {}
+    for q in getattr(process.get("questions"), "questions", None) or []:
+        key = getattr(q, "key", None)
+        text = next(
+            (getattr(q, a) for a in ("short", "label", "title", "text") if getattr(q, a, None) is not None),
+            None,
+        )
+        if key and text is not None:
+            labels[key] = text.get(locale) if hasattr(text, "get") else str(text)
+    return labels
+
+
+def digest_title(cfg: TeamConfig, week: datetime) -> str:
+    return t("funnel.title.digest", cfg.locale, week=format_date(week.astimezone(cfg.zone), cfg.locale))
+
+
+def build_digest(
+    session: Session,
+    settings: Settings,
+    process: dict,
+    *,
+    team_id: str,
+    channel_id: str,
+    week: datetime,
+    now: datetime,
+) -> tuple[TeamConfig, Figures, dict, str]:
+    """Figures for the whole team, compared with the last digest posted to the channel."""
+    cfg = team_config(session, settings, team_id)
+    previous = repo.previous_figures(session, channel_id=channel_id, before=week)
+    figures = compute(session, cfg, now=now, scope=Scope(team_id), previous=previous)
+    title = digest_title(cfg, week)
+    msg = funnel_message(
+        figures, cfg.stages, cfg.locale, title=title, labels=question_labels(process, cfg.locale)
+    )
+    return cfg, figures, msg, title
