@@ -16,7 +16,7 @@ ROUTERS: dict[str, Router] = {ids.CMD_DEAL: router.deal, ids.CMD_FUNNEL: router.
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     for command, table in ROUTERS.items():
-        app.command(command)(_dispatcher(command, table, deps))
+        app.command(command)(ack=_dispatcher(command, table, deps), lazy=[_after_ack(command, table, deps)])
 
 
 def _dispatcher(command: str, table: Router, deps: Deps):  # noqa: ANN202
@@ -30,3 +30,20 @@ def _dispatcher(command: str, table: Router, deps: Deps):  # noqa: ANN202
 
     on_command.__name__ = f"on_{command.strip('/')}_command"
     return on_command
+
+
+def _after_ack(command: str, table: Router, deps: Deps):  # noqa: ANN202
+    """Slow work of a subcommand (charts, uploads), run by Bolt after the ack: the handler's ``after_ack``."""
+
+    def after_ack(respond: Respond, client: WebClient, body: dict, context: BoltContext) -> None:
+        handler, word, args = table.resolve(body.get("text", ""))
+        slow = getattr(handler, "after_ack", None)
+        if slow is not None and context.get("actor") is not None:
+            slow(CommandCall(context["actor"], command, word, args, _no_ack, respond, client, body, deps))
+
+    after_ack.__name__ = f"after_{command.strip('/')}_command"
+    return after_ack
+
+
+def _no_ack(*_args, **_kwargs) -> None:
+    """The ack was sent already; a slow handler answers with ``respond`` or a message."""

@@ -1,6 +1,8 @@
 """Subcommand routing for /deal and /funnel: each feature module registers its words here.
 
 A subcommand handler gets a ``CommandCall`` and must ``ack`` first (it may ack with the reply).
+Slow work (charts, uploads) goes in a function set as the handler's ``after_ack`` attribute: Bolt runs
+it as a lazy listener after the ack, with the same ``CommandCall`` (its ``ack`` does nothing).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ def ensure_run(
             status="pending",
             available_at=now,
             attempts=0,
+            figures=None,  # JSON null (the column is NOT NULL); filled in when the run is claimed
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["channel_id", "period_start"])
@@ -110,7 +111,6 @@ def previous_figures(session: Session, *, channel_id: str, before: datetime) -> 
             DigestRun.channel_id == channel_id,
             DigestRun.period_start < before,
             DigestRun.status == "posted",
-            DigestRun.figures.is_not(None),
         )
         .order_by(DigestRun.period_start.desc())
         .limit(1)

@@ -326,3 +326,94 @@ def loss_competitors(session: Session, *, scope: Scope, start: datetime, end: da
         .limit(limit)
     )
     return list(session.execute(q).all())
+
+
+# --------------------------------------------------------------------------- quotas and export
+def upsert_quota(
+    session: Session,
+    *,
+    team_id: str,
+    rep_id: str,
+    period: str,
+    period_start: date,
+    period_end: date,
+    amount: Decimal,
+    currency: str,
+    set_by: str,
+    now: datetime,
+) -> None:
+    """One quota per (team, rep, period): a second ``/funnel quota`` for the same period replaces it."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = dict(
+        team_id=team_id,
+        rep_id=rep_id,
+        period=period,
+        period_start=period_start,
+        period_end=period_end,
+        amount=amount,
+        currency=currency,
+        set_by=set_by,
+        set_at=now,
+    )
+    stmt = dialect.insert(Quota).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["team_id", "rep_id", "period"],
+        set_={"amount": amount, "currency": currency, "set_by": set_by, "set_at": now},
+    )
+    session.execute(stmt)
+
+
+def get_quota(session: Session, *, team_id: str, rep_id: str, period: str) -> Quota | None:
+    return session.execute(
+        select(Quota).where(Quota.team_id == team_id, Quota.rep_id == rep_id, Quota.period == period)
+    ).scalar_one_or_none()
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "account",
+    "title",
+    "owner_id",
+    "stage",
+    "status",
+    "grade",
+    "amount",
+    "currency",
+    "probability",
+    "weighted",
+    "committed",
+    "expected_close",
+    "stage_entered_at",
+)
+
+
+def count_deals(session: Session, *, scope: Scope) -> int:
+    return session.execute(select(func.count()).select_from(Deal).where(*scope.where())).scalar_one()
+
+
+def export_rows(session: Session, *, scope: Scope, probabilities: Mapping[str, int]):  # noqa: ANN201
+    """Every deal in scope as EXPORT_COLUMNS tuples, streamed in batches (never all in memory)."""
+    q = (
+        select(
+            Deal.id,
+            Deal.account,
+            Deal.title,
+            Deal.owner_id,
+            Deal.stage,
+            Deal.status,
+            Deal.grade,
+            Deal.amount,
+            Deal.currency,
+            probability_expr(probabilities),
+            weighted_expr(probabilities),
+            Deal.committed,
+            Deal.expected_close,
+            Deal.stage_entered_at,
+        )
+        .where(*scope.where())
+        .order_by(Deal.owner_id, Deal.id)
+        .execution_options(yield_per=1000)
+    )
+    yield from session.execute(q)

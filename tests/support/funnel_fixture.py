@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.models import (
     DigestRun,
@@ -296,12 +296,15 @@ def build(s: Session) -> dict:
     )
     s.add(old)
     s.flush()
-    newest = (
-        s.query(InterviewAnswer)
-        .filter_by(interview_id=old.interview_id, question_key="budget", superseded_by=None)
+    newest = s.exec(
+        select(InterviewAnswer)
+        .where(
+            InterviewAnswer.interview_id == old.interview_id,
+            InterviewAnswer.question_key == "budget",
+            InterviewAnswer.superseded_by.is_(None),
+        )
         .order_by(InterviewAnswer.id)
-        .first()
-    )
+    ).first()
     old.superseded_by = newest.id  # an answer changed later: only the current one counts
     s.add(old)
 
@@ -340,4 +343,4 @@ def build(s: Session) -> dict:
 
 
 def _interview_of(s: Session, deal) -> int:  # noqa: ANN001
-    return s.query(Interview.id).filter_by(deal_id=deal.id).scalar()
+    return s.exec(select(Interview.id).where(Interview.deal_id == deal.id)).one()

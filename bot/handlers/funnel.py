@@ -1,0 +1,114 @@
+"""/funnel: the funnel on demand (ephemeral, chart to the DM after the ack), quotas, CSV export."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.deps import Deps
+from bot.flows import funnel_export, funnel_view, quota
+from bot.flows.errors import DomainError
+from bot.handlers import router
+from bot.handlers.router import CommandCall, funnel_subcommand
+from bot.i18n import t
+from bot.i18n.format import format_money
+from bot.uploads import upload, upload_chart
+from storage.db import read_scope, session_scope
+
+log = logging.getLogger(__name__)
+
+
+def _refuse(call: CommandCall, e: DomainError) -> None:
+    call.ack(text=t(e.key, call.actor.locale, **e.values))
+
+
+def _text(call: CommandCall) -> str:
+    return f"{call.word} {call.args}".strip()
+
+
+def _dm(call: CommandCall) -> str:
+    return call.client.conversations_open(users=call.actor.user_id)["channel"]["id"]
+
+
+@funnel_subcommand("stage", "grade", "阶段", "等级")
+def show(call: CommandCall) -> None:
+    try:
+        with read_scope(call.deps.engine) as s:
+            view = funnel_view.on_demand(
+                s, call.deps.settings, call.deps.process, call.actor, _text(call), call.deps.clock.now()
+            )
+    except DomainError as e:
+        _refuse(call, e)
+        return
+    call.ack(**view.message)
+
+
+def show_chart(call: CommandCall) -> None:
+    """After the ack: the funnel chart into the caller's DM."""
+    try:
+        with read_scope(call.deps.engine) as s:
+            view = funnel_view.on_demand(
+                s, call.deps.settings, call.deps.process, call.actor, _text(call), call.deps.clock.now()
+            )
+    except DomainError:
+        return  # the ack already told the user
+    upload_chart(
+        call.client,
+        channel=_dm(call),
+        figures=view.figures,
+        stages=view.cfg.stages,
+        locale=call.actor.locale,
+        title=view.title,
+    )
+
+
+show.after_ack = show_chart
+router.funnel.empty = show
+router.funnel.fallback = show
+
+
+@funnel_subcommand("quota", "指标")
+def set_quota(call: CommandCall) -> None:
+    try:
+        with session_scope(call.deps.engine) as s:
+            saved = quota.set_quota(s, call.deps.settings, call.actor, call.args, call.deps.clock.now())
+    except DomainError as e:
+        _refuse(call, e)
+        return
+    locale = call.actor.locale
+    call.ack(
+        text=t(
+            "funnel.quota.saved",
+            locale,
+            rep=f"<@{saved.rep_id}>",
+            period=saved.period.key,
+            amount=format_money(saved.amount, saved.currency, locale),
+        )
+    )
+
+
+@funnel_subcommand("export", "导出")
+def export(call: CommandCall) -> None:
+    with read_scope(call.deps.engine) as s:
+        n = funnel_export.count_visible(s, call.actor)
+    call.ack(text=t("funnel.export.done", call.actor.locale, count=n))
+
+
+def export_after_ack(call: CommandCall) -> None:
+    with read_scope(call.deps.engine) as s:
+        content, n = funnel_export.export_csv(s, call.deps.settings, call.actor)
+    day = call.deps.clock.now().date().isoformat()
+    upload(
+        call.client,
+        channel=_dm(call),
+        filename=f"funnel-{day}.csv",
+        content=content,
+        title=f"funnel-{day}.csv",
+        comment=t("funnel.export.comment", call.actor.locale, count=n),
+    )
+
+
+export.after_ack = export_after_ack
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    """Subcommands register through the router; nothing else to wire."""
