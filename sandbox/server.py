@@ -20,9 +20,10 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from sandbox.checks import check_message, check_view, load_json
+from sandbox.socket_mode import SocketModeHub
 from sandbox.users import Workspace
 
 BOT_USER_ID = "U0DEALBOT"
@@ -239,6 +240,10 @@ class WebApi:
             raise SlackError("invalid_auth")
 
     # -- auth -------------------------------------------------------------------------
+    def apps_connections_open(self, args: dict) -> dict:
+        """Socket Mode: a ws:// URL on this server (app-level token, checked in ``_check_token``)."""
+        return self.server.socket_mode.open_url()
+
     def auth_test(self, args: dict) -> dict:
         team = next(iter(self.s.workspaces.values()))
         return {
@@ -555,6 +560,7 @@ class SandboxServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.extra_routes: list[Route] = []
+        self.socket_mode = SocketModeHub(self.base_url, APP_ID)
 
     @property
     def base_url(self) -> str:
@@ -630,6 +636,7 @@ class SandboxServer:
             Route("/sandbox/state", state, methods=["GET"]),
             Route("/upload/v1/{file_id}", upload, methods=["POST"]),
             Route("/files/{file_id}", file_content, methods=["GET"]),
+            WebSocketRoute("/link/", self.socket_mode.endpoint),
             *self.extra_routes,
         ]
         return Starlette(routes=routes)

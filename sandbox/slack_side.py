@@ -14,7 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
@@ -46,8 +46,10 @@ class SlackSide:
         app_url: str | None = None,
         signing_secret: str | None = None,
         timeout: float = 30.0,
+        socket_mode: bool = False,
     ) -> None:
         self.server = server
+        self.socket_mode = socket_mode  # deliver over the Socket Mode WebSocket instead of signed HTTP
         self.state = server.state
         self.app_url = (app_url or server.app_url or "").rstrip("/")
         self.secret = signing_secret or server.signing_secret
@@ -63,6 +65,8 @@ class SlackSide:
         signature: str | None = None,
         headers: dict | None = None,
     ) -> Reply:
+        if self.socket_mode:
+            return self._over_socket(body, content_type)
         ts = str(int(time.time()) if timestamp is None else timestamp)
         h = {
             "Content-Type": content_type,
@@ -73,6 +77,20 @@ class SlackSide:
         started = time.perf_counter()
         r = self.http.post(f"{self.app_url}/slack/events", content=body.encode(), headers=h)
         return Reply(r.status_code, r.text, time.perf_counter() - started)
+
+    def _over_socket(self, body: str, content_type: str) -> Reply:
+        """The same body as an envelope: its payload is exactly what HTTP would carry (SLACK-FACTS §5.7)."""
+        if content_type == "application/json":
+            frame_type, payload = "events_api", json.loads(body)
+        else:
+            fields = dict(parse_qsl(body, keep_blank_values=True))
+            if set(fields) == {"payload"}:
+                frame_type, payload = "interactive", json.loads(fields["payload"])
+            else:
+                frame_type, payload = "slash_commands", fields
+        started = time.perf_counter()
+        ack = self.server.socket_mode.send(frame_type, payload)
+        return Reply(200, json.dumps(ack) if ack else "", time.perf_counter() - started)
 
     def _team(self, user_id: str) -> str:
         return self.state.all_users()[user_id].team_id
