@@ -156,15 +156,25 @@ function messageEl(m) {
 function fileEl(f) {
   const wrap = document.createElement("div");
   wrap.className = "file";
-  const url = f.sandbox_url || f.url_private || f.permalink;
-  const local = url && (url.startsWith("/") || url.startsWith(location.origin));
-  if (local && /^image\//.test(f.mimetype || "") || (local && /\.(png|jpe?g|gif|svg)$/i.test(f.name || ""))) {
+  let path = null;
+  try { // the sandbox serves uploaded files under /files/<id>, whatever host name the page was opened with
+    const u = new URL(f.url_private || "", location.href);
+    if (u.pathname.startsWith("/files/")) path = u.pathname;
+  } catch (e) { /* no url */ }
+  const title = f.title || f.name || "file";
+  if (path && /^image\//.test(f.mimetype || "")) {
     const img = document.createElement("img");
-    img.src = url;
-    img.alt = f.title || f.name || "";
+    img.src = path;
+    img.alt = title;
     wrap.appendChild(img);
+  } else if (path) {
+    const a = document.createElement("a");
+    a.href = path;
+    a.target = "_blank";
+    a.textContent = "📎 " + title;
+    wrap.appendChild(a);
   } else {
-    wrap.textContent = "📎 " + (f.title || f.name || "file");
+    wrap.textContent = "📎 " + title;
   }
   return wrap;
 }
