@@ -90,7 +90,8 @@ def people_line(card: Card, locale: str) -> str:
 
 def small_print(card: Card, locale: str) -> list[str]:
     lines = [f"⚠ {t(f'card.flag.{k}', locale)}: {clip(r, 300)}" for k, r in card.flags[:5]]
-    lines += [f"⚠ {t(f'card.attention.{a}', locale)}" for a in card.summary.attention if a != "overdue"]
+    lines += [f"⚠ {t(f'card.attention.{a}', locale)}" for a in card.summary.attention]
+    lines += [f"⚠ {t(f'card.warning.{w}', locale)}" for w in card.warnings]
     if card.nudges:
         items = ", ".join(
             t(

@@ -19,6 +19,10 @@ DEAL_WORDS = (
     "lost",
     "drop",
     "hold",
+    "reopen",
+    "edit",
+    "history",
+    "role",
 )
 FUNNEL_WORDS = ("digest", "filter", "quota", "export")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -72,7 +72,7 @@ class Card:
     nudges: tuple[tuple[str, str, datetime], ...]  # (kind, status, due_at)
     qualified: bool
     is_last_stage: bool = False
-    extra: dict = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
 
 
 def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) -> Summary:
@@ -136,7 +136,21 @@ def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Ca
         nudges=tuple((n.kind, n.status, n.due_at) for n in nudges),
         qualified=repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id) is not None,
         is_last_stage=s.stage_index == len(stages.stages) - 1,
+        warnings=people_warnings(stages, s.stage_index, people),
     )
+
+
+def people_warnings(stages: StageSet, index: int, people: list) -> tuple[str, ...]:
+    """Past the stage whose gate needs a coach and a met decision-maker, their absence is a red flag."""
+    gate = next((i for i, st in enumerate(stages.stages) if st.gate == "coach_and_decision_maker"), None)
+    if gate is None or index <= gate:
+        return ()
+    out = []
+    if not any(p.role == "coach" for p in people):
+        out.append("no_coach")
+    if not any(p.role == "decision_maker" and p.met for p in people):
+        out.append("dm_not_met")
+    return tuple(out)
 
 
 @dataclass(frozen=True)
