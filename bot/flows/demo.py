@@ -17,6 +17,7 @@ import yaml
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.flows.demo_answers import demo_answers
 from bot.flows.team import team_config
 from sandbox.users import default_workspace
 from storage.db import session_scope
@@ -94,7 +95,7 @@ def load_demo_team(deps: Deps) -> str:
         specs = demo_deals()
         for spec in specs:
             if repo.deal_by_account(s, team_id=TEAM, account=spec.account) is None:
-                _deal(s, spec, keys, now, today, cfg.base_currency)
+                _deal(s, spec, keys, now, today, cfg.base_currency, deps.process.get("questions"))
                 created += 1
     return f"demo team {TEAM}: {created} deals added, {len(specs) - created} already there"
 
@@ -117,7 +118,9 @@ def _quotas(s: Session, today: date, currency: str, now: datetime) -> None:
         )
 
 
-def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: date, currency: str) -> None:
+def _deal(
+    s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: date, currency: str, qset: object
+) -> None:
     born = now - timedelta(days=spec.age_days)
     deal = deals_repo.create_deal(
         s,
@@ -129,6 +132,7 @@ def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: dat
         amount=Decimal(spec.amount),
         currency=currency,
     )
+    close = today + timedelta(days=spec.close_in_days) if spec.close_in_days is not None else None
     target = keys.index(spec.stage) if spec.stage in keys else 0
     entered = now - timedelta(days=spec.days_in_stage)
     span = (entered - born) / max(target, 1)
@@ -167,7 +171,7 @@ def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: dat
                 at=at,
             )
     if spec.grade:
-        repo.add_interview(
+        interview = repo.add_interview(
             s,
             deal=deal,
             at=born + timedelta(hours=4),
@@ -177,6 +181,17 @@ def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: dat
             knocked_out=spec.knocked_out,
             recommendation="drop" if spec.grade == "D" else "pursue",
         )
+        if qset is not None:
+            answers = demo_answers(
+                qset,
+                score=spec.score or 0,
+                knocked_out=spec.knocked_out,
+                amount=Decimal(spec.amount),
+                close=close,
+            )
+            repo.add_answers(
+                s, interview=interview, answers=answers, by=spec.owner, at=born + timedelta(hours=4)
+            )
     if spec.knocked_out and spec.status == "open":
         repo.add_red_flag(
             s,
@@ -184,7 +199,7 @@ def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: dat
             kind="failed_prospect_kept",
             by=spec.owner,
             at=born + timedelta(hours=5),
-            reason="Kept open although the scorecard failed (knock-out: funding)",
+            reason="Kept open although the scorecard failed (a knock-out item scored 0)",
         )
     for person in spec.people:
         name, title, role, attitude, influence, met = person
@@ -223,7 +238,6 @@ def _deal(s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: dat
             competitor=spec.outcome.get("competitor"),
             note=spec.outcome.get("note"),
         )
-    close = today + timedelta(days=spec.close_in_days) if spec.close_in_days is not None else None
     deals_repo.save_if_version(
         s,
         deal=deal,

@@ -14,6 +14,7 @@ from storage.models import (
     CheckIn,
     Deal,
     Interview,
+    InterviewAnswer,
     ManagerRep,
     Membership,
     Milestone,
@@ -135,7 +136,23 @@ def add_interview(session: Session, *, deal: Deal, at: datetime, **fields) -> In
         team_id=deal.team_id, deal_id=deal.id, rep_id=deal.owner_id, started_at=at, finished_at=at, **fields
     )
     session.add(row)
+    session.flush()
     return row
+
+
+def add_answers(session: Session, *, interview: Interview, answers: dict, by: str, at: datetime) -> None:
+    for key, value in answers.items():
+        session.add(
+            InterviewAnswer(
+                team_id=interview.team_id,
+                interview_id=interview.id,
+                question_key=key,
+                value=value,
+                answered_by=by,
+                answered_at=at,
+            )
+        )
+    session.flush()
 
 
 def add_nudge(session: Session, *, deal: Deal, kind: str, cycle: int, at: datetime, **fields) -> Nudge:
