@@ -188,8 +188,9 @@ def advance(
     plan = _plan_for(session, deal, stages, pass_line)
     if plan.next_stage is None:
         raise BadInput("pipeline.errors.last_stage")
-    what = (what or "").strip()[:MAX_TEXT] or None
-    force_reason = (force_reason or "").strip()[:MAX_TEXT] or None
+    what, evidence, force_reason = (
+        _text(x, f) for x, f in ((what, "what"), (evidence, "evidence"), (force_reason, "force_reason"))
+    )
     met = plan.auto_met and (bool(what) if plan.needs_record else True)
     if not met and not force_reason:
         raise MilestoneMissing("pipeline.errors.gate_not_met")
@@ -225,6 +226,13 @@ def advance(
     return StageChange(deal.id, plan.stage.key, plan.next_stage.key, not met, deal.version)
 
 
+def _text(value: str | None, field: str) -> str | None:
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadInput("outcomes.errors.too_long", field=field, limit=MAX_TEXT)
+    return value or None
+
+
 def _record(
     session: Session,
     actor: Actor,
@@ -244,7 +252,7 @@ def _record(
             deal=deal,
             stage=plan.stage.key,
             what=what or plan.stage.milestone.get(actor.locale),
-            evidence=(evidence or "").strip()[:MAX_TEXT] or None,
+            evidence=evidence,
             met_on=met_on,
             by=actor.user_id,
             at=now,
