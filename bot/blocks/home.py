@@ -25,6 +25,7 @@ NEEDS_MAX = 8
 PER_STAGE = 5
 REPS_MAX = 20
 ROLES_MAX = 30
+FLAGS_MAX = 5
 
 
 def _needs_you(home: Home, locale: str) -> list:
@@ -118,7 +119,27 @@ def _team(home: Home, locale: str) -> list:
         blocks.append(SectionBlock(text=md(_rep_text(r, cur, locale))))
     if len(rows) > REPS_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(rows) - REPS_MAX))]))
-    return blocks
+    return blocks + _flags(home, locale)
+
+
+def _flags(home: Home, locale: str) -> list:
+    flags = home.flags or []
+    if not flags:
+        return []
+    lines = [
+        t(
+            "home.flag_line",
+            locale,
+            rep=f"<@{s.owner_id}>",
+            deal=clip(deal_title(s), 80),
+            kind=t(f"card.flag.{kind}", locale),
+            reason=clip(reason, 150),
+        )
+        for s, kind, reason in flags[:FLAGS_MAX]
+    ]
+    if len(flags) > FLAGS_MAX:
+        lines.append(t("common.and_more", locale, n=len(flags) - FLAGS_MAX))
+    return [SectionBlock(text=md(t("home.flags_title", locale) + "\n" + "\n".join(lines)))]
 
 
 def _admin(home: Home, locale: str) -> list:

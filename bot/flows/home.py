@@ -14,6 +14,7 @@ from bot.flows.roles import RoleRow, team_roles
 from bot.flows.status import Summary, visible_summaries
 from bot.flows.team import TeamConfig, team_config
 from bot.flows.users import Actor
+from storage.repo import pipeline as repo
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Home:
     mine: list[Summary]
     team: list[RepRow] | None  # managers and admins
     roles: list[RoleRow] | None  # admins
+    flags: list[tuple[Summary, str, str]] | None = None  # managers: stored red flags (deal, kind, reason)
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -64,8 +66,11 @@ def rep_rows(summaries: list[Summary], base_currency: str) -> list[RepRow]:
 def build_home(session: Session, settings: Settings, actor: Actor, *, now: datetime) -> Home:
     cfg = team_config(session, settings, actor.team_id)
     mine = visible_summaries(session, actor, cfg.stages, now=now, mine_only=True)
-    team = None
+    team = flags = None
     if actor.is_manager:
-        team = rep_rows(visible_summaries(session, actor, cfg.stages, now=now), cfg.base_currency)
+        visible = visible_summaries(session, actor, cfg.stages, now=now)
+        team = rep_rows(visible, cfg.base_currency)
+        raised = repo.open_flags(session, team_id=actor.team_id, deal_ids=[s.id for s in visible])
+        flags = [(s, f.kind, f.reason) for s in visible for f in raised.get(s.id, [])]
     roles = team_roles(session, actor) if actor.is_admin else None
-    return Home(actor, cfg, mine, team, roles)
+    return Home(actor, cfg, mine, team, roles, flags)
