@@ -1,0 +1,126 @@
+"""The weekly digest is posted exactly once per week and channel: concurrent schedulers, repeated
+run-due, downtime over several due times, and a replica that died after posting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+from storage.db import read_scope, session_scope
+from storage.models import DigestRun
+from storage.repo import digest as digest_repo
+from tests.support.bot import ROOT, bot_env, run_cli
+from tests.support.factories import make_deal
+
+CHANNEL = "C0MANAGERS"
+DUE = "2026-11-23T01:00:00+00:00"  # Monday 09:00 Asia/Shanghai
+WEEK = "2026-11-22T16:00:00+00:00"  # Monday 00:00 Asia/Shanghai
+
+
+def _digests(sandbox) -> list:
+    return [m for m in sandbox.state.channel_messages(CHANNEL) if m.blocks and m.source == "chat"]
+
+
+def _runs(engine) -> list[tuple[str, str, int]]:
+    with read_scope(engine) as s:
+        return [
+            (r.period_start.isoformat(), r.status, r.attempts)
+            for r in digest_repo.runs(s, team_id="T0SANDBOX")
+        ]
+
+
+def _team(engine) -> None:
+    with session_scope(engine) as s:
+        make_deal(s, account="Wenzhou Hotel")
+
+
+def test_concurrent_schedulers_at_the_due_instant_post_one_digest(sandbox, db_url, engine):
+    _team(engine)
+    env = bot_env(sandbox, db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "jobs", "run-due", "--at", DUE],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    assert sorted(o.count("digest: 1") for o in outputs) == [0, 0, 1], outputs
+    assert len(_digests(sandbox)) == 1
+    assert _runs(engine) == [(WEEK, "posted", 1)]
+
+
+def test_run_due_twice_posts_once_and_not_before_it_is_due(sandbox, db_url, engine):
+    _team(engine)
+    with session_scope(engine) as s:  # last week's digest went out
+        digest_repo.ensure_run(
+            s,
+            team_id="T0SANDBOX",
+            channel_id=CHANNEL,
+            period_start=datetime(2026, 11, 15, 16, tzinfo=UTC),
+            now=datetime(2026, 11, 16, 1, tzinfo=UTC),
+        )
+        s.execute(DigestRun.__table__.update().values(status="posted"))
+    env = bot_env(sandbox, db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    early = run_cli("jobs", "run-due", "--at", "2026-11-23T00:59:00Z", env=env)
+    assert early.returncode == 0, early.stdout + early.stderr
+    assert "digest: 0" in early.stdout
+    assert _digests(sandbox) == []
+    for _ in range(2):
+        done = run_cli("jobs", "run-due", "--at", DUE, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert len(_digests(sandbox)) == 1
+    assert [r[:2] for r in _runs(engine)] == [("2026-11-15T16:00:00+00:00", "posted"), (WEEK, "posted")]
+
+
+def test_after_downtime_over_two_due_times_only_the_latest_week_is_posted(make_bot, sandbox, db_url, engine):
+    _team(engine)
+    bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    bot.set_clock("2026-11-25T03:00:00Z")  # Wednesday: the digests of 16 and 23 Nov were both missed
+    assert bot.run_due()["jobs"]["digest"] == 1
+    assert bot.run_due()["jobs"]["digest"] == 0
+    bot.restart()
+    bot.set_clock("2026-11-26T03:00:00Z")
+    assert bot.run_due()["jobs"]["digest"] == 0
+    assert len(_digests(sandbox)) == 1
+    assert "week of 23 Nov 2026" in _digests(sandbox)[0].text
+    assert _runs(engine) == [(WEEK, "posted", 1)]
+
+
+def test_a_replica_that_died_after_posting_is_not_followed_by_a_second_post(
+    make_bot, sandbox, db_url, engine
+):
+    _team(engine)
+    with session_scope(engine) as s:  # claimed by a replica whose lease ran out: did it post?
+        digest_repo.ensure_run(
+            s,
+            team_id="T0SANDBOX",
+            channel_id=CHANNEL,
+            period_start=datetime(2026, 11, 22, 16, tzinfo=UTC),
+            now=datetime(2026, 11, 23, 1, tzinfo=UTC),
+        )
+        s.execute(DigestRun.__table__.update().values(status="claimed", attempts=1, lease_owner="dead"))
+        run_id = s.exec(DigestRun.__table__.select()).first().id
+    landed = sandbox.api.call(
+        "chat.postMessage",
+        {
+            "channel": CHANNEL,
+            "text": "Funnel · week of 23 Nov 2026",
+            "metadata": {"event_type": "dealbot_digest", "event_payload": {"run_id": run_id}},
+        },
+        sandbox.bot_token,
+    )[2]
+    bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    bot.set_clock("2026-11-23T01:10:00Z")  # the dead replica's lease (120 s) is over
+    assert bot.run_due()["jobs"]["digest"] == 1
+    assert [m.ts for m in sandbox.state.channel_messages(CHANNEL) if m.source == "chat"] == [landed["ts"]]
+    assert sandbox.state.calls_to("chat.postMessage") and len(sandbox.state.calls_to("chat.postMessage")) == 1
+    with read_scope(engine) as s:
+        run = s.get(DigestRun, run_id)
+        assert (run.status, run.message_ts, run.attempts) == ("posted", landed["ts"], 2)
