@@ -523,7 +523,11 @@ class WebApi:
             try:
                 self._check_fault("files.upload.v1")
             except SlackError as e:
-                return e.status if e.status != 200 else 500, e.error
+                status = e.status if e.status != 200 else 500
+                self.s.calls.append(
+                    Call("files.upload.v1", {"file_id": file_id}, False, e.error, status, time.time())
+                )
+                return status, e.error
             f = self.s.files.get(file_id)
             if f is None or f["completed"]:
                 return 404, "not_found"
