@@ -23,7 +23,7 @@ from bot.i18n.format import format_date
 from storage.repo import digest as digest_repo
 from storage.repo.funnel import Scope
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -32,15 +32,16 @@ class Filter:
     rep: str | None = None
     stage: str | None = None
     grade: str | None = None
+    rep_name: str | None = None  # as typed in the mention (<@U…|name>)
 
 
 def parse_filter(text: str, cfg: TeamConfig) -> Filter:
     """``<@U…>``, ``stage <key|number|name>``, ``grade <A-D>`` in any order; BadInput otherwise."""
     text = (text or "").strip()
-    rep = None
+    rep = rep_name = None
     m = MENTION.search(text)
     if m:
-        rep = m.group(1)
+        rep, rep_name = m.group(1), m.group(2)
         text = (text[: m.start()] + " " + text[m.end() :]).strip()
     stage = grade = None
     words = text.split()
@@ -54,7 +55,7 @@ def parse_filter(text: str, cfg: TeamConfig) -> Filter:
                 raise BadInput("funnel.bad_grade")
         else:
             raise BadInput("funnel.bad_filter")
-    return Filter(rep, stage, grade)
+    return Filter(rep, stage, grade, rep_name)
 
 
 def _stage_key(word: str, cfg: TeamConfig) -> str:
@@ -86,7 +87,7 @@ def _title(actor: Actor, cfg: TeamConfig, f: Filter, now: datetime) -> str:
         title = t("funnel.title.mine", locale, date=day)
     parts = []
     if f.rep:
-        parts.append(t("funnel.filter.rep", locale, name=f"@{f.rep}"))
+        parts.append(t("funnel.filter.rep", locale, name="@" + (f.rep_name or f.rep)))
     if f.stage:
         parts.append(t("funnel.filter.stage", locale, name=stage_name(cfg.stages, f.stage, locale)))
     if f.grade:
