@@ -3,13 +3,19 @@ no credentials -> the sandbox, `dealbot migrate`, and `run` refusing an unmigrat
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import subprocess
+import sys
+import time
 
+import httpx
 import pytest
 
 from storage.db import make_engine
 from storage.migrate import current_revision, heads
-from tests.support.bot import ROOT, run_cli
+from tests.support.bot import ROOT, free_port, run_cli
 
 BOT = "xoxb-1111-2222-realistic0token"
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -106,3 +112,42 @@ def test_run_refuses_an_unmigrated_database_with_the_hint(dbs):
     assert "dealbot migrate" in message
     refused_jobs = run_cli("jobs", "run-due", env=env)
     assert refused_jobs.returncode != 0 and "dealbot migrate" in refused_jobs.stderr
+
+
+def test_no_credentials_at_all_starts_the_sandbox_and_deal_help_works_through_it(tmp_path):
+    port = free_port()
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'try.db'}", DEALBOT_SANDBOX_PORT=str(port))
+    env["PYTHONUNBUFFERED"] = "1"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url, seen = None, []
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            seen.append(line)
+            m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+            url = m.group(1) if m else None
+        assert url == f"http://127.0.0.1:{port}", "".join(seen)
+        r = httpx.post(f"{url}/sandbox/command", json={"user": "U0REP2", "command": "/deal", "text": "help"})
+        assert r.status_code == 200 and r.json()["status"] == 200, r.text
+        state = httpx.get(f"{url}/sandbox/state").json()
+        replies = [m for m in state["messages"] if m["ephemeral_to"] == "U0REP2" and m["source"] == "ack"]
+        assert replies and "/deal new" in json.dumps(replies[-1]["blocks"])
+        assert (tmp_path / "try.db").exists()  # migrated on first start, SQLite
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode is not None
