@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     dealbot_dev_clock: bool = False
     dealbot_web_workers: int = Field(default=2, ge=1, le=64)
     dealbot_web_threads: int = Field(default=16, ge=1, le=256)
+    dealbot_actor_cache_seconds: float = Field(default=5, ge=0, le=3600)
     dealbot_log_level: str = "INFO"
 
     @field_validator(

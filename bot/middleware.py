@@ -9,9 +9,10 @@ from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.actor_cache import ActorCache
 from bot.deps import Deps
-from bot.flows.users import resolve_actor
-from storage.db import session_scope
+from bot.flows.users import Actor, cached_actor, resolve_actor
+from storage.db import read_scope, session_scope
 from storage.repo import events as event_repo
 
 log = logging.getLogger(__name__)
@@ -40,21 +41,38 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         context[CLAIMED_EVENT] = event_id
         return next()
 
+    cache = ActorCache(deps.engine, deps.settings.dealbot_actor_cache_seconds)
+
     @app.middleware
     def attach_actor(context: BoltContext, client: WebClient, next) -> None:  # noqa: ANN001
         if context.team_id and context.user_id:
-            with session_scope(deps.engine) as s:
-                context["actor"] = resolve_actor(
-                    s,
-                    team_id=context.team_id,
-                    user_id=context.user_id,
-                    now=deps.clock.now(),
-                    fetch_user=lambda uid: fetch_user(client, uid),
-                    default_locale=deps.settings.dealbot_locale,
-                    default_tz=deps.settings.dealbot_timezone,
-                    admins=deps.settings.admins,
-                )
+            actor = cache.get(context.team_id, context.user_id)
+            if actor is None:
+                generation = cache.generation
+                actor = actor_for(deps, client, context.team_id, context.user_id)
+                cache.put(actor, generation)
+            context["actor"] = actor
         return next()
+
+
+def actor_for(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Actor:
+    """Read-only on the hot path (no write lock); users.info only when the profile is missing or old,
+    called outside any transaction."""
+    known = dict(
+        team_id=team_id,
+        user_id=user_id,
+        now=deps.clock.now(),
+        default_locale=deps.settings.dealbot_locale,
+        default_tz=deps.settings.dealbot_timezone,
+        admins=deps.settings.admins,
+    )
+    with read_scope(deps.engine) as s:
+        actor = cached_actor(s, **known)
+    if actor is not None:
+        return actor
+    fetched = fetch_user(client, user_id)
+    with session_scope(deps.engine) as s:
+        return resolve_actor(s, fetch_user=lambda _: fetched, **known)
 
 
 def fetch_user(client: WebClient, user_id: str) -> dict | None:

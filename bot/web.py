@@ -6,6 +6,8 @@ import json
 import logging
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
@@ -24,9 +26,14 @@ log = logging.getLogger(__name__)
 
 
 def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
+    # Bolt's App is synchronous: each request runs in a thread, at most DEALBOT_WEB_THREADS at once
+    # per process (more threads only fight over the GIL and the database).
+    limiter = anyio.CapacityLimiter(deps.settings.dealbot_web_threads)
+
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        bolt_resp = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        req = to_bolt_request(request, body)
+        bolt_resp = await anyio.to_thread.run_sync(app.dispatch, req, limiter=limiter)
         return to_starlette_response(bolt_resp)
 
     async def healthz(_: Request) -> Response:

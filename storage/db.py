@@ -46,11 +46,19 @@ def _sqlite_pragmas(engine: Engine) -> None:
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
     """A unit of work that only reads (no write lock on SQLite); rolled back at the end."""
-    with Session(engine.execution_options(sqlite_read_only=True), expire_on_commit=False) as session:
+    with Session(_read_only(engine), expire_on_commit=False) as session:
         try:
             yield session
         finally:
             session.rollback()
+
+
+def _read_only(engine: Engine) -> Engine:
+    """The engine with the read-only option, made once per engine (it is on the per-request path)."""
+    ro = engine.__dict__.get("_dealbot_read_only")
+    if ro is None:
+        ro = engine.__dict__["_dealbot_read_only"] = engine.execution_options(sqlite_read_only=True)
+    return ro
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -45,6 +45,24 @@ def profile_fields(user: dict) -> dict:
     return {k: v for k, v in fields.items() if not (k in ("tz", "locale") and v is None)}
 
 
+def cached_actor(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    default_locale: str,
+    default_tz: str,
+    admins: frozenset[str],
+) -> Actor | None:
+    """The Actor from what is stored, or None when the profile is missing or older than a week
+    (then the caller fetches users.info and calls resolve_actor). Reads only: one query."""
+    facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
+    if _stale(facts.fetched_at, now):
+        return None
+    return _actor(facts, team_id, user_id, default_locale, default_tz, admins)
+
+
 def resolve_actor(
     session: Session,
     *,
@@ -56,24 +74,34 @@ def resolve_actor(
     default_tz: str,
     admins: frozenset[str],
 ) -> Actor:
-    row = repo.get_user(session, team_id=team_id, user_id=user_id)
-    if row is None or row.fetched_at is None or now - row.fetched_at > PROFILE_MAX_AGE:
+    facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
+    if _stale(facts.fetched_at, now):
         fetched = fetch_user(user_id)
         if fetched is not None:
-            row = repo.upsert_user(
-                session, team_id=team_id, user_id=user_id, now=now, **profile_fields(fetched)
-            )
-    membership = repo.get_membership(session, team_id=team_id, user_id=user_id)
-    settings = repo.get_team_settings(session, team_id=team_id)
-    fallback_locale = (settings.locale if settings and settings.locale else None) or default_locale
-    is_admin = user_id in admins or bool(row and (row.is_admin or row.is_owner))
-    role = membership.role if membership else "rep"
+            repo.upsert_user(session, team_id=team_id, user_id=user_id, now=now, **profile_fields(fetched))
+            facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
+    return _actor(facts, team_id, user_id, default_locale, default_tz, admins)
+
+
+def _stale(fetched_at: datetime | None, now: datetime) -> bool:
+    return fetched_at is None or now - fetched_at > PROFILE_MAX_AGE
+
+
+def _actor(
+    facts,  # noqa: ANN001  (repo.actor_facts row)
+    team_id: str,
+    user_id: str,
+    default_locale: str,
+    default_tz: str,
+    admins: frozenset[str],
+) -> Actor:
+    is_admin = user_id in admins or bool(facts.is_admin or facts.is_owner)
+    role = facts.role or "rep"
     return Actor(
         team_id=team_id,
         user_id=user_id,
-        locale=normalize_locale(row.locale if row else None, fallback_locale),
-        tz=(row.tz if row and row.tz else None)
-        or (settings.timezone if settings and settings.timezone else default_tz),
+        locale=normalize_locale(facts.locale, facts.team_locale or default_locale),
+        tz=facts.tz or facts.team_tz or default_tz,
         is_admin=is_admin or role == "admin",
         role="admin" if is_admin else role,
     )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from storage.models import Membership, SlackUser, TeamSettings
@@ -31,3 +33,36 @@ def get_team_settings(session: Session, *, team_id: str) -> TeamSettings | None:
 
 def users_of_team(session: Session, *, team_id: str) -> list[SlackUser]:
     return list(session.exec(select(SlackUser).where(SlackUser.team_id == team_id)))
+
+
+def actor_facts(session: Session, *, team_id: str, user_id: str) -> sa.Row:
+    """Everything the Actor is made of, in one read (the per-request hot path): the user's stored
+    profile, their dealbot role and the workspace's locale and zone; columns are None when absent."""
+    params = {"team_id": team_id, "user_id": user_id}
+    return session.connection().execute(_actor_facts_stmt(), params).one()  # Core: no ORM overhead
+
+
+@cache
+def _actor_facts_stmt() -> sa.Select:  # built once: constructing it costs more than running it
+    key = sa.select(
+        sa.cast(sa.bindparam("team_id"), sa.String).label("team_id"),
+        sa.cast(sa.bindparam("user_id"), sa.String).label("user_id"),
+    ).subquery("k")
+    return (
+        sa.select(
+            SlackUser.locale,
+            SlackUser.tz,
+            SlackUser.is_admin,
+            SlackUser.is_owner,
+            SlackUser.fetched_at,
+            Membership.role,
+            TeamSettings.locale.label("team_locale"),
+            TeamSettings.timezone.label("team_tz"),
+        )
+        .select_from(key)
+        .outerjoin(SlackUser, sa.and_(SlackUser.team_id == key.c.team_id, SlackUser.user_id == key.c.user_id))
+        .outerjoin(
+            Membership, sa.and_(Membership.team_id == key.c.team_id, Membership.user_id == key.c.user_id)
+        )
+        .outerjoin(TeamSettings, TeamSettings.team_id == key.c.team_id)
+    )
