@@ -16,6 +16,7 @@ from bot.flows.team import TeamConfig, team_config
 from bot.i18n import t
 from bot.i18n.format import format_date
 from storage.repo import digest as repo
+from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
 
 
@@ -27,18 +28,28 @@ class DueDigest:
     due: datetime
 
 
-def due_digests(session: Session, settings: Settings, now: datetime) -> list[DueDigest]:
+def due_digests(
+    session: Session, settings: Settings, now: datetime, *, home_team: str | None = None
+) -> list[DueDigest]:
     """Per workspace with a manager channel: the latest due week at or before ``now``.
 
     Only the latest week is ever considered, so after downtime the missed weeks collapse into one.
+    DEALBOT_MANAGER_CHANNEL is a channel of the workspace the bot token belongs to (``home_team``;
+    when unknown, of the only workspace): other workspaces post only to a channel set in their settings,
+    so one workspace's figures never land in another's channel.
     """
     out = []
-    for team_id in repo.team_ids(session):
+    teams = repo.team_ids(session)
+    for team_id in teams:
         cfg = team_config(session, settings, team_id)
-        if not cfg.manager_channel:
+        row = users_repo.get_team_settings(session, team_id=team_id)
+        channel = row.manager_channel if row is not None and row.manager_channel else None
+        if channel is None and (team_id == home_team or (home_team is None and len(teams) == 1)):
+            channel = settings.dealbot_manager_channel
+        if not channel:
             continue
         due, week = latest_due(now, cfg.zone, cfg.digest_weekday, cfg.digest_time)
-        out.append(DueDigest(team_id, cfg.manager_channel, week, due))
+        out.append(DueDigest(team_id, channel, week, due))
     return out
 
 

@@ -18,7 +18,8 @@ from sqlmodel import Session
 from bot.flows.funnel_periods import Period, period_of, week_start, working_day_before
 from bot.flows.team import TeamConfig
 from storage.repo import funnel as repo
-from storage.repo import funnel_scores
+from storage.repo import funnel_flags, funnel_losses, funnel_scores
+from storage.repo import quota as quota_repo
 from storage.repo.funnel import Scope
 
 HEADLINE = ("quota", "forecast", "commitment", "achievement", "won", "cash")
@@ -68,7 +69,7 @@ class RepLine:
 class FlagGroup:
     kind: str
     count: int
-    deals: list[repo.FlagRow]
+    deals: list[funnel_flags.FlagRow]
 
 
 @dataclass
@@ -118,7 +119,9 @@ def compute(
                 setattr(reps[owner], rep_attr, getattr(reps[owner], rep_attr) + amount)
 
     owners = scope.owner_ids
-    fold("quota", repo.quotas(session, team_id=scope.team_id, period=period.key, rep_ids=owners), "quota")
+    fold(
+        "quota", quota_repo.quotas(session, team_id=scope.team_id, period=period.key, rep_ids=owners), "quota"
+    )
     fold("commitment", repo.committed_by_owner(session, scope=scope))
     last = cfg.stages.stages[-1].key
     achieved = repo.achieved_by_owner(session, scope=scope, start=p_start, end=p_end, last_stage=last)
@@ -156,8 +159,8 @@ def compute(
         ),
         flags=_flags(session, cfg, scope, now),
         reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
-        loss_reasons=repo.loss_reasons(session, scope=scope, start=loss_start, end=now, limit=5),
-        competitors=repo.loss_competitors(session, scope=scope, start=loss_start, end=now, limit=5),
+        loss_reasons=funnel_losses.loss_reasons(session, scope=scope, start=loss_start, end=now, limit=5),
+        competitors=funnel_losses.loss_competitors(session, scope=scope, start=loss_start, end=now, limit=5),
         weakest=_weakest(funnel_scores.item_scores(session, scope=scope, start=loss_start, end=now)),
     )
     if previous:
@@ -189,8 +192,8 @@ def _stages(session: Session, scope: Scope, probs: dict, base: str, order: list[
 def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> list[FlagGroup]:
     keys = [s.key for s in cfg.stages.stages]
     bid_at = keys.index("bid") if "bid" in keys else min(3, len(keys) - 1)
-    stored = repo.stored_flags(session, scope=scope, limit=FLAG_TOP)
-    derived = repo.derived_flags(
+    stored = funnel_flags.stored_flags(session, scope=scope, limit=FLAG_TOP)
+    derived = funnel_flags.derived_flags(
         session,
         scope=scope,
         limit=FLAG_TOP,

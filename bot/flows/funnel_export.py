@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.flows.access import visible_owner_ids
 from bot.flows.team import team_config
 from bot.flows.users import Actor
-from storage.repo import funnel as repo
+from storage.repo import quota as repo
 from storage.repo.funnel import Scope
 
 

@@ -15,7 +15,7 @@ from bot.flows.errors import BadInput, NotAllowed
 from bot.flows.funnel_periods import EXAMPLES, Period, parse_period
 from bot.flows.team import team_config
 from bot.flows.users import Actor
-from storage.repo import funnel as repo
+from storage.repo import quota as repo
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "k": Decimal(1_000), "m": Decimal(1_000_000)}

@@ -32,7 +32,7 @@ RETRY_AFTER = timedelta(minutes=5)
 def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Post every due digest this replica wins; returns how many it posted."""
     with read_scope(deps.engine) as s:
-        due = due_digests(s, deps.settings, now)
+        due = due_digests(s, deps.settings, now, home_team=_home_team(client))
     posted = 0
     lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
     for d in due:
@@ -45,6 +45,21 @@ def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
         if run is not None:
             posted += _post(deps, client, now, run)
     return posted
+
+
+def _home_team(client: WebClient) -> str | None:
+    """The workspace of the bot token (auth.test, once per process): DEALBOT_MANAGER_CHANNEL's workspace."""
+    token = client.token or ""
+    if token not in _HOME:
+        try:
+            _HOME[token] = client.auth_test()["team_id"]
+        except Exception:  # noqa: BLE001 — unknown: the env channel then serves a single workspace only
+            log.warning("auth.test failed: cannot tell which workspace DEALBOT_MANAGER_CHANNEL belongs to")
+            return None
+    return _HOME[token]
+
+
+_HOME: dict[str, str] = {}
 
 
 def _post(deps: Deps, client: WebClient, now: datetime, run: DigestRun) -> int:

@@ -7,7 +7,7 @@ Weighted amounts are computed in SQL: amount × (probability_override, else the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, distinct, exists, func, literal, literal_colu
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from storage.models import Deal, DealEvent, Nudge, Payment, Person, Quota, RedFlag
+from storage.models import Deal, DealEvent, Nudge, Payment
 
 OPEN = "open"
 
@@ -166,17 +166,6 @@ def cash_by_owner(session: Session, *, scope: Scope, start: date, end: date) -> 
     return _sum_by(session, q)
 
 
-def quotas(
-    session: Session, *, team_id: str, period: str, rep_ids: Sequence[str] | None
-) -> dict[tuple, Decimal]:
-    q = select(Quota.rep_id, Quota.currency, Quota.amount).where(
-        Quota.team_id == team_id, Quota.period == period
-    )
-    if rep_ids is not None:
-        q = q.where(Quota.rep_id.in_(rep_ids))
-    return _sum_by(session, q)
-
-
 def open_by_owner(
     session: Session, *, scope: Scope, probabilities: Mapping[str, int], currency: str
 ) -> dict[str, tuple[int, Decimal]]:
@@ -221,199 +210,3 @@ def followup_compliance(
         .group_by(Nudge.owner_id)
     )
     return {o: (int(a or 0), int(n)) for o, a, n in session.execute(q)}
-
-
-# --------------------------------------------------------------------------- red flags
-FlagRow = tuple[int, str, str, str, Decimal | None, str]  # id, account, title, owner, amount, currency
-
-
-def _flag_query(session: Session, conds: list[ColumnElement], *, limit: int, join=None) -> tuple[int, list]:  # noqa: ANN001
-    base = select(Deal.id).where(*conds)
-    if join is not None:
-        base = base.join(*join)
-    count = session.execute(select(func.count(distinct(base.subquery().c.id)))).scalar_one()
-    rows = session.execute(
-        select(Deal.id, Deal.account, Deal.title, Deal.owner_id, Deal.amount, Deal.currency)
-        .where(Deal.id.in_(base))
-        .order_by(Deal.amount.desc().nulls_last(), Deal.id)
-        .limit(limit)
-    ).all()
-    return int(count), [tuple(r) for r in rows]
-
-
-def stored_flags(session: Session, *, scope: Scope, limit: int) -> dict[str, tuple[int, list]]:
-    """Red flags raised by an act and not cleared, on deals still in play, per kind."""
-    kinds = session.execute(
-        select(RedFlag.kind)
-        .join(Deal, Deal.id == RedFlag.deal_id)
-        .where(*scope.where(), RedFlag.team_id == scope.team_id, RedFlag.cleared_at.is_(None))
-        .where(Deal.status.in_((OPEN, "on_hold")))
-        .distinct()
-    ).scalars()
-    out = {}
-    for kind in sorted(kinds):
-        flagged = exists().where(
-            RedFlag.deal_id == Deal.id, RedFlag.kind == kind, RedFlag.cleared_at.is_(None)
-        )
-        out[kind] = _flag_query(
-            session, [*scope.where(), Deal.status.in_((OPEN, "on_hold")), flagged], limit=limit
-        )
-    return out
-
-
-def derived_flags(
-    session: Session,
-    *,
-    scope: Scope,
-    limit: int,
-    stall_cutoffs: Mapping[str, datetime],
-    past_stage2: Sequence[str],
-    bid_or_later: Sequence[str],
-    overdue_before: datetime,
-    today: date,
-) -> dict[str, tuple[int, list]]:
-    """Flags that follow from state (SPEC §7, §12), each: (how many deals, the top ``limit``)."""
-    open_ = [*scope.where(), Deal.status == OPEN]
-    stalled = or_(*(and_(Deal.stage == k, Deal.stage_entered_at < t) for k, t in stall_cutoffs.items()))
-    overdue = exists().where(
-        Nudge.deal_id == Deal.id,
-        Nudge.kind.like("followup%"),
-        Nudge.status == "sent",
-        Nudge.answered_at.is_(None),
-        Nudge.reminder_sent_at.is_not(None),
-        Nudge.reminder_sent_at < overdue_before,
-    )
-    coach = exists().where(Person.deal_id == Deal.id, Person.role == "coach")
-    dm_met = exists().where(Person.deal_id == Deal.id, Person.role == "decision_maker", Person.met.is_(True))
-    checks = {
-        "overdue": [overdue],
-        "stalled": [stalled],
-        "failed_prospect": [Deal.grade == "D", Deal.contact_level == "normal"],
-        "no_coach": [Deal.stage.in_(past_stage2), ~coach],
-        "decision_maker_not_met": [Deal.stage.in_(bid_or_later), ~dm_met],
-        "close_date_past": [Deal.expected_close < today],
-    }
-    return {kind: _flag_query(session, [*open_, *conds], limit=limit) for kind, conds in checks.items()}
-
-
-# --------------------------------------------------------------------------- why we lose
-def loss_reasons(session: Session, *, scope: Scope, start: datetime, end: datetime, limit: int) -> list:
-    q = (
-        select(DealEvent.reason, func.count(distinct(DealEvent.deal_id)))
-        .join(Deal, Deal.id == DealEvent.deal_id)
-        .where(*scope.where(), DealEvent.kind == "lost", DealEvent.at >= start, DealEvent.at < end)
-        .group_by(DealEvent.reason)
-        .order_by(func.count(distinct(DealEvent.deal_id)).desc(), DealEvent.reason)
-        .limit(limit)
-    )
-    return [(r or "other", n) for r, n in session.execute(q)]
-
-
-def loss_competitors(session: Session, *, scope: Scope, start: datetime, end: datetime, limit: int) -> list:
-    q = (
-        select(DealEvent.competitor, func.count(distinct(DealEvent.deal_id)))
-        .join(Deal, Deal.id == DealEvent.deal_id)
-        .where(
-            *scope.where(),
-            DealEvent.kind == "lost",
-            DealEvent.at >= start,
-            DealEvent.at < end,
-            DealEvent.competitor.is_not(None),
-            DealEvent.competitor != "",
-        )
-        .group_by(DealEvent.competitor)
-        .order_by(func.count(distinct(DealEvent.deal_id)).desc(), DealEvent.competitor)
-        .limit(limit)
-    )
-    return list(session.execute(q).all())
-
-
-# --------------------------------------------------------------------------- quotas and export
-def upsert_quota(
-    session: Session,
-    *,
-    team_id: str,
-    rep_id: str,
-    period: str,
-    period_start: date,
-    period_end: date,
-    amount: Decimal,
-    currency: str,
-    set_by: str,
-    now: datetime,
-) -> None:
-    """One quota per (team, rep, period): a second ``/funnel quota`` for the same period replaces it."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = dict(
-        team_id=team_id,
-        rep_id=rep_id,
-        period=period,
-        period_start=period_start,
-        period_end=period_end,
-        amount=amount,
-        currency=currency,
-        set_by=set_by,
-        set_at=now,
-    )
-    stmt = dialect.insert(Quota).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["team_id", "rep_id", "period"],
-        set_={"amount": amount, "currency": currency, "set_by": set_by, "set_at": now},
-    )
-    session.execute(stmt)
-
-
-def get_quota(session: Session, *, team_id: str, rep_id: str, period: str) -> Quota | None:
-    return session.execute(
-        select(Quota).where(Quota.team_id == team_id, Quota.rep_id == rep_id, Quota.period == period)
-    ).scalar_one_or_none()
-
-
-EXPORT_COLUMNS = (
-    "id",
-    "account",
-    "title",
-    "owner_id",
-    "stage",
-    "status",
-    "grade",
-    "amount",
-    "currency",
-    "probability",
-    "weighted",
-    "committed",
-    "expected_close",
-    "stage_entered_at",
-)
-
-
-def count_deals(session: Session, *, scope: Scope) -> int:
-    return session.execute(select(func.count()).select_from(Deal).where(*scope.where())).scalar_one()
-
-
-def export_rows(session: Session, *, scope: Scope, probabilities: Mapping[str, int]):  # noqa: ANN201
-    """Every deal in scope as EXPORT_COLUMNS tuples, streamed in batches (never all in memory)."""
-    q = (
-        select(
-            Deal.id,
-            Deal.account,
-            Deal.title,
-            Deal.owner_id,
-            Deal.stage,
-            Deal.status,
-            Deal.grade,
-            Deal.amount,
-            Deal.currency,
-            probability_expr(probabilities),
-            weighted_expr(probabilities),
-            Deal.committed,
-            Deal.expected_close,
-            Deal.stage_entered_at,
-        )
-        .where(*scope.where())
-        .order_by(Deal.owner_id, Deal.id)
-        .execution_options(yield_per=1000)
-    )
-    yield from session.execute(q)

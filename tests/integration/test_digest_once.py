@@ -124,3 +124,22 @@ def test_a_replica_that_died_after_posting_is_not_followed_by_a_second_post(
     with read_scope(engine) as s:
         run = s.get(DigestRun, run_id)
         assert (run.status, run.message_ts, run.attempts) == ("posted", landed["ts"], 2)
+
+
+def test_each_workspace_gets_its_own_digest_in_its_own_channel(sandbox, db_url, engine):
+    from storage.models import TeamSettings
+
+    with session_scope(engine) as s:
+        make_deal(s, account="Sandbox Deal", amount=1_000_000)
+        make_deal(s, team_id="T0OTHER", owner_id="U9REP1", account="Other Deal", amount=7_000_000)
+        make_deal(s, team_id="T0THIRD", owner_id="U8REP1", account="Third Deal", amount=3_000_000)
+        s.add(TeamSettings(team_id="T0OTHER", manager_channel="C9MANAGERS"))
+    env = bot_env(sandbox, db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    done = run_cli("jobs", "run-due", "--at", DUE, env=env)
+    assert done.returncode == 0 and "digest: 2" in done.stdout, done.stdout + done.stderr
+    ours = _digests(sandbox)
+    theirs = [m for m in sandbox.state.channel_messages("C9MANAGERS") if m.blocks]
+    assert len(ours) == 1 and len(theirs) == 1
+    assert "Sandbox Deal" not in str(theirs[0].blocks)  # T0THIRD has no channel of its own: no digest
+    assert "forecast ¥100,000" in ours[0].text  # 1M × 10%
+    assert "forecast ¥700,000" in theirs[0].text  # 7M × 10%, only the other workspace's deal

@@ -184,7 +184,9 @@ def test_manager_sees_their_reps_deals_only_after_an_admin_assigns_them(slack, s
     assert slack.submit("U0MGR", {"force_reason": "customer pushes"}).status == 200
     assert db.deal(wang.id).stage == "relationships" and db.deal(sam.id).stage == "qualify"
     slack.open_home("U0MGR")
-    assert "Wang Deal — Boilers · Forced past a milestone: customer pushes" in all_text(sandbox.state.home_view("U0MGR"))
+    assert "Wang Deal — Boilers · Forced past a milestone: customer pushes" in all_text(
+        sandbox.state.home_view("U0MGR")
+    )
 
 
 def test_admin_assigns_a_manager_in_app_home(slack, sandbox, db):
