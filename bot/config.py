@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     dealbot_web_threads: int = Field(default=16, ge=1, le=256)
     dealbot_actor_cache_seconds: float = Field(default=5, ge=0, le=3600)
     dealbot_log_level: str = "INFO"
+    # Test-only fault injection for the nudge sender (crash tests): exit the process right after the
+    # Nth chat.postMessage that Slack accepted (before the commit), or right before the Nth send.
+    dealbot_fault_after_send: int | None = None
+    dealbot_fault_before_send: int | None = None
 
     @field_validator(
         "slack_bot_token",

@@ -34,6 +34,12 @@ ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
 ACT_ROLES_OPEN = "roles_open"  # App Home (admin): assign a role
 
+# -- follow-ups (nudges); value = nudge id
+ACT_NUDGE_SNOOZE_DAY = "nudge_snooze_day"
+ACT_NUDGE_SNOOZE_WEEK = "nudge_snooze_week"
+ACT_NUDGE_KEEP = "nudge_keep"  # day 30: intent confirmed, new cycle
+ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: lower grade and contact level
+
 # View callbacks (callback_id)
 # -- pipeline; private_metadata = {"d": deal id, "v": deal version} (never trusted: re-checked on submit)
 VIEW_ADVANCE = "pipeline_advance"
@@ -47,6 +53,8 @@ VIEW_REOPEN = "pipeline_reopen"
 VIEW_DEAL_EDIT = "pipeline_edit"
 VIEW_SETTINGS = "pipeline_settings"
 VIEW_ROLES = "pipeline_roles"
+# -- follow-ups
+VIEW_CHECKIN = "checkin_submit"  # the check-in modal (follow-ups)
 
 # Message metadata event types
 META_NUDGE = "deal_nudge"

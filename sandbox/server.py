@@ -284,15 +284,22 @@ class WebApi:
         oldest = float(args.get("oldest") or 0)
         limit = int(args.get("limit") or 100)
         include_meta = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
-        msgs = [m for m in self.s.channel_messages(channel) if float(m.ts) > oldest]
+        latest = float(args.get("latest") or "inf")
+        msgs = [m for m in self.s.channel_messages(channel) if oldest < float(m.ts) < latest]
         msgs.sort(key=lambda m: float(m.ts), reverse=True)
+        start = int(args.get("cursor") or 0)  # cursor = offset into the newest-first list
         out = []
-        for m in msgs[:limit]:
+        for m in msgs[start : start + limit]:
             d = m.as_slack()
             if not include_meta:
                 d.pop("metadata", None)
             out.append(d)
-        return {"messages": out, "has_more": len(msgs) > limit}
+        more = len(msgs) > start + limit
+        return {
+            "messages": out,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     # -- chat -----------------------------------------------------------------------------
     def _post(self, args: dict, *, ephemeral_to: str | None = None) -> Message:

@@ -380,6 +380,7 @@ class Nudge(SQLModel, table=True):
     answered_at: datetime | None = ts(default=None)
     reminder_sent_at: datetime | None = ts(default=None)
     reminder_ts: str | None = Field(default=None, max_length=32)
+    overdue_at: datetime | None = ts(default=None)  # set with the reminder: one working day after it
     snoozed_until: datetime | None = ts(default=None)
     created_at: datetime = ts()
 

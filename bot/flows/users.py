@@ -78,8 +78,10 @@ def resolve_actor(
     if _stale(facts.fetched_at, now):
         fetched = fetch_user(user_id)
         if fetched is not None:
+            old_tz = facts.tz
             repo.upsert_user(session, team_id=team_id, user_id=user_id, now=now, **profile_fields(fetched))
             facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
+            _zone_changed(session, team_id, user_id, old_tz, facts.tz)
     return _actor(facts, team_id, user_id, default_locale, default_tz, admins)
 
 
@@ -108,5 +110,15 @@ def _actor(
 
 
 def refresh_profile(session: Session, *, team_id: str, user: dict, now: datetime) -> None:
-    """Apply a user_change event: keep zone and locale current."""
-    repo.upsert_user(session, team_id=team_id, user_id=user["id"], now=now, **profile_fields(user))
+    """Apply a user_change event: keep zone and locale current (and pending nudges on the new zone)."""
+    old = repo.get_user(session, team_id=team_id, user_id=user["id"])
+    old_tz = old.tz if old else None
+    row = repo.upsert_user(session, team_id=team_id, user_id=user["id"], now=now, **profile_fields(user))
+    _zone_changed(session, team_id, user["id"], old_tz, row.tz)
+
+
+def _zone_changed(session: Session, team_id: str, user_id: str, old: str | None, new: str | None) -> None:
+    if new and new != old:
+        from bot.flows.followups import default_settings, rezone_owner
+
+        rezone_owner(session, default_settings(), team_id, user_id)

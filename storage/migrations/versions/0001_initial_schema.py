@@ -238,6 +238,7 @@ def upgrade() -> None:
     sa.Column('answered_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminder_sent_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminder_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('overdue_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('snoozed_until', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_nudge_deal_id_deal'), ondelete='CASCADE'),

@@ -1,0 +1,190 @@
+"""Nudge buttons, the check-in modal, `/deal checkin <deal>` and `/deal away <from> <to>`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.checkin import checkin_modal, pick_deal_message, read_checkin, text_reply
+from bot.blocks.nudges import deal_name, settled_message, slack_time
+from bot.deps import Deps
+from bot.flows import followups_answer as flow
+from bot.flows.access import find_visible_deals, load_deal
+from bot.flows.errors import BadInput, StaleCard
+from bot.handlers.router import CommandCall, deal_subcommand
+from bot.i18n import t
+from bot.i18n.format import format_date
+from storage.db import read_scope, session_scope
+
+log = logging.getLogger(__name__)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _origin(body: dict) -> dict | None:
+    c = body.get("container") or {}
+    if c.get("type") == "message" and not c.get("is_ephemeral"):
+        return {"channel": c.get("channel_id"), "ts": c.get("message_ts")}
+    return None
+
+
+def _update(client: WebClient, where: dict | None, payload: dict) -> None:
+    if not where or not where.get("channel") or not where.get("ts"):
+        return
+    try:
+        client.chat_update(
+            channel=where["channel"], ts=where["ts"], text=payload["text"], blocks=payload["blocks"]
+        )
+    except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
+        log.info("could not update %s: %s", where, e)
+
+
+def open_checkin(deps: Deps, client: WebClient, actor, deal_id, trigger_id: str, origin: dict | None) -> None:  # noqa: ANN001
+    with read_scope(deps.engine) as s:
+        deal = load_deal(s, actor, deal_id, edit=True)
+        is_open, found, name = deal.status == "open", deal.id, deal_name(deal.account, deal.title)
+    if not is_open:
+        raise StaleCard()
+    view = checkin_modal(deal_id=found, deal_name=name, locale=actor.locale, origin=origin)
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    @app.action(ids.ACT_CHECKIN_OPEN)
+    def on_checkin_open(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        value = body["actions"][0].get("value")
+        open_checkin(deps, client, context["actor"], value, body["trigger_id"], _origin(body))
+
+    @app.view(ids.VIEW_CHECKIN)
+    def on_checkin_submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+        actor = context["actor"]
+        form = flow.CheckinForm(**read_checkin(view["state"]["values"]))
+        errors = flow.validate_checkin(form, flow.local_today(actor, deps.clock.now()))
+        if errors:
+            ack(response_action="errors", errors={k: t(v, actor.locale) for k, v in errors.items()})
+            return
+        ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        with session_scope(deps.engine) as s:
+            deal, answered = flow.record_checkin(
+                s, deps.settings, actor, meta.get("deal"), form, deps.clock.now()
+            )
+        name = deal_name(deal.account, deal.title)
+        done = settled_message(
+            t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
+        )
+        spots = [
+            {"channel": n.channel_id, "ts": ts} for n in answered for ts in (n.slack_ts, n.reminder_ts) if ts
+        ]
+        origin = meta.get("origin")
+        if origin and origin not in spots:
+            spots.append(origin)
+        for where in spots:
+            _update(client, where, done)
+        if not spots:
+            client.chat_postMessage(
+                channel=actor.user_id, text=t("followups.checkin.saved", actor.locale, deal=name)
+            )
+
+    def snoozer(days: int):  # noqa: ANN202
+        def on_snooze(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+            ack()
+            actor = context["actor"]
+            with session_scope(deps.engine) as s:
+                n = flow.snooze(
+                    s, deps.settings, actor, body["actions"][0].get("value"), days, deps.clock.now()
+                )
+                deal = load_deal(s, actor, n.deal_id)
+            text = t("followups.done.snoozed", actor.locale, deal=deal_name(deal.account, deal.title),
+                     when=slack_time(n.send_after, actor.locale))  # fmt: skip
+            _update(client, _origin(body), settled_message(text))
+
+        return on_snooze
+
+    app.action(ids.ACT_NUDGE_SNOOZE_DAY)(snoozer(1))
+    app.action(ids.ACT_NUDGE_SNOOZE_WEEK)(snoozer(7))
+
+    @app.action(ids.ACT_NUDGE_KEEP)
+    def on_keep(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            deal = flow.keep(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now())
+        text = t("followups.done.keep", actor.locale, deal=deal_name(deal.account, deal.title))
+        _update(client, _origin(body), settled_message(text))
+
+    @app.action(ids.ACT_NUDGE_DOWNGRADE)
+    def on_downgrade(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            deal, old, new = flow.downgrade(
+                s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now()
+            )
+        text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
+                 old=old or "—", new=new)  # fmt: skip
+        _update(client, _origin(body), settled_message(text))
+
+
+@deal_subcommand("checkin", "跟进")
+def deal_checkin(call: CommandCall) -> None:
+    actor, lc = call.actor, call.actor.locale
+    if not call.args.strip():
+        call.ack(**text_reply(t("followups.checkin.usage", lc)))
+        return
+    with read_scope(call.deps.engine) as s:
+        deals = [
+            (d.id, deal_name(d.account, d.title))
+            for d in find_visible_deals(s, actor, call.args, statuses=("open",))
+        ]
+    if not deals:
+        call.ack(**text_reply(t("errors.not_found", lc)))
+    elif len(deals) > 1:
+        call.ack(**pick_deal_message(deals, lc))
+    else:
+        call.ack()
+        open_checkin(call.deps, call.client, actor, deals[0][0], call.trigger_id, None)
+
+
+@deal_subcommand("away", "休假")
+def deal_away(call: CommandCall) -> None:
+    actor, lc, deps = call.actor, call.actor.locale, call.deps
+    words = call.args.split()
+    now = deps.clock.now()
+    if words and words[0].lower() in ("off", "clear", "none", "取消"):
+        with session_scope(deps.engine) as s:
+            count = flow.clear_away(s, deps.settings, actor, now)
+        call.ack(**text_reply(t("followups.away.cleared", lc, count=count)))
+        return
+    if not words:
+        with read_scope(deps.engine) as s:
+            spans = [(v.starts_on, v.ends_on) for v in flow.list_away(s, actor, now)]
+        if not spans:
+            call.ack(**text_reply(t("followups.away.none", lc)))
+            return
+        listed = ", ".join(f"{format_date(a, lc)} – {format_date(b, lc)}" for a, b in spans)
+        call.ack(**text_reply(t("followups.away.list", lc, spans=listed)))
+        return
+    try:
+        if len(words) > 2 or not all(DATE.fullmatch(w) for w in words):
+            raise ValueError
+        start = date.fromisoformat(words[0])
+        end = date.fromisoformat(words[-1])
+    except ValueError:
+        call.ack(**text_reply(t("followups.away.usage", lc)))
+        return
+    try:
+        with session_scope(deps.engine) as s:
+            flow.set_away(s, deps.settings, actor, start, end, now)
+    except BadInput as e:
+        call.ack(**text_reply(t(e.key, lc)))
+        return
+    call.ack(
+        **text_reply(t("followups.away.set", lc, start=format_date(start, lc), end=format_date(end, lc)))
+    )

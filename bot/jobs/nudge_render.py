@@ -1,0 +1,120 @@
+"""What the sweep sends for a claimed row: its phase, its metadata key, the rendered DM (or why it is
+skipped). Runs inside the sweep's short per-row transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from bot.blocks.nudges import NudgeView, deal_name, nudge_message, settled_message
+from bot.config import Settings
+from bot.flows import followups as plan
+from bot.flows.followups_answer import recommendation
+from bot.flows.team import team_config
+from bot.flows.worktime import WorkTime
+from bot.i18n import normalize_locale, t
+from storage.models import Deal, Nudge
+from storage.repo import nudges as repo
+from storage.repo import users as users_repo
+
+
+@dataclass
+class Prepared:
+    id: int
+    phase: str  # send | remind | overdue
+    key: str
+    owner_id: str
+    attempts: int
+    worktime: WorkTime
+    locale: str
+    deal_name: str
+    channel_id: str | None = None
+    slack_ts: str | None = None
+    reminder_ts: str | None = None
+    payload: dict | None = None
+    skip: str | None = None
+
+    @property
+    def retry_status(self) -> str:
+        """The status a row returns to when its send must be tried again later."""
+        return "pending" if self.phase == "send" else "sent"
+
+
+def phase_of(n: Nudge) -> str:
+    if n.sent_at is None:
+        return "send"
+    return "remind" if n.reminder_sent_at is None else "overdue"
+
+
+def nudge_key(n: Nudge, phase: str) -> str:
+    anchor = n.send_after if phase == "send" else n.sent_at
+    return f"{n.team_id}:{n.id}:{phase}:{int(anchor.timestamp())}"
+
+
+def prepare(session: Session, settings: Settings, nudge_id: int, me: str) -> Prepared | None:
+    n = repo.get_any(session, nudge_id)
+    if n is None or n.status != "claimed" or n.lease_owner != me:
+        return None
+    deal = session.get(Deal, n.deal_id)
+    phase = phase_of(n)
+    cfg = team_config(session, settings, n.team_id)
+    user = users_repo.get_user(session, team_id=n.team_id, user_id=n.owner_id)
+    locale = normalize_locale(user.locale if user else None, cfg.locale)
+    p = Prepared(
+        id=n.id,
+        phase=phase,
+        key=nudge_key(n, phase),
+        owner_id=n.owner_id,
+        attempts=n.attempts,
+        worktime=plan.worktime(session, settings, n.team_id, n.owner_id),
+        locale=locale,
+        deal_name=deal_name(deal.account, deal.title) if deal else "",
+        channel_id=n.channel_id,
+        slack_ts=n.slack_ts,
+        reminder_ts=n.reminder_ts,
+    )
+    p.skip = plan.stale_reason(session, settings, n, deal)
+    if p.skip is None:
+        p.payload = nudge_message(view_of(session, settings, n, deal, p))
+    return p
+
+
+def view_of(session: Session, settings: Settings, n: Nudge, deal: Deal, p: Prepared) -> NudgeView:
+    wt, lc = p.worktime, p.locale
+    stages = team_config(session, settings, n.team_id).stages
+    keys = [s.key for s in stages.stages]
+    stage = stages.get(deal.stage) if deal.stage in keys else None
+    since = key_date = date_kind = None
+    if n.kind == "followup_15":
+        since = wt.local((deal.followup_t0 or deal.created_at) + timedelta(days=1)).date()
+    elif n.kind == "stall":
+        since = wt.local(deal.stage_entered_at).date()
+    elif n.kind == "qualification_incomplete":
+        since = wt.local(deal.created_at).date()
+    elif n.kind == "close_date_passed":
+        key_date = deal.expected_close
+    elif n.kind == "milestone_due":
+        attr = plan.milestone_date_attr(n.cycle)
+        key_date, date_kind = getattr(deal, attr), attr.removesuffix("_date")
+    return NudgeView(
+        nudge_id=n.id,
+        deal_id=deal.id,
+        kind=n.kind,
+        deal_name=p.deal_name,
+        locale=lc,
+        since=since,
+        stage_name=stage.name.get(lc) if stage else deal.stage,
+        expected_days=stage.duration_days if stage else None,
+        key_date=key_date,
+        date_kind=date_kind,
+        recommendation=recommendation(session, deal) if n.kind == "followup_30" else None,
+        reminder=p.phase != "send",
+        overdue_since=n.sent_at if p.phase == "overdue" else None,
+    )
+
+
+def tidy_text(p: Prepared) -> dict:
+    why = t(f"followups.why.{p.skip}", p.locale)
+    return settled_message(t("followups.done.closed", p.locale, deal=p.deal_name, why=why))
