@@ -51,8 +51,8 @@ class WorkTime:
         return self.next_slot(target)
 
     def after_working_day(self, at: datetime) -> datetime:
-        """One working day after ``at``: the same local time on the next working day (then a slot)."""
-        local = self.local(at)
+        """One working day after ``at``: the same local time (to the minute) on the next working day."""
+        local = self.local(at).replace(second=0, microsecond=0)
         d = local.date() + timedelta(days=1)
         for _ in range(MAX_LOOKAHEAD_DAYS):
             if self.is_work_day(d):

@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import ids
-from sandbox.slack_side import SlackSide
-from storage.db import make_engine
-from tests.support.nudges import new_deal, nudge_dms, rows
+from tests.support.nudges import new_deal, nudge_dms, rows, start_world
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Mon 09:00 Shanghai = Sun 20:00 New York
 ZONES = {"U0REP1": ZoneInfo("Asia/Shanghai"), "U0REP2": ZoneInfo("America/New_York")}
@@ -22,12 +20,7 @@ ZONES = {"U0REP1": ZoneInfo("Asia/Shanghai"), "U0REP2": ZoneInfo("America/New_Yo
 
 @pytest.fixture
 def world(make_bot, sandbox, db_url):
-    bot = make_bot(database_url=db_url)
-    slack = SlackSide(sandbox, app_url=bot.url)
-    engine = make_engine(db_url)
-    bot.set_clock((T0.replace(hour=0)).isoformat())
-    for rep in ZONES:  # first sight: the middleware stores each rep's Slack zone
-        assert slack.command(rep, "/deal", "away").status == 200
+    bot, slack, engine = start_world(make_bot, sandbox, db_url, T0.replace(hour=0))  # zones stored
     yield bot, slack, engine
     engine.dispose()
 

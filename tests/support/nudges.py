@@ -56,3 +56,16 @@ def keys_sent(sandbox) -> list[str]:  # noqa: ANN001
             for m in sandbox.state.messages
             if (m.metadata or {}).get("event_type") == "deal_nudge"
         ]
+
+
+def start_world(make_bot, sandbox, db_url: str, at: datetime, users=("U0REP1", "U0REP2"), **env):  # noqa: ANN001
+    """The real app on a fresh database, clock at ``at``, each user seen once (zone stored)."""
+    from sandbox.slack_side import SlackSide
+    from storage.db import make_engine
+
+    bot = make_bot(database_url=db_url, **env)
+    slack = SlackSide(sandbox, app_url=bot.url)
+    bot.set_clock(at.isoformat())
+    for u in users:
+        assert slack.command(u, "/deal", "away").status == 200
+    return bot, slack, make_engine(db_url)
