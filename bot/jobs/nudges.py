@@ -76,6 +76,8 @@ class Sweep:
                 repo.release(
                     s, nudge_id=c.id, owner=self.me, status="skipped", available_at=None, reason=p.skip
                 )
+            elif p.phase != "overdue" and (slot := p.worktime.next_slot(self.clock())) > self.clock():
+                return self.defer(s, c, p, slot)
             elif not repo.renew(s, nudge_id=c.id, owner=self.me, until=self.clock() + self.lease):
                 return "lost"
         if p.skip:
@@ -86,6 +88,13 @@ class Sweep:
             self.settle(c.id, "sent", None, attempts=0, claimed_at=None)
             return "overdue"
         return self.deliver(p, c.attempts)
+
+    def defer(self, s, c: repo.Claimed, p: Prepared, slot: datetime) -> str:  # noqa: ANN001
+        """Quiet time now (the sweep ran late, or the rep went away): wait for their next working slot."""
+        extra = {"send_after": slot} if p.phase == "send" else {}
+        repo.release(s, nudge_id=c.id, owner=self.me, status=p.retry_status, available_at=slot,
+                     attempts=c.attempts - 1, **extra)  # fmt: skip
+        return "deferred"
 
     def deliver(self, p: Prepared, attempts: int) -> str:
         if attempts > 1:
