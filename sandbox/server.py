@@ -84,6 +84,48 @@ class Fault:
     seen: int = 0
 
 
+class TokenBucket:
+    """``rate`` tokens a second, bursts up to ``capacity``; ``take`` answers the wait when empty."""
+
+    def __init__(self, rate: float, capacity: float) -> None:
+        self.rate, self.capacity = rate, capacity
+        self.tokens, self.at = capacity, time.monotonic()
+
+    def take(self) -> float:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
+class PostingLimits:
+    """Slack's posting limits (chat.postMessage): ~1 message/s per channel and several hundred a
+    minute per workspace, with bursts; ``time_scale`` speeds time up (100 = limits 100x higher)."""
+
+    per_channel_per_second: float = 1.0
+    per_workspace_per_minute: float = 600.0
+    time_scale: float = 1.0
+    buckets: dict = field(default_factory=dict)
+
+    def check(self, team_id: str, channel: str) -> float:
+        """0 when the post may go now, else the seconds to wait (the Retry-After)."""
+        ch_rate = self.per_channel_per_second * self.time_scale
+        ws_rate = self.per_workspace_per_minute / 60 * self.time_scale
+        ch = self.buckets.setdefault(("ch", channel), TokenBucket(ch_rate, max(1.0, ch_rate)))
+        ws = self.buckets.setdefault(("ws", team_id), TokenBucket(ws_rate, max(1.0, ws_rate)))
+        wait = ch.take()
+        if wait:
+            return wait
+        wait = ws.take()
+        if wait:
+            ch.tokens += 1  # not posted: give the channel its token back
+        return wait
+
+
 class SandboxState:
     def __init__(self, workspaces: list[Workspace], bot_token: str, app_token: str) -> None:
         self.lock = threading.RLock()
@@ -103,6 +145,7 @@ class SandboxState:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self.unreachable_users: set[str] = set()
+        self.posting_limits: PostingLimits | None = None  # off unless a test or bench turns it on
 
     # -- ids ------------------------------------------------------------------
     def next_ts(self) -> str:
@@ -332,6 +375,14 @@ class WebApi:
         return msg
 
     def chat_postMessage(self, args: dict) -> dict:  # noqa: N802
+        limits = self.s.posting_limits
+        channel = self.s.resolve_channel(args.get("channel"))
+        if limits is not None and channel:
+            user = self.s.all_users().get(self.s.user_of_dm(channel) or "")
+            wait = limits.check(user.team_id if user else "channel", channel)
+            if wait:
+                after = f"{wait:.3f}" if limits.time_scale != 1 else str(max(1, round(wait + 0.5)))
+                raise SlackError("ratelimited", status=429, headers={"Retry-After": after})
         msg = self._post(args)
         return {"channel": msg.channel, "ts": msg.ts, "message": msg.as_slack()}
 
@@ -602,6 +653,19 @@ class SandboxServer:
         with self.state.lock:
             self.state.faults.append(fault)
         return fault
+
+    def limit_posting(
+        self,
+        *,
+        per_channel_per_second: float = 1.0,
+        per_workspace_per_minute: float = 600.0,
+        time_scale: float = 1.0,
+    ) -> PostingLimits:
+        """Enforce Slack's posting limits on chat.postMessage (429 + Retry-After when exceeded)."""
+        limits = PostingLimits(per_channel_per_second, per_workspace_per_minute, time_scale)
+        with self.state.lock:
+            self.state.posting_limits = limits
+        return limits
 
     def clear_faults(self) -> None:
         with self.state.lock:

@@ -35,6 +35,7 @@ class Prepared:
     reminder_ts: str | None = None
     payload: dict | None = None
     skip: str | None = None
+    last_error: str | None = None
 
     @property
     def retry_status(self) -> str:
@@ -74,6 +75,7 @@ def prepare(session: Session, settings: Settings, nudge_id: int, me: str) -> Pre
         channel_id=n.channel_id,
         slack_ts=n.slack_ts,
         reminder_ts=n.reminder_ts,
+        last_error=n.reason,
     )
     p.skip = plan.stale_reason(session, settings, n, deal)
     if p.skip is None:

@@ -69,14 +69,14 @@ _clients_lock = threading.Lock()
 
 
 def sweep_client(client: WebClient, lease_seconds: float) -> WebClient:
-    """A client for the sweep: same token and API, our retry handlers, a timeout inside the lease."""
+    """A client for the sweep: same token and API, our retry handlers (the lease is kept by a heartbeat)."""
     key = (client.token, client.base_url, lease_seconds)
     with _clients_lock:
         if key not in _clients:
             _clients[key] = WebClient(
                 token=client.token,
                 base_url=client.base_url,
-                timeout=max(1, min(30, int(lease_seconds * 0.75))),
+                timeout=30,
                 retry_handlers=[LeaseRateLimitHandler(max_retry_count=RATE_LIMIT_RETRIES)],
             )
         return _clients[key]

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -65,9 +68,6 @@ class Sweep:
 
     # -- one row ----------------------------------------------------------------------------
     def process(self, c: repo.Claimed) -> str:
-        if c.attempts > MAX_ATTEMPTS:
-            self.settle(c.id, "failed", None, reason=f"gave up after {MAX_ATTEMPTS} attempts")
-            return "failed"
         with session_scope(self.deps.engine) as s:
             p = prepare(s, self.deps.settings, c.id, self.me)
             if p is None:
@@ -76,10 +76,22 @@ class Sweep:
                 repo.release(
                     s, nudge_id=c.id, owner=self.me, status="skipped", available_at=None, reason=p.skip
                 )
+            elif p.attempts >= MAX_ATTEMPTS:
+                repo.release(s, nudge_id=c.id, owner=self.me, status="failed", available_at=None,
+                             reason=f"gave up after {MAX_ATTEMPTS} attempts ({p.last_error})"[:500])  # fmt: skip
+                return "failed"
             elif p.phase != "overdue" and (slot := p.worktime.next_slot(self.clock())) > self.clock():
                 return self.defer(s, c, p, slot)
-            elif not repo.renew(s, nudge_id=c.id, owner=self.me, until=self.clock() + self.lease):
-                return "lost"
+            elif p.phase == "overdue":
+                if not repo.renew(s, nudge_id=c.id, owner=self.me, until=self.clock() + self.lease):
+                    return "lost"
+            else:  # this send attempt starts now (counted before the post: a crash leaves attempts > 0)
+                attempts = repo.start_attempt(
+                    s, nudge_id=c.id, owner=self.me, until=self.clock() + self.lease
+                )
+                if attempts is None:
+                    return "lost"
+                p.attempts = attempts
         if p.skip:
             self.tidy(p)
             return "skipped"
@@ -87,13 +99,12 @@ class Sweep:
             self.update_in_place(p.channel_id, p.slack_ts, p.payload)
             self.settle(c.id, "sent", None, attempts=0, claimed_at=None)
             return "overdue"
-        return self.deliver(p, c.attempts)
+        return self.deliver(p, p.attempts)
 
     def defer(self, s, c: repo.Claimed, p: Prepared, slot: datetime) -> str:  # noqa: ANN001
         """Quiet time now (the sweep ran late, or the rep went away): wait for their next working slot."""
         extra = {"send_after": slot} if p.phase == "send" else {}
-        repo.release(s, nudge_id=c.id, owner=self.me, status=p.retry_status, available_at=slot,
-                     attempts=c.attempts - 1, **extra)  # fmt: skip
+        repo.release(s, nudge_id=c.id, owner=self.me, status=p.retry_status, available_at=slot, **extra)
         return "deferred"
 
     def deliver(self, p: Prepared, attempts: int) -> str:
@@ -106,8 +117,9 @@ class Sweep:
                 return "reconciled"
         self.fault("before")
         try:
-            posted = slack.post_nudge(self.client, channel=p.owner_id, payload=p.payload, key=p.key,
-                                      renew=lambda: self.renew(p.id))  # fmt: skip
+            with self.heartbeat(p.id):
+                posted = slack.post_nudge(self.client, channel=p.owner_id, payload=p.payload, key=p.key,
+                                          renew=lambda: self.renew(p.id))  # fmt: skip
         except slack.LeaseLost:
             return "lost"
         except SlackApiError as e:
@@ -161,6 +173,29 @@ class Sweep:
             log.warning("nudge %s: lease lost after the send (another sender took it over)", p.id)
 
     # -- writes and small Slack calls ----------------------------------------------------------
+    @contextmanager
+    def heartbeat(self, nudge_id: int) -> Iterator[None]:
+        """Keep renewing the lease while a post is in flight: a slow call never looks abandoned.
+        A crashed sender stops beating, so its lease still runs out."""
+        stop = threading.Event()
+        period = self.lease.total_seconds() / 3
+
+        def beat() -> None:
+            while not stop.wait(period):
+                try:
+                    if not self.renew(nudge_id):
+                        return
+                except Exception:
+                    log.warning("nudge %s: lease renewal failed", nudge_id, exc_info=True)
+                    return
+
+        thread = threading.Thread(target=beat, name=f"lease-{nudge_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+
     def renew(self, nudge_id: int) -> bool:
         with session_scope(self.deps.engine) as s:
             return repo.renew(s, nudge_id=nudge_id, owner=self.me, until=self.clock() + self.lease)

@@ -128,8 +128,7 @@ def claim(session: Session, *, now: datetime, owner: str, until: datetime, batch
             lease_owner=owner,
             lease_expires_at=until,
             available_at=until,
-            attempts=T.c.attempts + 1,
-            claimed_at=case((T.c.attempts == 0, now), else_=T.c.claimed_at),
+            claimed_at=case((T.c.claimed_at.is_(None), now), else_=T.c.claimed_at),
         )
         .returning(T.c.id, T.c.attempts)
     )
@@ -148,6 +147,20 @@ def _fenced(session: Session, nudge_id: int, owner: str, **values) -> bool:
 
 def renew(session: Session, *, nudge_id: int, owner: str, until: datetime) -> bool:
     return _fenced(session, nudge_id, owner, lease_expires_at=until, available_at=until)
+
+
+def start_attempt(session: Session, *, nudge_id: int, owner: str, until: datetime) -> int | None:
+    """Renew the lease and count a send attempt, just before the post; None when the lease is lost.
+
+    ``attempts > 1`` afterwards means an earlier attempt may have reached Slack: reconcile first.
+    """
+    row = session.execute(
+        update(T)
+        .where(T.c.id == nudge_id, T.c.lease_owner == owner, T.c.status == "claimed")
+        .values(attempts=T.c.attempts + 1, lease_expires_at=until, available_at=until)
+        .returning(T.c.attempts)
+    ).first()
+    return row[0] if row else None
 
 
 def release(session: Session, *, nudge_id: int, owner: str, status: str, available_at: datetime | None,

@@ -69,3 +69,26 @@ def start_world(make_bot, sandbox, db_url: str, at: datetime, users=("U0REP1", "
     for u in users:
         assert slack.command(u, "/deal", "away").status == 200
     return bot, slack, make_engine(db_url)
+
+
+def seed_due(engine, *, count: int, users: list[str], now: datetime, team_id: str = "T0SANDBOX") -> list[int]:  # noqa: ANN001
+    """``count`` open deals, each with one day-1 nudge already due (bulk insert; for race tests)."""
+    from storage.models import Deal as D
+
+    deals = [
+        dict(team_id=team_id, owner_id=users[i % len(users)], account=f"Account {i}", title="", currency="CNY",
+             stage="qualify", stage_entered_at=now, status="open", contact_level="normal", committed=False,
+             followup_cycle=0, followup_t0=now, version=1, created_at=now, updated_at=now)
+        for i in range(count)
+    ]  # fmt: skip
+    with engine.begin() as c:
+        ids = [r[0] for r in c.execute(D.__table__.insert().returning(D.__table__.c.id), deals)]
+        c.execute(
+            Nudge.__table__.insert(),
+            [
+                dict(team_id=team_id, deal_id=d, owner_id=deals[i]["owner_id"], kind="followup_1", cycle=0,
+                     due_at=now, send_after=now, available_at=now, status="pending", attempts=0, created_at=now)
+                for i, d in enumerate(ids)
+            ],
+        )  # fmt: skip
+    return ids
