@@ -64,7 +64,8 @@ def test_demo_data_fills_every_stage_and_outcome_once(db_url):
         assert len(overdue) == 2
         for n in overdue:  # SPEC §12 overdue: sent, unanswered, its one reminder over a working day old
             assert n.answered_at is None and n.reminder_sent_at is not None
-            assert n.kind == "followup_15" and n.sent_at < n.reminder_sent_at
+            assert n.kind == "followup_15" and n.sent_at < n.reminder_sent_at < n.overdue_at
+            assert n.available_at is None  # reminded once: the sweep has nothing more to do with it
 
         quotas = list(s.exec(select(Quota)))
         assert {(q.rep_id, q.period_start.month in (1, 4, 7, 10)) for q in quotas} == {
