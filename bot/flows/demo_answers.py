@@ -29,10 +29,10 @@ def demo_answers(qset: Any, *, score: int, knocked_out: bool, amount: Decimal, c
         while chosen[q.key] > floor and total - q.weight >= score:
             chosen[q.key] -= 1
             total -= q.weight
-    for q in scored:
+    for q in scored:  # stored as the interview stores a scored choice: with its score
         option = next((o for o in q.options if o.score == chosen[q.key]), None)
         if option is not None:
-            answers[q.key] = option.value
+            answers[q.key] = {"choice": option.value, "score": option.score}
     return answers
 
 
