@@ -202,6 +202,12 @@ function renderModal() {
   body.appendChild(Blocks.render(v.blocks, ctx({ errors: v.errors || {},
     onAction: (el, b, extra) => act(el, b, extra, { view_id: v.id, values: Blocks.collect(body) }) })));
   if (kept) Blocks.restore(body, kept);
+  const clearError = (e) => { // as in Slack, editing a field clears its error
+    const blk = e.target.closest(".input-block");
+    if (blk) { blk.classList.remove("has-error"); blk.querySelector(".err").textContent = ""; }
+  };
+  body.addEventListener("input", clearError);
+  body.addEventListener("change", clearError);
   const foot = modal.querySelector(".m-foot");
   const close = document.createElement("button");
   close.type = "button";
