@@ -18,6 +18,7 @@ DEAL_WORDS = (
     "milestone",
     "people",
     "checkin",
+    "away",
     "won",
     "lost",
     "drop",

@@ -74,6 +74,7 @@ def test_deal_away_refuses_bad_dates_kindly_and_stores_nothing(world):
     assert "已经过去" in slack.command("U0REP1", "/deal", "away 2020-01-01 2020-01-02").json["text"]
     with session_scope(engine) as s:
         assert nudge_repo.vacations(s, team_id="T0SANDBOX", user_id="U0REP2") == []
+    assert "/deal away <first day> <last day>" in str(slack.command("U0REP2", "/deal", "help").json)
 
 
 def test_a_zone_change_in_slack_moves_pending_nudges(world, sandbox):
