@@ -172,3 +172,19 @@ def test_operator_command_runs_the_same_sweep_once_per_instant(make_bot, sandbox
     row = rows(engine, kind="followup_1")[0]
     assert row.sent_at == datetime(2026, 11, 3, 2, 0, tzinfo=UTC)  # the --at instant is "now"
     engine.dispose()
+
+
+def test_day_30_drop_opens_the_pipelines_dialog_and_closes_the_nudge(world, sandbox):
+    bot, slack, engine = world
+    deal_id = new_deal(engine, owner_id="U0REP2", now=T0, account="Going Nowhere")
+    run_at(bot, "2026-12-02T15:00:00Z")
+    _, msg = next((n, m) for n, m in nudge_dms(sandbox, engine, "U0REP2") if n.kind == "followup_30")
+    assert slack.click("U0REP2", msg, ids.ACT_DROP_OPEN).status == 200
+    modal = sandbox.state.open_modal("U0REP2")
+    assert modal["callback_id"] == ids.VIEW_DROP
+    assert slack.submit("U0REP2", {"reason": "No budget this year"}).status == 200
+    assert deal(engine, deal_id).status == "dropped"
+    n30 = rows(engine, deal_id=deal_id, kind="followup_30")[0]
+    assert n30.status == "answered" and n30.answered_at is not None  # the drop answered it: never overdue
+    run_at(bot, "2026-12-03T15:00:00Z")  # no reminder for a dropped deal
+    assert len([n for n, _ in nudge_dms(sandbox, engine, "U0REP2") if n.kind == "followup_30"]) == 1
