@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -16,15 +16,29 @@ log = logging.getLogger(__name__)
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.error
-    def on_error(error: Exception, body: dict, context: BoltContext, client: WebClient) -> None:
+    def on_error(
+        error: Exception, body: dict, context: BoltContext, client: WebClient
+    ) -> BoltResponse | None:
         actor = context.get("actor")
         locale = actor.locale if actor else deps.settings.dealbot_locale
-        if isinstance(error, DomainError):
+        expected = isinstance(error, DomainError)
+        if expected:
             text = t(error.key, locale, **error.values)
         else:
             log.exception("unhandled error in a listener", exc_info=error)
             text = t("errors.generic", locale)
         tell_user(client, context, body, text)
+        return answer_after_error(body, expected)
+
+
+def answer_after_error(body: dict, expected: bool) -> BoltResponse | None:
+    """What Slack gets once the user has been told. None keeps Bolt's 500: an event that failed
+    unexpectedly is retried by Slack (and run again, see DealbotApp.dispatch); a modal submission
+    stays open. Otherwise 200, so Slack does not add its own "failed" notice to ours."""
+    kind = body.get("type")
+    if not expected and kind in ("event_callback", "view_submission"):
+        return None
+    return BoltResponse(status=200, body="")
 
 
 def tell_user(client: WebClient, context: BoltContext, body: dict, text: str) -> None:

@@ -4,7 +4,9 @@ generic text — never a traceback — and the log has the traceback. Secrets ne
 from __future__ import annotations
 
 from bot.i18n import t
+from storage.db import make_engine, session_scope
 from tests.support.bot import SIGNING_SECRET
+from tests.support.factories import make_deal
 
 
 def test_a_failing_listener_tells_the_user_in_chinese_and_logs_the_traceback(slack, sandbox, bot):
@@ -41,3 +43,17 @@ def test_no_credential_ever_reaches_the_log(make_bot, sandbox):
     assert "slack_bolt" in log and "Traceback" in log  # the log is really at DEBUG, with the failure
     assert sandbox.bot_token not in log
     assert SIGNING_SECRET not in log
+
+
+def test_a_failing_command_tells_the_user_ephemerally_and_slack_gets_no_error(slack, sandbox, bot):
+    engine = make_engine(bot.env["DATABASE_URL"])
+    with session_scope(engine) as s:
+        make_deal(s, owner_id="U0REP1", account="Wenzhou Hotel")
+    engine.dispose()
+    sandbox.inject("views.open", 500)  # the command acked, then the modal cannot open
+    reply = slack.command("U0REP1", "/deal", "people Wenzhou Hotel")
+    assert reply.status == 200, "the user was told; Slack must not add its own failure notice"
+    told = [m for m in sandbox.state.ephemerals("U0REP1") if m.source == "response_url"]
+    assert [m.text for m in told] == [t("errors.generic", "zh-Hans")]
+    assert sandbox.state.open_modal("U0REP1") is None
+    assert "Traceback (most recent call last)" in bot.log()
