@@ -67,3 +67,20 @@ def test_concurrent_deliveries_of_one_event_run_once(slack, sandbox, bot):
     assert [r.status for r in replies] == [200] * 8
     assert len(sandbox.state.calls_to("views.publish")) == 1
     assert _event_row(bot, "EvRACE0001").attempts == 1
+
+
+def test_dedupe_holds_across_worker_processes(make_bot, sandbox):
+    from sandbox.slack_side import SlackSide
+
+    bot = make_bot(DEALBOT_DEV_CLOCK="0", DEALBOT_WEB_WORKERS="2")  # production shape: two processes
+    slack = SlackSide(sandbox, app_url=bot.url)
+    assert "/deal new" in slack.command("U0REP2", "/deal", "help").text
+    event = slack.home_event("U0REP2")
+    for n in range(3):
+        event_id = f"EvMULTI{n:04d}"
+        with ThreadPoolExecutor(12) as pool:
+            replies = list(
+                pool.map(lambda k, e=event_id: slack.event(event, event_id=e, retry_num=k or None), range(12))
+            )
+        assert [r.status for r in replies] == [200] * 12
+    assert len(sandbox.state.calls_to("views.publish")) == 3
