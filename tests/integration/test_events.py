@@ -69,18 +69,26 @@ def test_concurrent_deliveries_of_one_event_run_once(slack, sandbox, bot):
     assert _event_row(bot, "EvRACE0001").attempts == 1
 
 
-def test_dedupe_holds_across_worker_processes(make_bot, sandbox):
+def test_dedupe_holds_across_worker_processes(sandbox, dbs):
     from sandbox.slack_side import SlackSide
+    from tests.support.bot import BotProcess, bot_env
 
-    bot = make_bot(DEALBOT_DEV_CLOCK="0", DEALBOT_WEB_WORKERS="2")  # production shape: two processes
-    slack = SlackSide(sandbox, app_url=bot.url)
-    assert "/deal new" in slack.command("U0REP2", "/deal", "help").text
-    event = slack.home_event("U0REP2")
-    for n in range(3):
-        event_id = f"EvMULTI{n:04d}"
-        with ThreadPoolExecutor(12) as pool:
-            replies = list(
-                pool.map(lambda k, e=event_id: slack.event(event, event_id=e, retry_num=k or None), range(12))
-            )
-        assert [r.status for r in replies] == [200] * 12
-    assert len(sandbox.state.calls_to("views.publish")) == 3
+    # production shape: two worker processes (no dev clock); two interpreters take a while to start
+    env = bot_env(sandbox, dbs.fresh(), DEALBOT_DEV_CLOCK="0", DEALBOT_WEB_WORKERS="2")
+    bot = BotProcess(env).start(timeout=120)
+    try:
+        slack = SlackSide(sandbox, app_url=bot.url)
+        assert "/deal new" in slack.command("U0REP2", "/deal", "help").text
+        event = slack.home_event("U0REP2")
+        for n in range(3):
+            event_id = f"EvMULTI{n:04d}"
+            with ThreadPoolExecutor(12) as pool:
+                replies = list(
+                    pool.map(
+                        lambda k, e=event_id: slack.event(event, event_id=e, retry_num=k or None), range(12)
+                    )
+                )
+            assert [r.status for r in replies] == [200] * 12
+        assert len(sandbox.state.calls_to("views.publish")) == 3
+    finally:
+        bot.stop()

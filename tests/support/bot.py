@@ -50,7 +50,7 @@ class BotProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> BotProcess:
+    def start(self, timeout: float = 90) -> BotProcess:  # generous: a loaded CI box imports slowly
         self.log_path = self.log_path or Path(os.environ.get("TMPDIR", "/tmp")) / f"dealbot-{self.port}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
