@@ -45,10 +45,14 @@ class PageActions:
         self.state = server.state
         self.team_tz = team_tz
         self.demo_loader = demo_loader
+        self._side: SlackSide | None = None
 
     @property
     def side(self) -> SlackSide:
-        return SlackSide(self.server)
+        """One sender (one HTTP client) per bot URL: a test may point the sandbox at a restarted bot."""
+        if self._side is None or self._side.app_url != (self.server.app_url or "").rstrip("/"):
+            self._side = SlackSide(self.server)
+        return self._side
 
     # -- reading ----------------------------------------------------------------------------------
     def ui_state(self, user_id: str) -> dict:
