@@ -54,22 +54,37 @@ def nudge_key(n: Nudge, phase: str) -> str:
     return f"{n.team_id}:{n.id}:{phase}:{int(anchor.timestamp())}"
 
 
-def prepare(session: Session, settings: Settings, nudge_id: int, me: str) -> Prepared | None:
+def _memo(cache: dict, key: tuple, make):  # noqa: ANN001, ANN202
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def prepare(
+    session: Session, settings: Settings, nudge_id: int, me: str, cache: dict | None = None
+) -> Prepared | None:
+    """``cache``: per sweep run, so a batch to one team and rep reads their settings once."""
+    cache = {} if cache is None else cache
     n = repo.get_any(session, nudge_id)
     if n is None or n.status != "claimed" or n.lease_owner != me:
         return None
     deal = session.get(Deal, n.deal_id)
     phase = phase_of(n)
-    cfg = team_config(session, settings, n.team_id)
-    user = users_repo.get_user(session, team_id=n.team_id, user_id=n.owner_id)
-    locale = normalize_locale(user.locale if user else None, cfg.locale)
+    cfg = _memo(cache, ("cfg", n.team_id), lambda: team_config(session, settings, n.team_id))
+    rep = (n.team_id, n.owner_id)
+
+    def rep_locale() -> str:
+        user = users_repo.get_user(session, team_id=n.team_id, user_id=n.owner_id)
+        return normalize_locale(user.locale if user else None, cfg.locale)
+
+    locale = _memo(cache, ("locale", *rep), rep_locale)
     p = Prepared(
         id=n.id,
         phase=phase,
         key=nudge_key(n, phase),
         owner_id=n.owner_id,
         attempts=n.attempts,
-        worktime=plan.worktime(session, settings, n.team_id, n.owner_id),
+        worktime=_memo(cache, ("wt", *rep), lambda: plan.worktime(session, settings, n.team_id, n.owner_id)),
         locale=locale,
         deal_name=deal_name(deal.account, deal.title) if deal else "",
         channel_id=n.channel_id,
@@ -79,13 +94,13 @@ def prepare(session: Session, settings: Settings, nudge_id: int, me: str) -> Pre
     )
     p.skip = plan.stale_reason(session, settings, n, deal)
     if p.skip is None:
-        p.payload = nudge_message(view_of(session, settings, n, deal, p))
+        p.payload = nudge_message(view_of(session, cfg, n, deal, p))
     return p
 
 
-def view_of(session: Session, settings: Settings, n: Nudge, deal: Deal, p: Prepared) -> NudgeView:
+def view_of(session: Session, cfg, n: Nudge, deal: Deal, p: Prepared) -> NudgeView:  # noqa: ANN001
     wt, lc = p.worktime, p.locale
-    stages = team_config(session, settings, n.team_id).stages
+    stages = cfg.stages
     keys = [s.key for s in stages.stages]
     stage = stages.get(deal.stage) if deal.stage in keys else None
     since = key_date = date_kind = None

@@ -46,11 +46,21 @@ class Sweep:
         self.lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
         self.client = slack.sweep_client(client, deps.settings.dealbot_lease_seconds)
         self.api = client  # reads and updates (history, conversations.open, chat.update)
+        self.cache: dict = {}  # per run: team config, working time and locale of each rep
+        self._beat: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._in_flight: int | None = None
 
     def clock(self) -> datetime:
         return self.deps.clock.now()
 
     def run(self, now: datetime) -> dict:
+        try:
+            return self._run(now)
+        finally:
+            self._stop.set()
+
+    def _run(self, now: datetime) -> dict:
         stats: Counter = Counter()
         while sum(stats.values()) < MAX_PER_RUN:
             with session_scope(self.deps.engine) as s:
@@ -69,7 +79,7 @@ class Sweep:
     # -- one row ----------------------------------------------------------------------------
     def process(self, c: repo.Claimed) -> str:
         with session_scope(self.deps.engine) as s:
-            p = prepare(s, self.deps.settings, c.id, self.me)
+            p = prepare(s, self.deps.settings, c.id, self.me, self.cache)
             if p is None:
                 return "lost"
             if p.skip:
@@ -176,25 +186,25 @@ class Sweep:
     @contextmanager
     def heartbeat(self, nudge_id: int) -> Iterator[None]:
         """Keep renewing the lease while a post is in flight: a slow call never looks abandoned.
-        A crashed sender stops beating, so its lease still runs out."""
-        stop = threading.Event()
-        period = self.lease.total_seconds() / 3
-
-        def beat() -> None:
-            while not stop.wait(period):
-                try:
-                    if not self.renew(nudge_id):
-                        return
-                except Exception:
-                    log.warning("nudge %s: lease renewal failed", nudge_id, exc_info=True)
-                    return
-
-        thread = threading.Thread(target=beat, name=f"lease-{nudge_id}", daemon=True)
-        thread.start()
+        One beating thread per sweep run; a crashed sender stops beating, so its lease runs out."""
+        if self._beat is None:
+            self._beat = threading.Thread(target=self._beating, name="nudge-lease", daemon=True)
+            self._beat.start()
+        self._in_flight = nudge_id
         try:
             yield
         finally:
-            stop.set()
+            self._in_flight = None
+
+    def _beating(self) -> None:
+        while not self._stop.wait(self.lease.total_seconds() / 3):
+            nudge_id = self._in_flight
+            if nudge_id is None:
+                continue
+            try:
+                self.renew(nudge_id)
+            except Exception:
+                log.warning("nudge %s: lease renewal failed", nudge_id, exc_info=True)
 
     def renew(self, nudge_id: int) -> bool:
         with session_scope(self.deps.engine) as s:
