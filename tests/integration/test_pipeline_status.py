@@ -78,3 +78,28 @@ def test_card_in_chinese_and_people_warnings_after_a_forced_stage_2(slack, sandb
     assert "阶段 3/6" in text and "¥300万 × 45% = *¥135万*" in text
     assert "已过建立关系阶段仍没有教练" in text and "尚未见过关键决策者" in text
     assert deal.id
+
+
+def test_card_check_in_button_opens_the_follow_ups_check_in_and_the_card_shows_the_next_step(
+    slack, sandbox, bot, db
+):
+    bot.set_clock("2026-11-23T02:00:00Z")
+    deal = db.add_deal(owner_id=REP, account="Check In Co")
+    slack.command(REP, "/deal", "check in co")
+    slack.click(REP, last_to(sandbox, REP), ids.ACT_CHECKIN_OPEN)
+    modal = sandbox.state.open_modal(REP)
+    assert modal is not None and modal["callback_id"] == ids.VIEW_CHECKIN
+    reply = slack.submit(
+        REP,
+        {
+            "done": "called the GM",
+            "progress": "yes",
+            "progress_text": "budget approved",
+            "next_step": "site visit",
+            "next_date": "2026-12-02",
+        },
+    )
+    assert reply.status == 200
+    assert db.deal(deal.id).next_step == "site visit"
+    slack.command(REP, "/deal", "check in co")
+    assert "Next step: site visit, 2 Dec 2026" in all_text(last_to(sandbox, REP).blocks)
