@@ -309,6 +309,7 @@ class Interview(SQLModel, table=True):
     question_set: str = Field(default="default", max_length=64)
     current_key: str | None = Field(default=None, max_length=64)
     channel_id: str | None = Field(default=None, max_length=32)
+    question_ts: str | None = Field(default=None, max_length=32)  # the DM message asking current_key
     score: int | None = None
     grade: str | None = Field(default=None, max_length=1)
     knocked_out: bool = False

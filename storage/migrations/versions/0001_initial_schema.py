@@ -186,6 +186,7 @@ def upgrade() -> None:
     sa.Column('question_set', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('current_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('question_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('score', sa.Integer(), nullable=True),
     sa.Column('grade', sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
     sa.Column('knocked_out', sa.Boolean(), nullable=False),
