@@ -40,6 +40,19 @@ ACT_NUDGE_SNOOZE_WEEK = "nudge_snooze_week"
 ACT_NUDGE_KEEP = "nudge_keep"  # day 30: intent confirmed, new cycle
 ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: lower grade and contact level
 
+# -- qualification interview (DM); an answer button's action_id is Q_ANSWER_PREFIX + option value
+#    (unique within its block), its value "interview:question:option"
+Q_ANSWER_PREFIX = "q_answer:"
+Q_ANSWER_PATTERN = r"^q_answer:"
+ACT_Q_DATE = "q_date"  # datepicker of a date question; block_id "q:<interview>:<question>"
+ACT_Q_SKIP = "q_skip"  # value "interview:question"
+ACT_Q_BACK = "q_back"
+ACT_Q_MENU = "q_menu"  # overflow: "stop:<interview>:<question>" | "change:<interview>:<question>"
+ACT_Q_CHANGE = "q_change"  # select a question to answer again; option value "interview:question"
+ACT_QUALIFY_REDO = "qualify_redo"  # value = deal id
+ACT_VERDICT_PURSUE = "verdict_pursue"  # value = deal id
+ACT_VERDICT_LOWER = "verdict_lower"  # keep at a lower contact level; value = deal id
+
 # View callbacks (callback_id)
 # -- pipeline; private_metadata = {"d": deal id, "v": deal version} (never trusted: re-checked on submit)
 VIEW_ADVANCE = "pipeline_advance"
@@ -55,6 +68,8 @@ VIEW_SETTINGS = "pipeline_settings"
 VIEW_ROLES = "pipeline_roles"
 # -- follow-ups
 VIEW_CHECKIN = "checkin_submit"  # the check-in modal (follow-ups)
+# -- qualification
+VIEW_DEAL_NEW = "deal_new"  # register a prospect (qualification)
 
 # Message metadata event types
 META_NUDGE = "deal_nudge"

@@ -448,6 +448,7 @@ def view_state(view: dict, values: dict[str, Any]) -> dict:
 def _element_value(el: dict, given: Any) -> dict:
     t = el["type"]
     if t in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
+        given = el.get("initial_value") if given is None else given  # Slack submits what the field shows
         return {"type": t, "value": None if given is None else str(given)}
     if t in ("static_select", "radio_buttons"):
         return {

@@ -57,7 +57,9 @@ def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], 
     return values, tuple(k for k, r in rows.items() if r.skipped)
 
 
-def assess(env: GradingEnv, answers: dict[str, Any], skipped: tuple[str, ...], close: date | None, now: datetime) -> Assessment:
+def assess(
+    env: GradingEnv, answers: dict[str, Any], skipped: tuple[str, ...], close: date | None, now: datetime
+) -> Assessment:
     card = score_prospect(env.qset, answers, env.pass_line)
     today = now.astimezone(env.zone).date()
     return Assessment(
@@ -90,7 +92,13 @@ def apply_assessment(
     if old == a.grade.grade:
         return None
     deals_repo.add_event(
-        session, deal=deal, kind="grade", actor_id=actor_id, at=now, from_value=old, to_value=a.grade.grade,
+        session,
+        deal=deal,
+        kind="grade",
+        actor_id=actor_id,
+        at=now,
+        from_value=old,
+        to_value=a.grade.grade,
         reason=cause[:2000],
     )
     hooks.emit(session, "regraded", deal, now=now, actor_id=actor_id, old=old, new=a.grade.grade, cause=cause)

@@ -12,7 +12,9 @@ from bot.flows.users import Actor
 from storage.repo import interviews as repo
 
 
-def skip(session: Session, actor: Actor, interview_id: Any, key: str, now: datetime, message_ts: str | None) -> Step:
+def skip(
+    session: Session, actor: Actor, interview_id: Any, key: str, now: datetime, message_ts: str | None
+) -> Step:
     return answer(session, actor, interview_id, key, None, now, skipped=True, message_ts=message_ts)
 
 

@@ -110,7 +110,9 @@ UNITS = {
     "千万": 10**7,
     "亿": 10**8,
 }
-AMOUNT = re.compile(r"^(-)?(\d+(?:\.\d+)?)(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")$")
+AMOUNT = re.compile(
+    r"^(-)?(\d+(?:\.\d+)?)(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")$"
+)
 
 
 def parse_amount(text: str, default_currency: str) -> dict:
@@ -169,7 +171,9 @@ def parse_person(q: Question, text: str) -> dict | str:
     for o in q.options:
         if typed in {_norm(o.value), _norm(o.label.en), _norm(o.label.zh)}:
             return o.value
-    name, _, title = re.split(r"([,，;；])", text, maxsplit=1) if re.search(r"[,，;；]", text) else (text, "", "")
+    name, _, title = (
+        re.split(r"([,，;；])", text, maxsplit=1) if re.search(r"[,，;；]", text) else (text, "", "")
+    )
     name, title = name.strip(), title.strip()
     if not name or len(name) > 200 or len(title) > 200:
         raise Unreadable("too_long" if name else "empty")
@@ -177,7 +181,19 @@ def parse_person(q: Question, text: str) -> dict | str:
 
 
 # -- dates -----------------------------------------------------------------------------------------
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name}
 
@@ -243,7 +259,9 @@ def _read_date(s: str, today: date) -> date | None:
     for words, fn in relative.items():
         if s in words:
             return fn()
-    m = re.fullmatch(r"in (\d{1,3}) months?|(\d{1,3}|[一二两三四五六七八九十]{1,2})个月(?:后|内|以后|之内)?", s)
+    m = re.fullmatch(
+        r"in (\d{1,3}) months?|(\d{1,3}|[一二两三四五六七八九十]{1,2})个月(?:后|内|以后|之内)?", s
+    )
     if m:
         n = _cn_number(m[1] or m[2])
         return add_months(today, n) if n else None

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from bot.flows import access, hooks
 from bot.flows.errors import NotAllowed, NotFound
 from bot.flows.grading import Assessment, apply_assessment, assess_interview, regrade
-from bot.flows.parsing import Unreadable, parse_answer
+from bot.flows.parsing import Unreadable, parse_answer, parse_date
 from bot.flows.users import Actor
 from bot.process.questions import LOADED, Question, QuestionSet
 from storage.models import Deal, Interview
@@ -81,7 +81,9 @@ def question_set() -> QuestionSet:
 
 
 # -- starting and resuming -------------------------------------------------------------------------
-def start_or_resume(session: Session, actor: Actor, deal_id: Any, now: datetime, *, redo: bool = False) -> Step:
+def start_or_resume(
+    session: Session, actor: Actor, deal_id: Any, now: datetime, *, redo: bool = False
+) -> Step:
     deal = access.load_deal(session, actor, deal_id, edit=True)
     latest = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id)
     if latest is not None and redo:
@@ -150,7 +152,11 @@ def _finish(session: Session, iv: Interview, deal: Deal, step: Step, now: dateti
     iv.status, iv.dm_active, iv.current_key, iv.question_ts = "done", False, None, None
     iv.finished_at = now
     a = assess_interview(session, deal, iv, now)
-    cause = "interview finished" if first_time else f"answers changed: {step.answered.key if step.answered else ''}"
+    cause = (
+        "interview finished"
+        if first_time
+        else f"answers changed: {step.answered.key if step.answered else ''}"
+    )
     apply_assessment(session, deal, iv, a, now=now, actor_id=actor.user_id, cause=cause)
     if first_time:
         hooks.emit(session, "interview_finished", deal, now=now, actor_id=actor.user_id, grade=a.grade.grade,
@@ -254,3 +260,14 @@ def answer_typed(session: Session, actor: Actor, text: str, now: datetime) -> St
 
 def today_for(actor: Actor, now: datetime) -> date:
     return now.astimezone(ZoneInfo(actor.tz)).date()
+
+
+def answer_date(session: Session, actor: Actor, interview_id: Any, key: str, day: str, now: datetime, *,
+                message_ts: str | None) -> Step:  # fmt: skip
+    """A date picked in the question's datepicker: the same rules as a typed date (not in the past)."""
+    try:
+        value = parse_date(day, today_for(actor, now)).isoformat()
+    except Unreadable as e:
+        iv, deal = _load(session, actor, interview_id)
+        return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(key, e.reason))
+    return answer(session, actor, interview_id, key, value, now, message_ts=message_ts)

@@ -43,29 +43,35 @@ def draft_from_command(args: str, base_currency: str) -> Draft:
     return Draft(account=" ".join(words)[:200], amount=amount, currency=currency)
 
 
+Message = list[tuple[str, dict]]  # catalog keys with their values, shown one after the other
+
+
 class DraftErrors(Exception):
-    def __init__(self, errors: dict[str, tuple[str, dict]]) -> None:
+    def __init__(self, errors: dict[str, Message]) -> None:
         super().__init__(errors)
-        self.errors = errors  # field -> (catalog key, values)
+        self.errors = errors  # modal block id -> message
 
 
 def check_draft(draft: Draft, today: date) -> tuple[Decimal | None, str]:
-    errors: dict[str, tuple[str, dict]] = {}
+    errors: dict[str, Message] = {}
     if not draft.account.strip():
-        errors["account"] = ("qualification.register.errors.account", {})
+        errors["account"] = [("qualification.register.errors.account", {})]
     elif len(draft.account) > 200:
-        errors["account"] = ("qualification.register.errors.too_long", {"limit": 200})
+        errors["account"] = [("qualification.register.errors.too_long", {"limit": 200})]
     if len(draft.title) > 200:
-        errors["title"] = ("qualification.register.errors.too_long", {"limit": 200})
+        errors["title"] = [("qualification.register.errors.too_long", {"limit": 200})]
     amount, currency = None, draft.currency if draft.currency in CURRENCIES else "CNY"
     if draft.amount.strip():
         try:
             parsed = parse_amount(draft.amount.strip(), currency)
             amount, currency = Decimal(parsed["amount"]), parsed["currency"]
         except Unreadable as e:
-            errors["amount"] = (f"qualification.reask.reason.{e.reason}", {})
+            errors["amount"] = [
+                (f"qualification.reask.reason.{e.reason}", {}),
+                ("qualification.reask.expect.amount", {}),
+            ]
     if draft.close is not None and draft.close < today:
-        errors["close"] = ("qualification.reask.reason.past", {})
+        errors["close"] = [("qualification.reask.reason.past", {}), ("qualification.reask.expect.date", {})]
     if errors:
         raise DraftErrors(errors)
     return amount, currency

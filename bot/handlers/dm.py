@@ -5,9 +5,17 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.flows import qualification
 from bot.flows.users import Actor
+from bot.handlers.interview_send import send_step
 from bot.i18n import t
+from storage.db import session_scope
 
 
 def on_text(deps: Deps, actor: Actor, event: dict, client: WebClient) -> None:
-    client.chat_postMessage(channel=event["channel"], text=t("dm.no_interview", actor.locale))
+    with session_scope(deps.engine) as s:
+        step = qualification.answer_typed(s, actor, event.get("text") or "", deps.clock.now())
+    if step is None:
+        client.chat_postMessage(channel=event["channel"], text=t("dm.no_interview", actor.locale))
+        return
+    send_step(client, deps, actor, step, event["channel"])

@@ -30,7 +30,9 @@ def create_interview(
     return iv
 
 
-def get_interview(session: Session, *, team_id: str, interview_id: int, lock: bool = False) -> Interview | None:
+def get_interview(
+    session: Session, *, team_id: str, interview_id: int, lock: bool = False
+) -> Interview | None:
     q = select(Interview).where(Interview.team_id == team_id, Interview.id == interview_id)
     if lock:
         q = q.with_for_update()
@@ -39,10 +41,7 @@ def get_interview(session: Session, *, team_id: str, interview_id: int, lock: bo
 
 def latest_interview(session: Session, *, team_id: str, deal_id: int, done: bool = False) -> Interview | None:
     q = select(Interview).where(Interview.team_id == team_id, Interview.deal_id == deal_id)
-    if done:
-        q = q.where(Interview.status == "done")
-    else:
-        q = q.where(Interview.status != "replaced")
+    q = q.where(Interview.status == "done") if done else q.where(Interview.status != "replaced")
     return session.exec(q.order_by(Interview.id.desc()).limit(1)).first()
 
 
@@ -133,9 +132,7 @@ def add_answer(
 def upsert_coach(session: Session, *, deal: Deal, name: str, title: str | None, now: datetime) -> Person:
     """The interview's coach answer as a buying influence with role coach (SPEC §12)."""
     person = session.exec(
-        select(Person).where(
-            Person.team_id == deal.team_id, Person.deal_id == deal.id, Person.name == name
-        )
+        select(Person).where(Person.team_id == deal.team_id, Person.deal_id == deal.id, Person.name == name)
     ).first()
     if person is None:
         person = Person(team_id=deal.team_id, deal_id=deal.id, name=name, created_at=now, updated_at=now)
@@ -147,7 +144,9 @@ def upsert_coach(session: Session, *, deal: Deal, name: str, title: str | None, 
     return person
 
 
-def raise_red_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str, now: datetime) -> RedFlag:
+def raise_red_flag(
+    session: Session, *, deal: Deal, kind: str, reason: str, by: str, now: datetime
+) -> RedFlag:
     """Raise a flag unless the same kind is already open on the deal."""
     open_flag = session.exec(
         select(RedFlag).where(
@@ -159,7 +158,9 @@ def raise_red_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: 
     ).first()
     if open_flag is not None:
         return open_flag
-    flag = RedFlag(team_id=deal.team_id, deal_id=deal.id, kind=kind, reason=reason, raised_by=by, raised_at=now)
+    flag = RedFlag(
+        team_id=deal.team_id, deal_id=deal.id, kind=kind, reason=reason, raised_by=by, raised_at=now
+    )
     session.add(flag)
     session.flush()
     return flag

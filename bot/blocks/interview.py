@@ -1,0 +1,200 @@
+"""Interview messages (UX.md "Interview question" / "Answered"): pure renderers, no I/O."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot import ids
+from bot.blocks import clip, message
+from bot.flows.qualification import Answered, Ask
+from bot.i18n import t
+from bot.i18n.format import format_date, format_money
+from bot.process.questions import Question, QuestionSet
+
+
+def display_value(q: Question, value: Any, locale: str) -> str:
+    """An answer as the rep reads it: option label, money, date, percentage, name."""
+    if value is None:
+        return "—"
+    if q.kind in ("choice", "yes_no") or (q.kind == "person" and isinstance(value, str)):
+        o = q.option(value)
+        if o is None:
+            return str(value)
+        return f"{o.label.get(locale)} ({o.score})" if o.score is not None else o.label.get(locale)
+    if q.kind == "amount" and isinstance(value, dict):
+        return format_money(Decimal(value["amount"]), value["currency"], locale)
+    if q.kind == "date":
+        return format_date(date.fromisoformat(value), locale)
+    if q.kind == "percent":
+        return f"{value}%"
+    if q.kind == "person" and isinstance(value, dict):
+        return value["name"] + (f" ({value['title']})" if value.get("title") else "")
+    return clip(str(value), 300)
+
+
+def _answer_buttons(q: Question, iid: int, locale: str) -> list:
+    out = []
+    for o in q.options:
+        label = o.label.get(locale) + (f" ({o.score})" if o.score is not None else "")
+        out.append(
+            ButtonElement(
+                text=clip(label, 75),
+                action_id=f"{ids.Q_ANSWER_PREFIX}{o.value}",
+                value=f"{iid}:{q.key}:{o.value}",
+            )
+        )
+    if q.kind == "date":
+        out.append(
+            DatePickerElement(action_id=ids.ACT_Q_DATE, placeholder=t("qualification.buttons.date", locale))
+        )
+    return out
+
+
+def _nav(q: Question, iid: int, locale: str) -> list:
+    ref = f"{iid}:{q.key}"
+    menu = [
+        Option(value=f"stop:{ref}", text=t("qualification.buttons.stop", locale)),
+        Option(value=f"change:{ref}", text=t("qualification.buttons.change", locale)),
+    ]
+    return [
+        ButtonElement(text=t("qualification.buttons.skip", locale), action_id=ids.ACT_Q_SKIP, value=ref),
+        ButtonElement(text=t("qualification.buttons.back", locale), action_id=ids.ACT_Q_BACK, value=ref),
+        OverflowMenuElement(action_id=ids.ACT_Q_MENU, options=menu),
+    ]
+
+
+def question_message(qset: QuestionSet, ask: Ask, iid: int, account: str, locale: str) -> dict:
+    q = qset.get(ask.key)
+    text = q.text.get(locale)
+    hint = t(
+        "qualification.type_hint" if q.options or q.kind == "date" else "qualification.type_only", locale
+    )
+    small = [q.help.get(locale), hint]
+    if ask.has_answer:
+        small.insert(0, t("qualification.now", locale, value=display_value(q, ask.current, locale)))
+    blocks = [
+        HeaderBlock(
+            text=clip(t("qualification.header", locale, deal=account, n=ask.number, total=ask.total), 150)
+        ),
+        SectionBlock(text=MarkdownTextObject(text=clip(text, 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(small), 3000))]),
+        ActionsBlock(
+            block_id=f"q:{iid}:{q.key}", elements=[*_answer_buttons(q, iid, locale), *_nav(q, iid, locale)]
+        ),
+    ]
+    return message(t("qualification.notify", locale, n=ask.number, total=ask.total, question=text), blocks)
+
+
+def knocks_out(q: Question, value: Any) -> bool:
+    if value is None or not isinstance(value, str):
+        return False
+    option = q.option(value)
+    return value in q.knockout_when or (q.knockout and option is not None and option.score == 0)
+
+
+def answered_message(qset: QuestionSet, a: Answered, locale: str) -> dict:
+    q = qset.get(a.key)
+    knocked = not a.skipped and knocks_out(q, a.value)
+    name = q.short.get(locale)
+    if a.skipped:
+        line = t("qualification.skipped", locale, question=name)
+    else:
+        line = t("qualification.answered", locale, question=name, value=display_value(q, a.value, locale))
+        if knocked:
+            line += f" — {t('qualification.knockout', locale)}"
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)))]
+    if a.changed_from is not None:
+        old, was_skipped = a.changed_from
+        shown = t("qualification.was_skipped", locale) if was_skipped else display_value(q, old, locale)
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=clip(t("qualification.changed_from", locale, value=shown), 3000))
+                ]
+            )
+        )
+    return message(clip(line.replace("*", ""), 3000), blocks)
+
+
+def marker_message(kind: str, locale: str) -> dict:
+    text = t(f"qualification.marker.{kind}", locale)
+    return message(text, [ContextBlock(elements=[MarkdownTextObject(text=text)])])
+
+
+def reask_message(q: Question, reason: str, locale: str) -> dict:
+    expect_values = {}
+    if q.kind == "choice":
+        expect_values["options"] = ", ".join(o.label.get(locale) for o in q.options)
+    text = t(
+        "qualification.reask.line",
+        locale,
+        reason=t(f"qualification.reask.reason.{reason}", locale),
+        expect=t(f"qualification.reask.expect.{q.kind}", locale, **expect_values),
+    )
+    return message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))])
+
+
+def note_message(key: str, values: dict, locale: str, *, resume_deal_id: int | None = None) -> dict:
+    text = t(key, locale, **values)
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]
+    if resume_deal_id is not None:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=t("qualification.buttons.resume", locale),
+                        action_id=ids.ACT_QUALIFY_START,
+                        value=str(resume_deal_id),
+                        style="primary",
+                    )
+                ]
+            )
+        )
+    return message(clip(text.replace("*", ""), 3000), blocks)
+
+
+def change_picker(qset: QuestionSet, iid: int, keys: list[str], locale: str) -> dict:
+    text = t("qualification.notes.change_prompt", locale)
+    options = [
+        Option(value=f"{iid}:{k}", text=clip(f"{qset.index(k) + 1}. {qset.get(k).short.get(locale)}", 75))
+        for k in keys[:100]
+    ]
+    select = StaticSelectElement(
+        action_id=ids.ACT_Q_CHANGE,
+        placeholder=PlainTextObject(text=t("qualification.buttons.change_placeholder", locale)),
+        options=options,
+    )
+    return message(text, [SectionBlock(text=MarkdownTextObject(text=text), accessory=select)])
+
+
+def pick_list(deals: list[tuple[int, str]], locale: str) -> dict:
+    """Several deals match /deal qualify <text>: one button per deal."""
+    text = t("qualification.pick.title", locale)
+    rows = [
+        SectionBlock(
+            text=MarkdownTextObject(text=clip(label, 3000)),
+            accessory=ButtonElement(
+                text=t("qualification.buttons.resume", locale),
+                action_id=ids.ACT_QUALIFY_START,
+                value=str(deal_id),
+            ),
+        )
+        for deal_id, label in deals[:20]
+    ]
+    return message(text, [SectionBlock(text=MarkdownTextObject(text=text)), *rows])

@@ -1,0 +1,102 @@
+"""The register-a-prospect modal (/deal new): what the command did not say, asked in one form."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bot.flows.registration import CURRENCIES, Draft
+from bot.i18n import t
+
+BLOCKS = ("account", "title", "amount", "currency", "close")
+
+
+def _text_input(
+    block: str, label: str, hint: str, initial: str, *, optional: bool, max_length: int
+) -> InputBlock:
+    element = PlainTextInputElement(
+        action_id=block,
+        placeholder=PlainTextObject(text=hint),
+        initial_value=initial or None,
+        max_length=max_length,
+    )
+    return InputBlock(block_id=block, label=label, element=element, optional=optional)
+
+
+def register_modal(draft: Draft, locale: str) -> dict:
+    r = "qualification.register"
+    currencies = [Option(value=c, text=c) for c in CURRENCIES]
+    initial = next((o for o in currencies if o.value == draft.currency), currencies[0])
+    blocks = [
+        _text_input(
+            "account",
+            t(f"{r}.account", locale),
+            t(f"{r}.account_hint", locale),
+            draft.account,
+            optional=False,
+            max_length=200,
+        ),  # fmt: skip
+        _text_input(
+            "title",
+            t(f"{r}.project", locale),
+            t(f"{r}.project_hint", locale),
+            draft.title,
+            optional=False,
+            max_length=200,
+        ),  # fmt: skip
+        _text_input(
+            "amount",
+            t(f"{r}.amount", locale),
+            t(f"{r}.amount_hint", locale),
+            draft.amount,
+            optional=True,
+            max_length=40,
+        ),  # fmt: skip
+        InputBlock(
+            block_id="currency",
+            label=t(f"{r}.currency", locale),
+            element=StaticSelectElement(action_id="currency", options=currencies, initial_option=initial),
+        ),
+        InputBlock(
+            block_id="close",
+            label=t(f"{r}.close_date", locale),
+            element=DatePickerElement(
+                action_id="close", initial_date=draft.close.isoformat() if draft.close else None
+            ),
+            optional=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.VIEW_DEAL_NEW,
+        title=t(f"{r}.title", locale),
+        submit=t(f"{r}.submit", locale),
+        close=t(f"{r}.close", locale),
+        blocks=blocks,
+    ).to_dict()
+
+
+def draft_from_view(values: dict) -> Draft:
+    """Read the submitted modal's state.values into a Draft (the flow validates it)."""
+    from datetime import date
+
+    def val(block: str) -> dict:
+        return (values.get(block) or {}).get(block) or {}
+
+    close = val("close").get("selected_date")
+    currency = (val("currency").get("selected_option") or {}).get("value") or "CNY"
+    return Draft(
+        account=(val("account").get("value") or "").strip(),
+        title=(val("title").get("value") or "").strip(),
+        amount=(val("amount").get("value") or "").strip(),
+        currency=currency,
+        close=date.fromisoformat(close) if close else None,
+    )

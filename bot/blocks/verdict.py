@@ -1,0 +1,168 @@
+"""The verdict card (UX.md "Verdict"): score vs pass line, items, knock-outs, grade and its rule, the four
+framing questions, the weakest items, and a recommendation with buttons that do it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot import ids
+from bot.blocks import clip, message
+from bot.flows.framing import Frame
+from bot.flows.grading import Assessment
+from bot.flows.qualification import DealInfo
+from bot.i18n import t
+from bot.i18n.format import format_date
+from bot.process.questions import QuestionSet
+
+
+def _names(qset: QuestionSet, keys, locale: str) -> str:  # noqa: ANN001
+    return ", ".join(qset.get(k).short.get(locale) for k in keys if qset.get(k))
+
+
+def rule_text(a: Assessment, locale: str) -> str:
+    g, card = a.grade, a.card
+    if g.why in ("knockout", "below_pass"):
+        return t(f"qualification.verdict.rule.{g.why}", locale, total=card.total, pass_line=card.pass_line)
+    close = format_date(a.close, locale) if a.close else t("qualification.verdict.no_close", locale)
+    values = dict(
+        grade=g.grade, total=card.total, threshold=card.pass_line + g.rule.min_above_pass, close=close
+    )
+    if g.rule.within_months is not None:
+        return t("qualification.verdict.rule.within", locale, months=g.rule.within_months, **values)
+    return t("qualification.verdict.rule.any", locale, **values)
+
+
+def _word(word: str, locale: str) -> str:
+    return t(f"qualification.verdict.word.{word}", locale)
+
+
+def _frame_texts(frames: tuple[Frame, Frame, Frame, Frame], locale: str) -> list[str]:
+    real, win, comp, worth = frames
+    v = "qualification.verdict"
+    real_s = _word(real.verdict, locale)
+    need = real.detail.get("need")
+    if need:
+        real_s += f" ({t(f'{v}.need.{need}', locale)})"
+    win_s = f"{_word(win.verdict, locale)} ({t(f'{v}.coach_yes' if win.detail.get('coach') else f'{v}.coach_no', locale)})"
+    comp_s = _word(comp.verdict, locale)
+    if comp.detail.get("count") is not None:
+        comp_s += f" ({t(f'{v}.competitors', locale, count=comp.detail['count'])})"
+    worth_s = _word(worth.verdict, locale)
+    if worth.detail.get("margin") is not None and worth.detail.get("average"):
+        worth_s += f" ({t(f'{v}.margin', locale, margin=worth.detail['margin'], average=_num(worth.detail['average']))})"
+    titles = [t(f"{v}.frame.{k}", locale) for k in ("real", "win", "competition", "worth")]
+    return [
+        f"*{title}*\n{clip(text, 1500)}"
+        for title, text in zip(titles, (real_s, win_s, comp_s, worth_s), strict=True)
+    ]
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _scorecard(qset: QuestionSet, a: Assessment, locale: str) -> str:
+    lines = [t("qualification.verdict.scorecard", locale)]
+    for item in a.card.items:
+        name = qset.get(item.key).short.get(locale)
+        score = t("qualification.verdict.unanswered", locale) if item.score is None else str(item.score)
+        key = "item" if item.weight == 1 else "item_weighted"
+        mark = " ⛔" if item.key in a.card.knockouts else ""
+        lines.append(
+            "• "
+            + t(f"qualification.verdict.{key}", locale, name=name, score=score, weight=item.weight)
+            + mark
+        )
+    return "\n".join(lines)
+
+
+def _buttons(
+    deal: DealInfo, a: Assessment, iid: int, qset: QuestionSet, locale: str, offer_redo: bool
+) -> list:
+    b = "qualification.buttons"
+    did = str(deal.id)
+    pursue = ButtonElement(text=t(f"{b}.pursue", locale), action_id=ids.ACT_VERDICT_PURSUE, value=did)
+    lower = ButtonElement(text=t(f"{b}.lower", locale), action_id=ids.ACT_VERDICT_LOWER, value=did)
+    drop = ButtonElement(text=t(f"{b}.drop", locale), action_id=ids.ACT_DROP_OPEN, value=did, style="danger")
+    advance = ButtonElement(text=t(f"{b}.advance", locale), action_id=ids.ACT_ADVANCE_OPEN, value=did)
+    if a.recommendation == "pursue":
+        pursue.style = "primary"
+        row = [pursue, lower, drop]
+    elif a.recommendation == "lower":
+        lower.style = "primary"
+        row = [lower, drop, advance]
+    else:
+        row = [drop, lower, advance]
+    if offer_redo:
+        row.append(ButtonElement(text=t(f"{b}.redo", locale), action_id=ids.ACT_QUALIFY_REDO, value=did))
+    options = [
+        Option(value=f"{iid}:{q.key}", text=clip(f"{i + 1}. {q.short.get(locale)}", 75))
+        for i, q in enumerate(qset.questions[:100])
+    ]
+    row.append(
+        StaticSelectElement(
+            action_id=ids.ACT_Q_CHANGE,
+            placeholder=PlainTextObject(text=t(f"{b}.change_placeholder", locale)),
+            options=options,
+        )
+    )
+    return row
+
+
+def verdict_message(
+    qset: QuestionSet, deal: DealInfo, a: Assessment, iid: int, locale: str, *, offer_redo: bool = False
+) -> dict:
+    v = "qualification.verdict"
+    card = a.card
+    headline = t(f"{v}.headline.{a.recommendation}", locale)
+    score = t(
+        f"{v}.score",
+        locale,
+        deal=deal.account,
+        total=card.total,
+        max=card.max_score,
+        pass_line=card.pass_line,
+    )
+    ko = (
+        t(f"{v}.knockouts", locale, items=_names(qset, card.knockouts, locale))
+        if card.knocked_out
+        else t(f"{v}.no_knockout", locale)
+    )
+    weak = card.weakest()
+    small = [
+        t(
+            f"{v}.weakest",
+            locale,
+            items=", ".join(f"{qset.get(i.key).short.get(locale)} {i.score}" for i in weak),
+        )
+        if weak
+        else t(f"{v}.none_weak", locale)
+    ]
+    if a.skipped:
+        small.append(t(f"{v}.skipped", locale, items=_names(qset, a.skipped, locale)))
+    blocks = [
+        HeaderBlock(text=clip(t(f"{v}.header", locale, grade=a.grade.grade, headline=headline), 150)),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"{score} · {ko}", 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(rule_text(a, locale), 3000))]),
+        SectionBlock(fields=[MarkdownTextObject(text=f) for f in _frame_texts(a.frames, locale)]),
+        SectionBlock(text=MarkdownTextObject(text=clip(_scorecard(qset, a, locale), 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(small), 3000))]),
+        SectionBlock(text=MarkdownTextObject(text=t(f"{v}.recommend.{a.recommendation}", locale))),
+    ]
+    if offer_redo:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(f"{v}.redo_offer", locale))]))
+    blocks.append(ActionsBlock(elements=_buttons(deal, a, iid, qset, locale, offer_redo)))
+    notify = t(
+        f"{v}.notify", locale, deal=deal.account, grade=a.grade.grade, total=card.total, max=card.max_score
+    )
+    return message(notify, blocks)

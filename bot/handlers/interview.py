@@ -1,0 +1,100 @@
+"""Clicks on interview questions: answer, pick a date, skip, back, stop for now, change an answer."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.interview import change_picker
+from bot.deps import Deps
+from bot.flows import interview_nav, qualification
+from bot.flows.errors import NotFound
+from bot.flows.qualification import question_set
+from bot.handlers.interview_send import send_step
+from storage.db import session_scope
+
+
+def _parts(value: str | None, n: int) -> list[str]:
+    parts = (value or "").split(":", n - 1)
+    if len(parts) != n:
+        raise NotFound()
+    return parts
+
+
+def _where(body: dict) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    return container.get("channel_id") or (body.get("channel") or {}).get("id"), container.get("message_ts")
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    def run(body: dict, context: BoltContext, client: WebClient, fn) -> None:  # noqa: ANN001
+        channel, ts = _where(body)
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            step = fn(s, actor, ts)
+        send_step(client, deps, actor, step, channel)
+
+    @app.action(re.compile(ids.Q_ANSWER_PATTERN))
+    def on_answer_clicked(
+        ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        iid, key, opt = _parts(action.get("value"), 3)
+        now = deps.clock.now()
+        run(
+            body,
+            context,
+            client,
+            lambda s, a, ts: qualification.answer(s, a, iid, key, opt, now, message_ts=ts),
+        )
+
+    @app.action(ids.ACT_Q_DATE)
+    def on_date_picked(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        _, iid, key = _parts(action.get("block_id"), 3)
+        day, now = action.get("selected_date") or "", deps.clock.now()
+        run(
+            body,
+            context,
+            client,
+            lambda s, a, ts: qualification.answer_date(s, a, iid, key, day, now, message_ts=ts),
+        )
+
+    @app.action(ids.ACT_Q_SKIP)
+    def on_skip_clicked(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        iid, key = _parts(action.get("value"), 2)
+        now = deps.clock.now()
+        run(body, context, client, lambda s, a, ts: interview_nav.skip(s, a, iid, key, now, ts))
+
+    @app.action(ids.ACT_Q_BACK)
+    def on_back_clicked(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        iid, key = _parts(action.get("value"), 2)
+        run(body, context, client, lambda s, a, ts: interview_nav.back(s, a, iid, key, ts))
+
+    @app.action(ids.ACT_Q_MENU)
+    def on_menu_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        what, iid, _key = _parts((action.get("selected_option") or {}).get("value"), 3)
+        if what == "stop":
+            run(body, context, client, lambda s, a, ts: interview_nav.stop(s, a, iid, ts))
+            return
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            step, keys = interview_nav.answered_keys(s, actor, iid)
+        if not keys:
+            step.notes.append(("qualification.notes.no_answers", {}))
+            send_step(client, deps, actor, step, _where(body)[0])
+            return
+        picker = change_picker(question_set(), step.interview_id, keys, actor.locale)
+        client.chat_postMessage(channel=_where(body)[0] or actor.user_id, **picker)
+
+    @app.action(ids.ACT_Q_CHANGE)
+    def on_change_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        iid, key = _parts((action.get("selected_option") or {}).get("value"), 2)
+        run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key))

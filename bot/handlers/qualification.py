@@ -1,0 +1,127 @@
+"""/deal new, /deal qualify, the register modal, Start/Redo buttons and the verdict card's own buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.interview import note_message, pick_list
+from bot.blocks.register import draft_from_view, register_modal
+from bot.blocks.verdict import verdict_message
+from bot.deps import Deps
+from bot.flows import access, registration, verdict_actions
+from bot.flows.errors import NotFound
+from bot.flows.qualification import question_set, start_or_resume
+from bot.flows.team import team_config
+from bot.flows.users import Actor
+from bot.handlers.interview_send import send_step
+from bot.handlers.router import CommandCall, deal_subcommand
+from bot.i18n import t
+from storage.db import session_scope
+
+OPEN = ("open", "on_hold")
+
+
+@deal_subcommand("new", "新建")
+def deal_new(call: CommandCall) -> None:
+    with session_scope(call.deps.engine) as s:
+        base = team_config(s, call.deps.settings, call.actor.team_id).base_currency
+    call.ack()
+    draft = registration.draft_from_command(call.args, base)
+    call.client.views_open(trigger_id=call.trigger_id, view=register_modal(draft, call.actor.locale))
+
+
+@deal_subcommand("qualify", "审核")
+def deal_qualify(call: CommandCall) -> None:
+    actor, text = call.actor, call.args.strip()
+    if not text:
+        call.ack(text=t("qualification.pick.usage", actor.locale))
+        return
+    with session_scope(call.deps.engine) as s:
+        found = [(d.id, f"*{d.account}* · {d.title}" if d.title else f"*{d.account}*")
+                 for d in access.find_visible_deals(s, actor, text, statuses=OPEN)]  # fmt: skip
+    if not found:
+        call.ack(text=t("qualification.pick.none", actor.locale, text=text[:100]))
+    elif len(found) > 1:
+        call.ack(**pick_list(found, actor.locale))
+    else:
+        start(call.deps, call.client, actor, found[0][0], reply=call.ack)
+
+
+def start(
+    deps: Deps, client: WebClient, actor: Actor, deal_id: object, *, reply: Callable, redo: bool = False
+) -> None:
+    """Start, resume or redo the deal's interview in the DM; a finished one shows its verdict."""
+    with session_scope(deps.engine) as s:
+        step = start_or_resume(s, actor, deal_id, deps.clock.now(), redo=redo)
+    if step.offer_redo and step.verdict:
+        reply(
+            **verdict_message(
+                question_set(), step.deal, step.verdict, step.interview_id, actor.locale, offer_redo=True
+            )
+        )
+        return
+    reply(**note_message("qualification.notes.started", {"deal": step.deal.account}, actor.locale))
+    send_step(client, deps, actor, step)
+
+
+def register(app, deps: Deps) -> None:  # noqa: ANN001
+    @app.view(ids.VIEW_DEAL_NEW)
+    def on_register_submitted(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+        actor = context["actor"]
+        draft = draft_from_view(view["state"]["values"])
+        try:
+            with session_scope(deps.engine) as s:
+                first = team_config(s, deps.settings, actor.team_id).stages.first.key
+                step = registration.register(s, actor, draft, deps.clock.now(), first)
+        except registration.DraftErrors as e:
+            errors = {b: " ".join(t(k, actor.locale, **v) for k, v in msg) for b, msg in e.errors.items()}
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        send_step(client, deps, actor, step)
+
+    @app.action(ids.ACT_QUALIFY_START)
+    def on_qualify_start(
+        ack: Ack, action: dict, context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        start(deps, client, context["actor"], action.get("value"), reply=_ephemeral(respond))
+
+    @app.action(ids.ACT_QUALIFY_REDO)
+    def on_qualify_redo(
+        ack: Ack, action: dict, context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        start(deps, client, context["actor"], action.get("value"), reply=_ephemeral(respond), redo=True)
+
+    @app.action(ids.ACT_VERDICT_PURSUE)
+    def on_pursue(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+        ack()
+        _verdict_done(deps, context["actor"], verdict_actions.pursue, action.get("value"), respond)
+
+    @app.action(ids.ACT_VERDICT_LOWER)
+    def on_keep_lower(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+        ack()
+        _verdict_done(deps, context["actor"], verdict_actions.keep_lower, action.get("value"), respond)
+
+
+def _ephemeral(respond: Respond) -> Callable:
+    def reply(**payload: object) -> None:
+        respond(**payload, response_type="ephemeral", replace_original=False)
+
+    return reply
+
+
+def _verdict_done(deps: Deps, actor: Actor, fn: Callable, deal_id: object, respond: Respond) -> None:
+    if deal_id is None:
+        raise NotFound()
+    with session_scope(deps.engine) as s:
+        done = fn(s, actor, deal_id, deps.clock.now())
+    text = t(f"qualification.verdict.done.{done.what}", actor.locale, deal=done.account)
+    if done.flagged:
+        text += " " + t("qualification.verdict.done.flagged", actor.locale)
+    respond(text=text, response_type="ephemeral", replace_original=False)
