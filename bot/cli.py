@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.config import ConfigError, Mode, Settings
 from bot.logs import configure_logging
+from bot.process import ProcessFileError
 from storage.migrate import DatabaseNotMigrated
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.dealbot_log_level, settings.secret_values)
     try:
         return _run(args, settings)
-    except (ConfigError, DatabaseNotMigrated) as e:
+    except (ConfigError, DatabaseNotMigrated, ProcessFileError) as e:
         return _fail(str(e))
 
 

@@ -19,7 +19,7 @@ def skip(
 
 
 def _moved_on(iv, key: str) -> bool:  # noqa: ANN001
-    return iv.status != "active" or iv.current_key != key
+    return iv.status not in ("active", "done") or iv.current_key != key
 
 
 def back(session: Session, actor: Actor, interview_id: Any, key: str, message_ts: str | None) -> Step:
@@ -39,9 +39,13 @@ def back(session: Session, actor: Actor, interview_id: Any, key: str, message_ts
 def stop(session: Session, actor: Actor, interview_id: Any, message_ts: str | None) -> Step:
     iv, deal = _load(session, actor, interview_id)
     step = Step(iv.id, DealInfo.of(deal), actor.user_id)
-    if iv.status == "active":
+    if iv.status in ("active", "done") and iv.current_key:
         step.marker = (iv.question_ts or message_ts or "", "paused")
-        iv.status, iv.dm_active = "paused", False
+        iv.dm_active = False
+        if iv.status == "done":  # stopped changing an answer: the finished interview stays finished
+            iv.current_key = None
+        else:
+            iv.status = "paused"
         session.add(iv)
     step.notes.append(("qualification.notes.paused", {"deal": deal.account}))
     return step
@@ -54,10 +58,11 @@ def change(session: Session, actor: Actor, interview_id: Any, key: str) -> Step:
     if iv.status == "replaced" or question_set().get(key) is None:
         step.notes.append(("qualification.notes.replaced", {}))
         return step
-    if iv.status == "active" and iv.question_ts and iv.current_key != key:
+    if iv.status in ("active", "done") and iv.question_ts and iv.current_key not in (None, key):
         step.marker = (iv.question_ts, "back")
     repo.pause_dm_interviews(session, team_id=iv.team_id, rep_id=actor.user_id, keep_id=iv.id)
-    iv.status, iv.dm_active = "active", True
+    iv.status = "done" if iv.status == "done" else "active"  # a finished interview stays graded
+    iv.dm_active = True
     return _ask(session, iv, key, step)
 
 

@@ -31,11 +31,16 @@ class Unreadable(ValueError):
 
 
 def parse_answer(q: Question, text: str, *, today: date, currency: str) -> Any:
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    raw = (text or "").strip()
+    text = unicodedata.normalize("NFKC", raw)
     if not text:
         raise Unreadable("empty")
     if len(text) > MAX_TYPED:
         raise Unreadable("too_long")
+    if q.kind == "text":
+        return raw
+    if q.kind == "person":
+        return parse_person(q, raw)
     if q.kind in ("choice", "yes_no"):
         return parse_choice(q, text)
     if q.kind == "amount":
@@ -44,9 +49,7 @@ def parse_answer(q: Question, text: str, *, today: date, currency: str) -> Any:
         return parse_date(text, today).isoformat()
     if q.kind in ("number", "percent"):
         return parse_number(text, q, percent=q.kind == "percent")
-    if q.kind == "person":
-        return parse_person(q, text)
-    return text
+    return raw
 
 
 # -- choices ---------------------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def answer(
         return step
     if not skipped and q.kind in ("choice", "yes_no") and q.option(value) is None:
         raise NotFound()
-    is_current = iv.status == "active" and iv.current_key == key
+    is_current = iv.status in ("active", "done") and iv.current_key == key
     ts = (iv.question_ts or message_ts) if is_current else message_ts
     prev = repo.current_answers(session, interview_id=iv.id).get(key)
     if prev is not None and prev.skipped == skipped and prev.value == value and not is_current:

@@ -72,7 +72,13 @@ def pause_dm_interviews(session: Session, *, team_id: str, rep_id: str, keep_id:
     )
     if keep_id is not None:
         q = q.where(Interview.id != keep_id)
-    session.execute(q.values(dm_active=False, status="paused").execution_options(synchronize_session=False))
+    opts = {"synchronize_session": False}
+    session.execute(
+        q.where(Interview.status == "active")
+        .values(dm_active=False, status="paused")
+        .execution_options(**opts)
+    )
+    session.execute(q.values(dm_active=False, current_key=None, question_ts=None).execution_options(**opts))
     session.flush()
 
 

@@ -12,8 +12,17 @@ from storage.models import Deal, Interview, InterviewAnswer
 T0 = "2026-11-02T01:00:00+00:00"  # Monday 09:00 in Shanghai, Sunday 20:00 in New York
 
 
-def register(slack, sandbox, user: str, args: str, *, title: str = "Boilers", amount: str | None = None,
-             close: str | None = None, currency: str | None = None):  # noqa: ANN001, ANN201
+def register(
+    slack,
+    sandbox,
+    user: str,
+    args: str,
+    *,
+    title: str = "Boilers",
+    amount: str | None = None,
+    close: str | None = None,
+    currency: str | None = None,
+):  # noqa: ANN001, ANN201
     reply = slack.command(user, "/deal", f"new {args}")
     assert reply.status == 200, reply.text
     modal = sandbox.state.open_modal(user)
@@ -29,7 +38,11 @@ def register(slack, sandbox, user: str, args: str, *, title: str = "Boilers", am
 
 
 def question_messages(sandbox, user: str) -> list:  # noqa: ANN001
-    return [m for m in sandbox.state.dm(user) if any(str(b.get("block_id", "")).startswith("q:") for b in m.blocks)]
+    return [
+        m
+        for m in sandbox.state.dm(user)
+        if any(str(b.get("block_id", "")).startswith("q:") for b in m.blocks)
+    ]
 
 
 def current_question(sandbox, user: str):  # noqa: ANN001, ANN201
