@@ -78,7 +78,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                 first = team_config(s, deps.settings, actor.team_id).stages.first.key
                 step = registration.register(s, actor, draft, deps.clock.now(), first)
         except registration.DraftErrors as e:
-            errors = {b: " ".join(t(k, actor.locale, **v) for k, v in msg) for b, msg in e.errors.items()}
+            errors = {b: _say(msg, actor.locale) for b, msg in e.errors.items()}
             ack(response_action="errors", errors=errors)
             return
         ack()
@@ -107,6 +107,16 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_keep_lower(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
         ack()
         _verdict_done(deps, context["actor"], verdict_actions.keep_lower, action.get("value"), respond)
+
+
+def _say(msg: registration.Message, locale: str) -> str:
+    """A reason and what was expected, joined as the catalog says (no space between Chinese sentences)."""
+    texts = [t(k, locale, **v) for k, v in msg]
+    return (
+        t("qualification.reask.line", locale, reason=texts[0], expect=texts[1])
+        if len(texts) == 2
+        else texts[0]
+    )
 
 
 def _ephemeral(respond: Respond) -> Callable:
