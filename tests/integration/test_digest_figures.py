@@ -91,7 +91,7 @@ def test_every_figure_of_the_digest_equals_the_hand_computed_one(make_bot, sandb
         "*Why we lose (last 90 days)*\n"
         "Reasons: price ×2 · no decision ×1 · technology ×1\n"
         "Lost to: Sunan Boiler ×2 · Harbin Heat ×1\n"
-        "Weakest in lost deals: budget 0.5 vs 2.0 in won deals · need 2.0 vs 1.5 in won deals",
+        "Weakest in lost deals: Budget 0.5 vs 2.0 in won deals · Need 2.0 vs 1.5 in won deals",
         "`/funnel @rep`, `/funnel stage <stage>`, `/funnel grade A` narrow it down · "
         "`/funnel export` for a CSV",
     ]
