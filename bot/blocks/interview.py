@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
-from bot.flows.qualification import Answered, Ask
+from bot.flows.qualification import Answered, Ask, plain_value
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money
 from bot.process.questions import Question, QuestionSet
@@ -32,6 +32,7 @@ def display_value(q: Question, value: Any, locale: str) -> str:
     """An answer as the rep reads it: option label, money, date, percentage, name."""
     if value is None:
         return "—"
+    value = plain_value(value)
     if q.kind in ("choice", "yes_no") or (q.kind == "person" and isinstance(value, str)):
         o = q.option(value)
         if o is None:
@@ -102,6 +103,7 @@ def question_message(qset: QuestionSet, ask: Ask, iid: int, account: str, locale
 
 
 def knocks_out(q: Question, value: Any) -> bool:
+    value = plain_value(value)
     if value is None or not isinstance(value, str):
         return False
     option = q.option(value)

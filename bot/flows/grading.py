@@ -53,7 +53,8 @@ def grading_env(session: Session, team_id: str) -> GradingEnv:
 
 def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
     rows = repo.current_answers(session, interview_id=interview_id)
-    values = {k: r.value for k, r in rows.items() if not r.skipped}
+    values = {k: r.value["choice"] if isinstance(r.value, dict) and "choice" in r.value else r.value
+              for k, r in rows.items() if not r.skipped}  # fmt: skip
     return values, tuple(k for k, r in rows.items() if r.skipped)
 
 

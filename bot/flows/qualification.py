@@ -202,6 +202,7 @@ def answer(
         return step
     if not skipped and q.kind in ("choice", "yes_no") and q.option(value) is None:
         raise NotFound()
+    value = stored_value(q, value)
     is_current = iv.status in ("active", "done") and iv.current_key == key
     ts = (iv.question_ts or message_ts) if is_current else message_ts
     prev = repo.current_answers(session, interview_id=iv.id).get(key)
@@ -219,6 +220,17 @@ def answer(
         step.verdict = regrade(session, deal, now=now, actor_id=actor.user_id, cause=f"answer changed: {key}")
         step.deal = DealInfo.of(deal)
     return step
+
+
+def stored_value(q: Question, value: Any) -> Any:
+    """A scored choice is stored with its score, {"choice": "good", "score": 2}, so that queries over
+    answers (the digest's weakest items) read scores without the question set; other kinds as parsed."""
+    option = q.option(value) if q.scored and isinstance(value, str) else None
+    return {"choice": value, "score": option.score} if option is not None else value
+
+
+def plain_value(value: Any) -> Any:
+    return value["choice"] if isinstance(value, dict) and "choice" in value else value
 
 
 def _record(session: Session, iv: Interview, deal: Deal, q: Question, value: Any, skipped: bool,

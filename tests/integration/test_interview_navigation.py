@@ -88,7 +88,10 @@ def test_change_an_answer_from_the_menu(slack, sandbox, bot):
     assert question_key(current_question(sandbox, REP)) == "hard_constraint"
     with db(bot) as s:
         rows = all_rows(s, iid, "icp_fit")
-        assert [(r.value, r.superseded_by is None) for r in rows] == [("yes", False), ("partly", True)]
+        assert [(r.value, r.superseded_by is None) for r in rows] == [
+            ({"choice": "yes", "score": 2}, False),
+            ({"choice": "partly", "score": 1}, True),
+        ]
     assert failed_calls(sandbox) == []
 
 
@@ -107,7 +110,7 @@ def test_stop_then_resume_continues_at_the_same_question(slack, sandbox, bot):
     assert _state(bot, iid) == ("active", True, "icp_fit")
     slack.dm(REP, "partly")
     with db(bot) as s:
-        assert current_values(s, iid)["icp_fit"] == "partly"
+        assert current_values(s, iid)["icp_fit"] == {"choice": "partly", "score": 1}
     assert failed_calls(sandbox) == []
 
 
@@ -153,9 +156,9 @@ def test_restart_mid_interview_continues_at_the_same_question(slack, sandbox, bo
         values = current_values(s, iid)
         assert [values[k] for k in ("need", "icp_fit", "hard_constraint", "meets_needs")] == [
             "pain",
-            "yes",
+            {"choice": "yes", "score": 2},
             "no",
-            "partly",
+            {"choice": "partly", "score": 1},
         ]
     assert failed_calls(sandbox) == []
 

@@ -148,6 +148,10 @@ def test_knockout_is_d_whatever_the_total_and_keeping_it_raises_a_red_flag(slack
     answered = [m.blocks[0]["text"]["text"] for m in sandbox.state.dm("U0REP2") if m.edited]
     assert "✓ *Meets the need*: No (0) — knock-out" in answered
 
+    slack.click("U0REP2", card, "drop_open")  # the pipeline's drop dialog, for this deal
+    assert sandbox.state.open_modal("U0REP2")["callback_id"] == "pipeline_drop"
+    slack.click("U0REP2", card, "advance_open")  # advance anyway: the pipeline's dialog (force with a reason)
+    assert sandbox.state.open_modal("U0REP2")["callback_id"] == "pipeline_advance"
     assert slack.click("U0REP2", card, "verdict_lower").status == 200
     with db(bot) as s:
         deal = the_deal(s, "Beijing Highway")

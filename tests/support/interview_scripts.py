@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.support.interview import click_answer, current_question, question_key, question_messages
 
+# Stored values: a scored choice keeps its score, {"choice": ..., "score": ...}.
 # A strong prospect (19 of 20) answered with buttons where the question has them.
 STRONG_BUTTONS = {
     "need": ("click", "pain"),
@@ -29,24 +30,24 @@ STRONG_BUTTONS = {
 
 STRONG_VALUES = {
     "need": "pain",
-    "icp_fit": "yes",
+    "icp_fit": {"choice": "yes", "score": 2},
     "hard_constraint": "no",
-    "meets_needs": "yes",
+    "meets_needs": {"choice": "yes", "score": 2},
     "budget": {"amount": "3000000", "currency": "CNY"},
-    "budget_realistic": "realistic",
-    "credit": "good",
+    "budget_realistic": {"choice": "realistic", "score": 2},
+    "credit": {"choice": "good", "score": 2},
     "close_date": "2027-01-31",
     "coach": {"name": "Li Ming", "title": "deputy plant manager"},
     "order_size": {"amount": "3000000", "currency": "CNY"},
     "margin": 25,
     "competitor_count": 2,
     "competitors": "Sunan Boiler, strong on price",
-    "edge_product": "ahead",
-    "edge_price": "equal",
-    "edge_service": "ahead",
-    "relationship": "good",
-    "entry_timing": "start",
-    "further_business": "yes",
+    "edge_product": {"choice": "ahead", "score": 2},
+    "edge_price": {"choice": "equal", "score": 1},
+    "edge_service": {"choice": "ahead", "score": 2},
+    "relationship": {"choice": "good", "score": 2},
+    "entry_timing": {"choice": "start", "score": 2},
+    "further_business": {"choice": "yes", "score": 2},
 }
 
 # The same prospect typed in Chinese, closing at the end of March (later than three months: B).
@@ -107,24 +108,24 @@ TYPED_EN = {
 
 TYPED_EN_VALUES = {
     "need": "pain",
-    "icp_fit": "yes",
+    "icp_fit": {"choice": "yes", "score": 2},
     "hard_constraint": "no",
-    "meets_needs": "yes",
+    "meets_needs": {"choice": "yes", "score": 2},
     "budget": {"amount": "3500000", "currency": "CNY"},
-    "budget_realistic": "realistic",
-    "credit": "good",
+    "budget_realistic": {"choice": "realistic", "score": 2},
+    "credit": {"choice": "good", "score": 2},
     "close_date": "2027-03-31",
     "coach": "none",
     "order_size": {"amount": "3500000", "currency": "CNY"},
     "margin": 15,
     "competitor_count": 0,
     "competitors": "'; DROP TABLE deal; --",
-    "edge_product": "ahead",
-    "edge_price": "equal",
-    "edge_service": "behind",
-    "relationship": "average",
-    "entry_timing": "midway",
-    "further_business": "some",
+    "edge_product": {"choice": "ahead", "score": 2},
+    "edge_price": {"choice": "equal", "score": 1},
+    "edge_service": {"choice": "behind", "score": 0},
+    "relationship": {"choice": "average", "score": 1},
+    "entry_timing": {"choice": "midway", "score": 1},
+    "further_business": {"choice": "some", "score": 1},
 }  # 2+2+2+2+2+1+0+1+1+1 = 14: medium risk, closing in five months -> C
 
 
