@@ -1,0 +1,64 @@
+"""Interview renderers: every question, answer, verdict and the register modal pass Slack's Block Kit checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.blocks.interview import answered_message, change_picker, question_message, reask_message
+from bot.blocks.register import register_modal
+from bot.blocks.verdict import verdict_message
+from bot.flows.grading import GradingEnv, assess
+from bot.flows.qualification import Answered, Ask, DealInfo, stored_value
+from bot.flows.registration import Draft
+from bot.process.questions import load_question_set
+from sandbox.checks import check_message, check_view
+
+QSET = load_question_set()
+NOW = datetime(2026, 11, 2, 1, tzinfo=UTC)
+DEAL = DealInfo(7, "Wenzhou Hotel " * 20, "Boilers", "CNY", None)
+SAMPLE = {
+    "choice": "yes", "yes_no": "no", "amount": {"amount": "3000000", "currency": "CNY"}, "date": "2027-03-31",
+    "number": 3, "percent": 15, "text": "x" * 999, "person": {"name": "李明", "title": "副厂长"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-Hans"])
+@pytest.mark.parametrize("key", QSET.keys)
+def test_every_question_and_its_answer_pass_the_checks(key, locale):
+    q = QSET.get(key)
+    value = q.options[-1].value if q.options and q.kind != "person" else SAMPLE[q.kind]
+    ask = Ask(key, QSET.index(key) + 1, len(QSET.questions), current=stored_value(q, value), has_answer=True)
+    assert check_message(question_message(QSET, ask, 12, DEAL.account, locale)) == []
+    done = Answered("1.1", key, stored_value(q, value), False, changed_from=(None, True))
+    assert check_message(answered_message(QSET, done, locale)) == []
+    for reason in ("empty", "too_long", "unreadable", "past"):
+        assert check_message(reask_message(q, reason, locale)) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-Hans"])
+@pytest.mark.parametrize(
+    ("answers", "close", "grade"),
+    [
+        ({}, None, "D"),
+        ({"meets_needs": "no", "credit": "poor", "hard_constraint": "yes"}, date(2027, 1, 1), "D"),
+    ],
+)
+def test_verdicts_pass_the_checks(answers, close, grade, locale):
+    env = GradingEnv(QSET, 12, __import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    a = assess(env, answers, ("need", "budget"), close, NOW)
+    msg = verdict_message(QSET, DEAL, a, 12, locale, offer_redo=True)
+    assert a.grade.grade == grade and check_message(msg) == []
+    assert check_message(change_picker(QSET, 12, QSET.keys, locale)) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-Hans"])
+def test_register_modal_passes_the_checks(locale):
+    assert (
+        check_view(
+            register_modal(Draft(account="Wenzhou Hotel", amount="3m", close=date(2027, 1, 1)), locale)
+        )
+        == []
+    )
+    assert check_view(register_modal(Draft(), locale)) == []
