@@ -12,6 +12,7 @@ from storage.models import (
     Deal,
     DealEvent,
     Interview,
+    InterviewAnswer,
     ManagerRep,
     Membership,
     Milestone,
@@ -76,7 +77,13 @@ def test_demo_data_fills_every_stage_and_outcome_once(db_url):
         assert paid == won.amount  # won = full payment received
         assert s.exec(select(Person).where(Person.role == "coach")).first() is not None
         assert s.exec(select(Milestone)).first() is not None
-        assert s.exec(select(Interview).where(Interview.status == "done")).first() is not None
+        done = s.exec(select(Interview).where(Interview.status == "done")).all()
+        assert done and all(iv.score is not None and iv.grade for iv in done)
+        # the answers behind each verdict: the scored choices add up to the stored score
+        for iv in done:
+            rows = s.exec(select(InterviewAnswer).where(InterviewAnswer.interview_id == iv.id)).all()
+            scored = [r.value["score"] for r in rows if isinstance(r.value, dict) and "score" in r.value]
+            assert scored and sum(scored) == iv.score, iv.deal_id
 
         # the sandbox workspace's roles and manager channel come with it
         assert s.get(Membership, ("T0SANDBOX", "U0MGR")).role == "manager"

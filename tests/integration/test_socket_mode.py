@@ -37,7 +37,9 @@ def socket_bot(sandbox, dbs, tmp_path):
     except Exception:
         proc.kill()
         raise AssertionError(f"the bot never connected:\n{log.read_text()}") from None
-    yield SlackSide(sandbox, socket_mode=True)
+    side = SlackSide(sandbox, socket_mode=True)
+    side.db_url = env["DATABASE_URL"]  # type: ignore[attr-defined]
+    yield side
     proc.terminate()
     proc.wait(timeout=15)
 
@@ -109,3 +111,49 @@ def test_connections_open_takes_only_the_app_token_and_a_ticket_opens_one_socket
 
     with pytest.raises(InvalidStatus), connect(url):  # a used ticket is refused at the handshake
         pass
+
+
+def open_question(sandbox, user: str) -> tuple[object, str] | None:  # noqa: ANN001
+    """The interview's open question in the DM and its key (a header, then an actions block
+    ``q:<interview>:<key>``), read under the sandbox's lock: the bot edits messages as we look."""
+    with sandbox.state.lock:
+        for m in reversed(sandbox.state.dm(user)):
+            ids = [str(b.get("block_id", "")) for b in m.blocks]
+            keys = [i.split(":")[2] for i in ids if i.startswith("q:")]
+            if m.blocks and m.blocks[0].get("type") == "header" and keys:
+                return m, keys[0]
+    return None
+
+
+def test_an_interview_answered_through_the_websocket(socket_bot, sandbox):
+    rep = "U0REP2"
+    socket_bot.command(rep, "/deal", "new Wenzhou Hotel 3m")  # slash_commands: the register modal opens
+    modal = wait_for(lambda: sandbox.state.open_modal(rep), what="the register modal")
+    reply = socket_bot.submit(rep, {"title": "Hotel heating", "close": "2027-01-31"})  # interactive
+    assert reply.status == 200 and not (reply.json or {}).get("errors")
+    assert sandbox.state.open_modal(rep) is None and modal["id"] not in sandbox.state.modal_stack.get(rep, [])
+    first, first_key = wait_for(lambda: open_question(sandbox, rep), what="the first question")
+    assert first_key == "need"
+    socket_bot.click(rep, first, "q_answer:pain")  # a button: interactive block_actions
+    _, second_key = wait_for(lambda: (q := open_question(sandbox, rep)) and q[1] != "need" and q, what="q2")
+    socket_bot.dm(rep, "yes")  # a typed answer: events_api message.im
+    wait_for(lambda: (q := open_question(sandbox, rep)) and q[1] != second_key, what="the third question")
+    kinds = [f["out"]["type"] for f in sandbox.socket_mode.frames if "out" in f]
+    assert {"slash_commands", "interactive", "events_api"} <= set(kinds)
+
+    from sqlmodel import Session, select
+
+    from storage.db import make_engine
+    from storage.models import Deal, Interview, InterviewAnswer
+
+    with Session(make_engine(socket_bot.db_url)) as s:
+        deal = s.exec(select(Deal).where(Deal.account == "Wenzhou Hotel")).one()
+        assert (deal.owner_id, deal.title, int(deal.amount)) == (rep, "Hotel heating", 3_000_000)
+        interview = s.exec(select(Interview).where(Interview.deal_id == deal.id)).one()
+        answers = {  # a scored choice is stored with its score
+            a.question_key: a.value.get("choice", a.value) if isinstance(a.value, dict) else a.value
+            for a in s.exec(select(InterviewAnswer).where(InterviewAnswer.interview_id == interview.id))
+        }
+        assert answers[first_key] == "pain"
+        assert answers[second_key] == "yes"
+        assert {a.answered_by for a in s.exec(select(InterviewAnswer))} == {rep}
