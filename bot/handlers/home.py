@@ -8,15 +8,16 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.home import home_view
+from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.deps import Deps
 from bot.flows.errors import DomainError
 from bot.flows.home import build_home
+from bot.flows.registration import Draft
 from bot.flows.roles import assign_role, require_admin
 from bot.flows.team_settings import save_settings
 from bot.flows.users import Actor
 from bot.handlers import _deal_ui as ui
-from bot.i18n import t
 from storage.db import read_scope, session_scope
 
 
@@ -33,10 +34,15 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             publish_home(deps, client, context["actor"])
 
     @app.action(ids.ACT_HOME_NEW_DEAL)
-    def on_register_clicked(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    def on_register_clicked(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        """Opens the qualification feature's register-a-prospect modal (it handles the submission)."""
         ack()
         actor = context["actor"]
-        client.chat_postMessage(channel=actor.user_id, text=t("home.register_hint", actor.locale))
+        with read_scope(deps.engine) as s:
+            base = ui.config(deps, s, actor.team_id).base_currency
+        client.views_open(
+            trigger_id=body["trigger_id"], view=register_modal(Draft(currency=base), actor.locale)
+        )
 
     @app.action(ids.ACT_SETTINGS_OPEN)
     def on_settings_clicked(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:

@@ -60,10 +60,13 @@ def test_home_for_rep_manager_admin_within_100_blocks_with_300_deals(slack, sand
     assert "今天需要你处理" in zh and "登记项目" in zh
 
 
-def test_register_button_tells_how(slack, sandbox):
+def test_register_button_opens_the_register_modal_and_the_deal_shows_at_home(slack, sandbox, db):
     slack.open_home("U0REP2")
     slack.click("U0REP2", sandbox.state.home_view("U0REP2"), ids.ACT_HOME_NEW_DEAL)
-    assert "/deal new" in sandbox.state.dm("U0REP2")[-1].text
+    assert sandbox.state.open_modal("U0REP2")["callback_id"] == ids.VIEW_DEAL_NEW
+    assert slack.submit("U0REP2", {"account": "Home Co", "title": "Chillers", "amount": "2m"}).status == 200
+    slack.open_home("U0REP2")
+    assert "Home Co — Chillers" in all_text(sandbox.state.home_view("U0REP2"))
 
 
 def test_admin_changes_settings_validated_and_stored_per_workspace(slack, sandbox, db):
