@@ -107,10 +107,10 @@ def compute(
     period = period_of(now.astimezone(zone).date(), cfg.quota_period)
     p_start, p_end = period.instants(zone)
     probs = {s.key: s.probability for s in cfg.stages.stages}
-    stages, other_stages, forecast = _stages(session, scope, probs, base, [s.key for s in cfg.stages.stages])
     headline = {k: Money() for k in HEADLINE}
-    headline["forecast"] = forecast
     reps: dict[str, RepLine] = defaultdict(lambda: RepLine(""))
+    groups = repo.open_groups(session, scope=scope, probabilities=probs)
+    stages, other_stages, grades = _open(groups, list(probs), base, headline, reps)
 
     def fold(key: str, rows: dict, rep_attr: str | None = None) -> None:
         for (owner, cur), amount in rows.items():
@@ -118,20 +118,17 @@ def compute(
             if rep_attr and cur == base:
                 setattr(reps[owner], rep_attr, getattr(reps[owner], rep_attr) + amount)
 
-    owners = scope.owner_ids
-    fold(
-        "quota", quota_repo.quotas(session, team_id=scope.team_id, period=period.key, rep_ids=owners), "quota"
-    )
-    fold("commitment", repo.committed_by_owner(session, scope=scope))
+    quotas = quota_repo.quotas(session, team_id=scope.team_id, period=period.key, rep_ids=scope.owner_ids)
+    fold("quota", quotas, "quota")
     last = cfg.stages.stages[-1].key
-    achieved = repo.achieved_by_owner(session, scope=scope, start=p_start, end=p_end, last_stage=last)
-    fold("achievement", achieved, "achieved")
+    fold(
+        "achievement",
+        repo.achieved_by_owner(session, scope=scope, start=p_start, end=p_end, last_stage=last),
+        "achieved",
+    )
     fold("won", repo.won_by_owner(session, scope=scope, start=p_start, end=p_end))
-    fold("cash", repo.cash_by_owner(session, scope=scope, start=period.start, end=period.end))
-    for owner, (n, weighted) in repo.open_by_owner(
-        session, scope=scope, probabilities=probs, currency=base
-    ).items():
-        reps[owner].open_deals, reps[owner].weighted = n, weighted
+    for cur, amount in repo.cash(session, scope=scope, start=period.start, end=period.end).items():
+        headline["cash"].add(cur, amount, base)
     fu_start = now - timedelta(days=FOLLOWUP_DAYS)
     for owner, (on_time, due) in repo.followup_compliance(
         session, scope=scope, start=fu_start, end=now
@@ -140,6 +137,7 @@ def compute(
     for owner, line in reps.items():
         line.owner_id = owner
     loss_start = now - timedelta(days=LOSS_DAYS)
+    reasons, competitors = funnel_losses.losses(session, scope=scope, start=loss_start, end=now, limit=5)
     figures = Figures(
         team_id=scope.team_id,
         currency=base,
@@ -149,7 +147,7 @@ def compute(
         headline=headline,
         stages=stages,
         other_stages=other_stages,
-        grades={(g or "-"): n for g, n in repo.grade_rows(session, scope=scope).items()},
+        grades=grades,
         movement=repo.movement(
             session,
             scope=scope,
@@ -159,8 +157,8 @@ def compute(
         ),
         flags=_flags(session, cfg, scope, now),
         reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
-        loss_reasons=funnel_losses.loss_reasons(session, scope=scope, start=loss_start, end=now, limit=5),
-        competitors=funnel_losses.loss_competitors(session, scope=scope, start=loss_start, end=now, limit=5),
+        loss_reasons=reasons,
+        competitors=competitors,
         weakest=_weakest(funnel_scores.item_scores(session, scope=scope, start=loss_start, end=now)),
     )
     if previous:
@@ -172,28 +170,33 @@ def compute(
     return figures
 
 
-def _stages(session: Session, scope: Scope, probs: dict, base: str, order: list[str]):  # noqa: ANN202
+def _open(groups: list, order: list[str], base: str, headline: dict[str, Money], reps: dict):  # noqa: ANN202
+    """Fold the open-deal groups into stage lines, other currencies, grades, forecast, commitment, reps."""
     lines = {k: StageLine(k) for k in order}
     others: dict[str, tuple[int, Decimal, Decimal]] = {}
-    forecast = Money()
-    for stage, cur, n, amount, weighted in repo.stage_rows(session, scope=scope, probabilities=probs):
+    grades: dict[str, int] = defaultdict(int)
+    for owner, stage, cur, grade, committed, n, amount, weighted in groups:
         line = lines.setdefault(stage, StageLine(stage))
         line.count += n
-        forecast.add(cur, weighted, base)
+        grades[grade or "-"] += n
+        reps[owner].open_deals += n
+        headline["forecast"].add(cur, weighted, base)
+        if committed:
+            headline["commitment"].add(cur, amount, base)
         if cur == base:
             line.amount += amount
             line.weighted += weighted
+            reps[owner].weighted += weighted
         else:
             c, a, w = others.get(cur, (0, ZERO, ZERO))
             others[cur] = (c + n, a + amount, w + weighted)
-    return list(lines.values()), others, forecast
+    return list(lines.values()), others, dict(grades)
 
 
 def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> list[FlagGroup]:
     keys = [s.key for s in cfg.stages.stages]
     bid_at = keys.index("bid") if "bid" in keys else min(3, len(keys) - 1)
-    stored = funnel_flags.stored_flags(session, scope=scope, limit=FLAG_TOP)
-    derived = funnel_flags.derived_flags(
+    found = funnel_flags.flags(
         session,
         scope=scope,
         limit=FLAG_TOP,
@@ -203,7 +206,7 @@ def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> li
         overdue_before=working_day_before(now, cfg.zone, cfg.work_days),
         today=now.astimezone(cfg.zone).date(),
     )
-    groups = [FlagGroup(k, n, rows) for k, (n, rows) in {**stored, **derived}.items() if n]
+    groups = [FlagGroup(k, n, rows) for k, (n, rows) in found.items() if n]
     return sorted(groups, key=lambda g: -g.count)
 
 

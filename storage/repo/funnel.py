@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
@@ -27,6 +27,10 @@ class Scope:
     owner_ids: tuple[str, ...] | None = None  # None = every owner of the team
     stage: str | None = None
     grade: str | None = None
+
+    def is_team(self) -> bool:
+        """The whole team, no narrowing by owner, stage or grade."""
+        return self.owner_ids is None and self.stage is None and self.grade is None
 
     def where(self) -> list[ColumnElement]:
         out: list[ColumnElement] = [Deal.team_id == self.team_id]
@@ -55,27 +59,27 @@ def _money(v) -> Decimal:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------- the funnel
-def stage_rows(
-    session: Session, *, scope: Scope, probabilities: Mapping[str, int]
-) -> list[tuple[str, str, int, Decimal, Decimal]]:
-    """Open deals per (stage, currency): count, amount, weighted amount."""
+OpenGroup = tuple[str, str, str, str | None, bool, int, Decimal, Decimal]
+
+
+def open_groups(session: Session, *, scope: Scope, probabilities: Mapping[str, int]) -> list[OpenGroup]:
+    """Open deals grouped by (owner, stage, currency, grade, committed): count, amount, weighted.
+
+    One scan feeds the stage table, the grade mix, the commitment and the per-rep pipeline; the
+    result has at most owners × stages × currencies × 5 grades × 2 rows, whatever the deal count.
+    """
+    keys = (Deal.owner_id, Deal.stage, Deal.currency, Deal.grade, Deal.committed)
     q = (
         select(
-            Deal.stage,
-            Deal.currency,
+            *keys,
             func.count(),
             func.sum(func.coalesce(Deal.amount, 0)),
             func.sum(weighted_expr(probabilities)),
         )
         .where(*scope.where(), Deal.status == OPEN)
-        .group_by(Deal.stage, Deal.currency)
+        .group_by(*keys)
     )
-    return [(s, c, n, _money(a), _money(w)) for s, c, n, a, w in session.execute(q)]
-
-
-def grade_rows(session: Session, *, scope: Scope) -> dict[str | None, int]:
-    q = select(Deal.grade, func.count()).where(*scope.where(), Deal.status == OPEN).group_by(Deal.grade)
-    return dict(session.execute(q).all())
+    return [(o, st, c, g, bool(k), n, _money(a), _money(w)) for o, st, c, g, k, n, a, w in session.execute(q)]
 
 
 def movement(
@@ -93,9 +97,7 @@ def movement(
     ).label("bucket")
     q = (
         select(bucket, func.count(distinct(DealEvent.deal_id)))
-        .join(Deal, Deal.id == DealEvent.deal_id)
         .where(
-            *scope.where(),
             DealEvent.team_id == scope.team_id,
             DealEvent.at >= start,
             DealEvent.at < end,
@@ -103,30 +105,33 @@ def movement(
         )
         .group_by(bucket)
     )
+    if not scope.is_team():
+        q = q.join(Deal, Deal.id == DealEvent.deal_id).where(*scope.where())
     return {k: n for k, n in session.execute(q) if k != "other"}
 
 
 # --------------------------------------------------------------------------- money of the period
-def _event_in(kind: str, start: datetime, end: datetime, to_value: str | None = None) -> ColumnElement:
-    cond = [
-        DealEvent.deal_id == Deal.id,
-        DealEvent.kind == kind,
-        DealEvent.at >= start,
-        DealEvent.at < end,
-    ]
-    if to_value is not None:
-        cond.append(DealEvent.to_value == to_value)
-    return exists().where(*cond)
+def _events(scope: Scope, kind: str, start: datetime, end: datetime, to_value: str | None = None):  # noqa: ANN202
+    """Deal ids with an event of ``kind`` in [start, end) (the (team, kind, at) index)."""
+    q = select(DealEvent.deal_id).where(
+        DealEvent.team_id == scope.team_id, DealEvent.kind == kind, DealEvent.at >= start, DealEvent.at < end
+    )
+    return q.where(DealEvent.to_value == to_value) if to_value is not None else q
 
 
 def _sum_by(session: Session, q) -> dict[tuple, Decimal]:  # noqa: ANN001
     return {tuple(row[:-1]): _money(row[-1]) for row in session.execute(q)}
 
 
-def committed_by_owner(session: Session, *, scope: Scope) -> dict[tuple, Decimal]:
+def _event_deals_by_owner(session: Session, scope: Scope, events) -> dict[tuple, Decimal]:  # noqa: ANN001
+    """Σ amount per (owner, currency) of the deals in ``events``: driven from the event index, each
+    deal once, joined by primary key (no scan of every deal)."""
+    ids = events.distinct().subquery("ev")
     q = (
         select(Deal.owner_id, Deal.currency, func.sum(func.coalesce(Deal.amount, 0)))
-        .where(*scope.where(), Deal.status == OPEN, Deal.committed.is_(True))
+        .select_from(ids)
+        .join(Deal, Deal.id == ids.c.deal_id)
+        .where(*scope.where())
         .group_by(Deal.owner_id, Deal.currency)
     )
     return _sum_by(session, q)
@@ -136,47 +141,22 @@ def achieved_by_owner(
     session: Session, *, scope: Scope, start: datetime, end: datetime, last_stage: str
 ) -> dict[tuple, Decimal]:
     """Contract value of deals that entered the last stage (signed) in [start, end)."""
-    q = (
-        select(Deal.owner_id, Deal.currency, func.sum(func.coalesce(Deal.amount, 0)))
-        .where(*scope.where(), _event_in("stage", start, end, last_stage))
-        .group_by(Deal.owner_id, Deal.currency)
-    )
-    return _sum_by(session, q)
+    return _event_deals_by_owner(session, scope, _events(scope, "stage", start, end, last_stage))
 
 
 def won_by_owner(session: Session, *, scope: Scope, start: datetime, end: datetime) -> dict[tuple, Decimal]:
-    q = (
-        select(Deal.owner_id, Deal.currency, func.sum(func.coalesce(Deal.amount, 0)))
-        .where(*scope.where(), _event_in("won", start, end))
-        .group_by(Deal.owner_id, Deal.currency)
+    """Contract value of deals marked won (full payment) in [start, end)."""
+    return _event_deals_by_owner(session, scope, _events(scope, "won", start, end))
+
+
+def cash(session: Session, *, scope: Scope, start: date, end: date) -> dict[str, Decimal]:
+    """Payments dated in [start, end), per payment currency."""
+    q = select(Payment.currency, func.sum(Payment.amount)).where(
+        Payment.team_id == scope.team_id, Payment.paid_on >= start, Payment.paid_on < end
     )
-    return _sum_by(session, q)
-
-
-def cash_by_owner(session: Session, *, scope: Scope, start: date, end: date) -> dict[tuple, Decimal]:
-    """Payments dated in [start, end), by the deal's owner and the payment's currency."""
-    q = (
-        select(Deal.owner_id, Payment.currency, func.sum(Payment.amount))
-        .join(Deal, Deal.id == Payment.deal_id)
-        .where(
-            *scope.where(), Payment.team_id == scope.team_id, Payment.paid_on >= start, Payment.paid_on < end
-        )
-        .group_by(Deal.owner_id, Payment.currency)
-    )
-    return _sum_by(session, q)
-
-
-def open_by_owner(
-    session: Session, *, scope: Scope, probabilities: Mapping[str, int], currency: str
-) -> dict[str, tuple[int, Decimal]]:
-    """Per owner: open deals (any currency) and weighted pipeline in ``currency``."""
-    in_base = case((Deal.currency == currency, weighted_expr(probabilities)), else_=0)
-    q = (
-        select(Deal.owner_id, func.count(), func.sum(in_base))
-        .where(*scope.where(), Deal.status == OPEN)
-        .group_by(Deal.owner_id)
-    )
-    return {o: (n, _money(w)) for o, n, w in session.execute(q)}
+    if not scope.is_team():
+        q = q.join(Deal, Deal.id == Payment.deal_id).where(*scope.where())
+    return {c: _money(a) for c, a in session.execute(q.group_by(Payment.currency))}
 
 
 def followup_compliance(
@@ -198,9 +178,7 @@ def followup_compliance(
     )
     q = (
         select(Nudge.owner_id, func.sum(on_time), func.count())
-        .join(Deal, Deal.id == Nudge.deal_id)
         .where(
-            *scope.where(),
             Nudge.team_id == scope.team_id,
             Nudge.kind.like("followup%"),
             Nudge.sent_at.is_not(None),
@@ -209,4 +187,8 @@ def followup_compliance(
         )
         .group_by(Nudge.owner_id)
     )
+    if scope.owner_ids is not None:
+        q = q.where(Nudge.owner_id.in_(scope.owner_ids))
+    if scope.stage is not None or scope.grade is not None:
+        q = q.join(Deal, Deal.id == Nudge.deal_id).where(*scope.where())
     return {o: (int(a or 0), int(n)) for o, a, n in session.execute(q)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import distinct, func, select
@@ -11,33 +12,33 @@ from storage.models import Deal, DealEvent
 from storage.repo.funnel import Scope
 
 
-# --------------------------------------------------------------------------- why we lose
-def loss_reasons(session: Session, *, scope: Scope, start: datetime, end: datetime, limit: int) -> list:
-    q = (
-        select(DealEvent.reason, func.count(distinct(DealEvent.deal_id)))
-        .join(Deal, Deal.id == DealEvent.deal_id)
-        .where(*scope.where(), DealEvent.kind == "lost", DealEvent.at >= start, DealEvent.at < end)
-        .group_by(DealEvent.reason)
-        .order_by(func.count(distinct(DealEvent.deal_id)).desc(), DealEvent.reason)
-        .limit(limit)
-    )
-    return [(r or "other", n) for r, n in session.execute(q)]
+def losses(
+    session: Session, *, scope: Scope, start: datetime, end: datetime, limit: int
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The top reasons and the top winning competitors of deals lost in [start, end), by deal count.
 
-
-def loss_competitors(session: Session, *, scope: Scope, start: datetime, end: datetime, limit: int) -> list:
+    One grouped query on the (team, kind, at) index; the groups (reason × competitor) are few.
+    """
     q = (
-        select(DealEvent.competitor, func.count(distinct(DealEvent.deal_id)))
-        .join(Deal, Deal.id == DealEvent.deal_id)
+        select(DealEvent.reason, DealEvent.competitor, func.count(distinct(DealEvent.deal_id)))
         .where(
-            *scope.where(),
+            DealEvent.team_id == scope.team_id,
             DealEvent.kind == "lost",
             DealEvent.at >= start,
             DealEvent.at < end,
-            DealEvent.competitor.is_not(None),
-            DealEvent.competitor != "",
         )
-        .group_by(DealEvent.competitor)
-        .order_by(func.count(distinct(DealEvent.deal_id)).desc(), DealEvent.competitor)
-        .limit(limit)
+        .group_by(DealEvent.reason, DealEvent.competitor)
     )
-    return list(session.execute(q).all())
+    if not scope.is_team():
+        q = q.join(Deal, Deal.id == DealEvent.deal_id).where(*scope.where())
+    reasons: Counter[str] = Counter()
+    winners: Counter[str] = Counter()
+    for reason, competitor, n in session.execute(q):
+        reasons[reason or "other"] += n
+        if competitor and competitor.strip():
+            winners[competitor.strip()] += n
+
+    def top(c: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    return top(reasons), top(winners)
