@@ -233,3 +233,18 @@ def funnel_message(
         flags=f.flag_total,
     )
     return message(text, blocks)
+
+
+def home_headline_blocks(f: Figures, locale: str) -> list:
+    """Quota, forecast, commitment, achievement, won and cash for another surface (App Home's team
+    view may include these two blocks; the figures come from ``bot.flows.funnel.compute``)."""
+    return [
+        SectionBlock(fields=headline_fields(f, locale)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=clip(t("funnel.period", locale, period=f.period.key, currency=f.currency), 2000)
+                )
+            ]
+        ),
+    ]

@@ -103,12 +103,20 @@ class FunnelView:
     message: dict
 
 
+def prepare(
+    session: Session, settings: Settings, actor: Actor, text: str
+) -> tuple[TeamConfig, Filter, Scope]:
+    """Parse and check the request (fast, before the ack): BadInput / NotAllowed tell the user at once."""
+    cfg = team_config(session, settings, actor.team_id)
+    f = parse_filter(text, cfg)
+    return cfg, f, scope_for(session, actor, f)
+
+
 def on_demand(
     session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
 ) -> FunnelView:
-    cfg = team_config(session, settings, actor.team_id)
-    f = parse_filter(text, cfg)
-    scope = scope_for(session, actor, f)
+    """The figures and the message (the big queries: run after the ack)."""
+    cfg, f, scope = prepare(session, settings, actor, text)
     previous = None
     if scope == Scope(actor.team_id) and cfg.manager_channel:  # the digest's own scope: show the change
         previous = digest_repo.previous_figures(

@@ -31,19 +31,18 @@ def _dm(call: CommandCall) -> str:
 
 @funnel_subcommand("stage", "grade", "阶段", "等级")
 def show(call: CommandCall) -> None:
+    """Check the request and ack at once; the figures (big queries) follow after the ack."""
     try:
         with read_scope(call.deps.engine) as s:
-            view = funnel_view.on_demand(
-                s, call.deps.settings, call.deps.process, call.actor, _text(call), call.deps.clock.now()
-            )
+            funnel_view.prepare(s, call.deps.settings, call.actor, _text(call))
     except DomainError as e:
         _refuse(call, e)
         return
-    call.ack(**view.message)
+    call.ack()
 
 
-def show_chart(call: CommandCall) -> None:
-    """After the ack: the funnel chart into the caller's DM."""
+def show_after_ack(call: CommandCall) -> None:
+    """The funnel as an ephemeral reply (response_url), then its chart in the caller's DM."""
     try:
         with read_scope(call.deps.engine) as s:
             view = funnel_view.on_demand(
@@ -51,6 +50,7 @@ def show_chart(call: CommandCall) -> None:
             )
     except DomainError:
         return  # the ack already told the user
+    call.respond(**view.message, response_type="ephemeral", replace_original=False)
     upload_chart(
         call.client,
         channel=_dm(call),
@@ -61,7 +61,7 @@ def show_chart(call: CommandCall) -> None:
     )
 
 
-show.after_ack = show_chart
+show.after_ack = show_after_ack
 router.funnel.empty = show
 router.funnel.fallback = show
 

@@ -28,7 +28,27 @@ def team(make_bot, sandbox, engine, db_url):
         s.add(ManagerRep(team_id="T0SANDBOX", manager_id="U0MGR", rep_id=fx.R2))
     bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL=fx.CHANNEL)
     bot.set_clock("2026-11-23T01:00:00Z")
-    return SlackSide(sandbox, app_url=bot.url)
+    return Team(SlackSide(sandbox, app_url=bot.url), sandbox)
+
+
+class Team:
+    """The Slack side of the team, plus: /funnel and the funnel it shows after the ack."""
+
+    def __init__(self, side: SlackSide, sandbox) -> None:  # noqa: ANN001
+        self.side, self.sandbox = side, sandbox
+
+    def command(self, *args, **kw):  # noqa: ANN002, ANN003, ANN201
+        return self.side.command(*args, **kw)
+
+    def funnel(self, user: str, text: str = "", **kw) -> list[str]:  # noqa: ANN003
+        before = len(self.sandbox.state.ephemerals(user))
+        reply = self.side.command(user, "/funnel", text, **kw)
+        assert reply.status == 200 and reply.text == ""  # an empty ack: the figures come after it
+        shown = wait_for(
+            lambda: [m for m in self.sandbox.state.ephemerals(user)[before:] if m.source == "response_url"],
+            what="the funnel after the ack",
+        )
+        return _lines(shown[-1].blocks)
 
 
 def _answer(reply) -> str:  # noqa: ANN001
@@ -37,9 +57,9 @@ def _answer(reply) -> str:  # noqa: ANN001
     return reply.json["text"] if reply.text.startswith("{") else reply.text
 
 
-def _lines(reply) -> list[str]:  # noqa: ANN001
+def _lines(blocks: list[dict]) -> list[str]:
     out = []
-    for b in reply.json["blocks"]:
+    for b in blocks:
         if b["type"] == "header":
             out.append(b["text"]["text"])
         elif b["type"] == "section" and "fields" in b:
@@ -50,9 +70,7 @@ def _lines(reply) -> list[str]:  # noqa: ANN001
 
 
 def test_a_manager_sees_their_reps_and_gets_the_chart_in_the_dm(team, sandbox):
-    reply = team.command("U0MGR", "/funnel", "", channel_id="C0GENERAL")
-    assert reply.status == 200
-    lines = _lines(reply)
+    lines = team.funnel("U0MGR", "", channel_id="C0GENERAL")
     assert lines[0] == "Funnel · your team · 23 Nov 2026"
     assert "*Forecast*\n¥19,900,000" in lines  # 22.82M less rep 3's 2.92M; no change shown for a part
     assert "1. Qualify the prospect — 4 · ¥2,500,000 · weighted ¥250,000" in lines
@@ -65,32 +83,32 @@ def test_a_manager_sees_their_reps_and_gets_the_chart_in_the_dm(team, sandbox):
 
 
 def test_filters_by_rep_stage_and_grade(team):
-    by_rep = _lines(team.command("U0MGR", "/funnel", "<@U0REP2|sam.carter>"))
+    by_rep = team.funnel("U0MGR", "<@U0REP2|sam.carter>")
     assert by_rep[0] == "Funnel · your team · 23 Nov 2026 · rep @sam.carter"
     assert "1. Qualify the prospect — 2 · ¥1,000,000 · weighted ¥100,000" in by_rep
     assert [line for line in by_rep if line.startswith("• <@")] == [
         "• <@U0REP2>: 8 open · weighted ¥3,950,000 · 0% of quota · follow-ups on time 1/2"
     ]
-    by_stage = _lines(team.command("U0MGR", "/funnel", "stage bid"))
+    by_stage = team.funnel("U0MGR", "stage bid")
     assert by_stage[0].endswith("· stage Prepare and submit the bid")
     assert "4. Prepare and submit the bid — 2 · ¥4,000,000 · weighted ¥2,650,000" in by_stage
     assert "1. Qualify the prospect — 0 · ¥0 · weighted ¥0" in by_stage
-    by_grade = _lines(team.command("U0MGR", "/funnel", "grade a"))
+    by_grade = team.funnel("U0MGR", "grade a")
     assert "*Grade mix*  A 7 · B 0 · C 0 · D 0" in by_grade
 
 
 def test_a_rep_sees_only_their_own_funnel(team):
-    mine = _lines(team.command("U0REP2", "/funnel"))
+    mine = team.funnel("U0REP2")
     assert mine[0] == "Your funnel · 23 Nov 2026"
     assert "1. Qualify the prospect — 2 · ¥1,000,000 · weighted ¥100,000" in mine
     refused = team.command("U0REP2", "/funnel", "<@U0REP1|wang.li>")
     assert _answer(refused) == "You can only see your own funnel and your reps'."
-    zh = _lines(team.command("U0REP1", "/funnel"))
+    zh = team.funnel("U0REP1")
     assert zh[0] == "我的销售漏斗 · 2026年11月23日"
 
 
 def test_an_admin_sees_the_team_with_the_change_since_last_week(team):
-    lines = _lines(team.command("U0ADMIN", "/funnel"))
+    lines = team.funnel("U0ADMIN")
     assert lines[0] == "Funnel · the team · 23 Nov 2026"
     assert "*Forecast*\n¥22,820,000 (+¥820,000)" in lines
 
