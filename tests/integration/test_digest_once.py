@@ -143,3 +143,34 @@ def test_each_workspace_gets_its_own_digest_in_its_own_channel(sandbox, db_url, 
     assert "Sandbox Deal" not in str(theirs[0].blocks)  # T0THIRD has no channel of its own: no digest
     assert "forecast ¥100,000" in ours[0].text  # 1M × 10%
     assert "forecast ¥700,000" in theirs[0].text  # 7M × 10%, only the other workspace's deal
+
+
+def test_a_failed_post_is_retried_later(make_bot, sandbox, db_url, engine):
+    _team(engine)
+    sandbox.inject("chat.postMessage", 500)
+    bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
+    bot.set_clock(DUE)
+    assert bot.run_due()["jobs"]["digest"] == 0
+    with read_scope(engine) as s:
+        (run,) = digest_repo.runs(s, team_id="T0SANDBOX")
+        assert (run.status, run.error, run.attempts) == ("pending", "internal_error", 1)
+    bot.advance("PT4M")
+    assert bot.run_due()["jobs"]["digest"] == 0  # not before the retry time
+    bot.advance("PT2M")
+    assert bot.run_due()["jobs"]["digest"] == 1
+    assert len(_digests(sandbox)) == 1
+    assert _runs(engine) == [(WEEK, "posted", 2)]
+
+
+def test_a_channel_that_does_not_exist_is_given_up_without_retries(make_bot, sandbox, db_url, engine):
+    _team(engine)
+    bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL="C0NOSUCH")
+    bot.set_clock(DUE)
+    assert bot.run_due()["jobs"]["digest"] == 0
+    bot.advance("PT1H")
+    assert bot.run_due()["jobs"]["digest"] == 0
+    assert len(sandbox.state.calls_to("chat.postMessage")) == 1
+    with read_scope(engine) as s:
+        assert [(r.status, r.error) for r in digest_repo.runs(s, team_id="T0SANDBOX")] == [
+            ("failed", "channel_not_found")
+        ]
