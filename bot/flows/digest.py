@@ -67,6 +67,18 @@ def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
     return labels
 
 
+def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
+    """(question key, option value) → score, and the scored question keys, from the question set."""
+    questions = getattr(process.get("questions"), "questions", None)
+    if not questions:
+        return None, None
+    scored = [q for q in questions if getattr(q, "item", None) is not None]
+    options = {
+        (q.key, o.value): o.score for q in scored for o in getattr(q, "options", []) if o.score is not None
+    }
+    return options, {q.key for q in scored}
+
+
 def digest_title(cfg: TeamConfig, week: datetime) -> str:
     return t("funnel.title.digest", cfg.locale, week=format_date(week.astimezone(cfg.zone), cfg.locale))
 
@@ -84,7 +96,9 @@ def build_digest(
     """Figures for the whole team, compared with the last digest posted to the channel."""
     cfg = team_config(session, settings, team_id)
     previous = repo.previous_figures(session, channel_id=channel_id, before=week)
-    figures = compute(session, cfg, now=now, scope=Scope(team_id), previous=previous)
+    figures = compute(
+        session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
+    )
     title = digest_title(cfg, week)
     msg = funnel_message(
         figures, cfg.stages, cfg.locale, title=title, labels=question_labels(process, cfg.locale)

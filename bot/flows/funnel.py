@@ -101,8 +101,16 @@ class Figures:
 
 
 def compute(
-    session: Session, cfg: TeamConfig, *, now: datetime, scope: Scope, previous: dict | None = None
+    session: Session,
+    cfg: TeamConfig,
+    *,
+    now: datetime,
+    scope: Scope,
+    previous: dict | None = None,
+    scoring: tuple[dict | None, set | None] = (None, None),
 ) -> Figures:
+    """Every figure of the digest for ``scope``; ``scoring`` = the question set's option scores and
+    scored keys (``bot.flows.digest.question_scoring``), for why we lose."""
     zone, base = cfg.zone, cfg.base_currency
     period = period_of(now.astimezone(zone).date(), cfg.quota_period)
     p_start, p_end = period.instants(zone)
@@ -159,7 +167,16 @@ def compute(
         reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
         loss_reasons=reasons,
         competitors=competitors,
-        weakest=_weakest(funnel_scores.item_scores(session, scope=scope, start=loss_start, end=now)),
+        weakest=_weakest(
+            funnel_scores.item_scores(
+                session,
+                scope=scope,
+                start=loss_start,
+                end=now,
+                option_scores=scoring[0],
+                scored_keys=scoring[1],
+            )
+        ),
     )
     if previous:
         figures.deltas = {

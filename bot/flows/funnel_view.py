@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.blocks.funnel import funnel_message, stage_name
 from bot.config import Settings
 from bot.flows.access import visible_owner_ids
-from bot.flows.digest import question_labels
+from bot.flows.digest import question_labels, question_scoring
 from bot.flows.errors import BadInput, NotAllowed
 from bot.flows.funnel import Figures, compute
 from bot.flows.funnel_periods import week_start
@@ -122,7 +122,9 @@ def on_demand(
         previous = digest_repo.previous_figures(
             session, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
         )
-    figures = compute(session, cfg, now=now, scope=scope, previous=previous)
+    figures = compute(
+        session, cfg, now=now, scope=scope, previous=previous, scoring=question_scoring(process)
+    )
     title = _title(actor, cfg, f, now)
     labels = question_labels(process, actor.locale)
     return FunnelView(

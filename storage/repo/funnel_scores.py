@@ -1,12 +1,14 @@
 """Why we lose, by qualification item: the average score of each scored question in lost vs won deals.
 
-Answer rows are read generically (question_key + a numeric value): ``value`` is a JSON number, or an
-object with a numeric ``score``. Anything else (text, lists, skipped) does not count. The numeric
-extraction runs in SQL on both dialects, so no answer rows are loaded into Python.
+An answer scores through the question set: (question key, chosen option value) → the option's score,
+given as ``option_scores`` and evaluated in SQL as a CASE. A value that is a JSON number, or an object
+with a numeric ``score``, counts as that number. With ``scored_keys`` only those questions count (so an
+amount or a date is never taken for a score). Everything runs in SQL: no answer rows in Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, literal, literal_column, select
@@ -15,6 +17,10 @@ from sqlmodel import Session
 from storage.models import Deal, DealEvent, Interview, InterviewAnswer
 from storage.repo.funnel import Scope
 
+_TEXT_SQL = {
+    "sqlite": "json_extract(interview_answer.value, '$')",
+    "postgresql": "(interview_answer.value #>> '{}')",
+}
 _SCORE_SQL = {
     "sqlite": (
         "CASE WHEN json_type(interview_answer.value) IN ('integer','real') "
@@ -33,13 +39,26 @@ _SCORE_SQL = {
 
 
 def item_scores(
-    session: Session, *, scope: Scope, start: datetime, end: datetime
+    session: Session,
+    *,
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    option_scores: Mapping[tuple[str, str], int] | None = None,
+    scored_keys: Collection[str] | None = None,
 ) -> dict[str, dict[str, tuple[float, int]]]:
     """{question_key: {"lost": (avg, n), "won": (avg, n)}} over deals lost in [start, end) and won deals.
 
     Only current answers (not superseded, not skipped) of interviews that were not replaced count.
     """
-    score = literal_column(_SCORE_SQL[session.get_bind().dialect.name])
+    dialect = session.get_bind().dialect.name
+    numeric = literal_column(_SCORE_SQL[dialect])
+    chosen = literal_column(_TEXT_SQL[dialect])
+    by_option = [
+        (and_(InterviewAnswer.question_key == key, chosen == value), literal(float(points)))
+        for (key, value), points in (option_scores or {}).items()
+    ]
+    score = case(*by_option, else_=numeric) if by_option else numeric
     lost_in_window = exists().where(
         DealEvent.deal_id == Deal.id,
         DealEvent.kind == "lost",
@@ -65,6 +84,8 @@ def item_scores(
         )
         .group_by(InterviewAnswer.question_key, outcome)
     )
+    if scored_keys is not None:
+        q = q.where(InterviewAnswer.question_key.in_(list(scored_keys)))
     out: dict[str, dict[str, tuple[float, int]]] = {}
     for key, which, avg, n in session.execute(q):
         if which == "other" or not n:

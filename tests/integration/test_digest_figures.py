@@ -18,7 +18,9 @@ Hand computation (CNY unless noted; probabilities 10/20/45/55/80/100; b1 overrid
   reps: rep1 8 open, 100K+50K+400K+1.8M+2.1M+4.0M+6.0M+1.5M = 15.95M, 10.5M/10M = 105%, 3/4
         rep2 8 open, 80K+20K+300K+1.0M+550K+2.0M = 3.95M, 0%, 1/2; rep3 5 open, 2.92M, 0%, 0/1
   lost in 90 days: price l1 l2, technology l3, no decision l5 (l4 is older); Sunan ×2, Harbin ×1
-  budget: lost (0+1)/2 = 0.5 vs won 2.0; need: lost 2.0 vs won (2+1)/2 = 1.5
+  budget realistic: lost (unrealistic 0 + so_so 1)/2 = 0.5 vs won (realistic 2 + 2)/2 = 2.0;
+  edge price: lost (equal 1 + {"score": 1})/2 = 1.0 vs won (ahead 2 + behind 0)/2 = 1.0; the budget
+  amount (3,000,000) and the coach's name are not scored items
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ def test_every_figure_of_the_digest_equals_the_hand_computed_one(make_bot, sandb
         "*Why we lose (last 90 days)*\n"
         "Reasons: price ×2 · no decision ×1 · technology ×1\n"
         "Lost to: Sunan Boiler ×2 · Harbin Heat ×1\n"
-        "Weakest in lost deals: Budget 0.5 vs 2.0 in won deals · Need 2.0 vs 1.5 in won deals",
+        "Weakest in lost deals: Size and budget realistic 0.5 vs 2.0 in won deals · "
+        "Edge: price 1.0 vs 1.0 in won deals",
         "`/funnel @rep`, `/funnel stage <stage>`, `/funnel grade A` narrow it down · "
         "`/funnel export` for a CSV",
     ]

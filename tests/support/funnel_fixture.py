@@ -280,17 +280,24 @@ def build(s: Session) -> dict:
             )
         )
 
-    # qualification answers of lost and won deals (a number, or {"score": n}; text does not count)
-    _answers(s, d["l1"], {"budget": {"score": 0}, "need": 2, "coach": "Mr. Li"})
-    _answers(s, d["l2"], {"budget": 1, "need": 2})
-    _answers(s, d["w1"], {"budget": 2, "need": 2})
-    _answers(s, d["w2"], {"budget": {"score": 2}, "need": 1})
-    _answers(s, d["q1"], {"budget": 0, "need": 0})  # an open deal: not part of why we lose
+    # qualification answers of lost and won deals, as the interview stores them: the chosen option's
+    # value for scored questions (budget_realistic: realistic 2 / so_so 1 / unrealistic 0; edge_price:
+    # ahead 2 / equal 1 / behind 0), a number or {"score": n} counts as that score; the budget amount
+    # and the coach's name are not scored items and never count
+    _answers(
+        s,
+        d["l1"],
+        {"budget_realistic": "unrealistic", "edge_price": "equal", "budget": 3_000_000, "coach": "Mr. Li"},
+    )
+    _answers(s, d["l2"], {"budget_realistic": "so_so", "edge_price": {"score": 1}, "budget": 1})
+    _answers(s, d["w1"], {"budget_realistic": "realistic", "edge_price": "ahead"})
+    _answers(s, d["w2"], {"budget_realistic": 2, "edge_price": "behind"})
+    _answers(s, d["q1"], {"budget_realistic": "unrealistic", "edge_price": "behind"})  # open: not counted
     old = InterviewAnswer(
         team_id="T0SANDBOX",
         interview_id=_interview_of(s, d["l2"]),
-        question_key="budget",
-        value=2,
+        question_key="budget_realistic",
+        value="realistic",
         answered_by=R2,
         answered_at=LONG_AGO,
     )
@@ -300,7 +307,7 @@ def build(s: Session) -> dict:
         select(InterviewAnswer)
         .where(
             InterviewAnswer.interview_id == old.interview_id,
-            InterviewAnswer.question_key == "budget",
+            InterviewAnswer.question_key == "budget_realistic",
             InterviewAnswer.superseded_by.is_(None),
         )
         .order_by(InterviewAnswer.id)
