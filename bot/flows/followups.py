@@ -154,6 +154,22 @@ def milestone_date_attr(cycle: int) -> str:
 
 
 # --------------------------------------------------------------------------- still relevant?
+def skip_stale_pending(session: Session, settings: Settings, deal: Deal, now: datetime) -> int:
+    """Skip the deal's pending nudges whose reason just went away, so no card or home lists them.
+
+    The sweep still checks every row at claim time (``stale_reason``) for what no hook reports.
+    """
+    skipped = 0
+    for n in repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=("pending",)):
+        reason = stale_reason(session, settings, n, deal)
+        if reason:
+            n.status, n.reason, n.available_at = "skipped", reason, None
+            session.add(n)
+            skipped += 1
+    session.flush()
+    return skipped
+
+
 def stale_reason(session: Session, settings: Settings, n: Nudge, deal: Deal | None) -> str | None:
     """Why the nudge no longer applies (it is then skipped), or None when it should go out."""
     if deal is None:

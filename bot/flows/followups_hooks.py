@@ -36,6 +36,7 @@ def on_stage_changed(session: Session, deal: Deal, *, now: datetime, **info: Any
     )
     plan.plan_stall(session, _settings(info), deal, now)
     plan.plan_dates(session, _settings(info), deal, now)
+    plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
 @on("status_changed")
@@ -46,6 +47,7 @@ def on_status_changed(session: Session, deal: Deal, *, now: datetime, **info: An
         plan.plan_dates(session, _settings(info), deal, now)
     else:  # won, lost, dropped, on hold: every open nudge got its answer
         repo.answer_open(session, team_id=deal.team_id, deal_id=deal.id, kinds=ALL_KINDS, now=now)
+    plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
 @on("interview_finished")
@@ -53,6 +55,7 @@ def on_interview_finished(session: Session, deal: Deal, *, now: datetime, **info
     repo.answer_open(
         session, team_id=deal.team_id, deal_id=deal.id, kinds=("qualification_incomplete",), now=now
     )
+    plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
 @on("checkin")
@@ -69,3 +72,4 @@ def on_dates_changed(session: Session, deal: Deal, *, now: datetime, **info: Any
             session, team_id=deal.team_id, deal_id=deal.id, kinds=("close_date_passed",), now=now
         )
     plan.plan_dates(session, _settings(info), deal, now)
+    plan.skip_stale_pending(session, _settings(info), deal, now)

@@ -40,6 +40,9 @@ def test_qualification_incomplete_a_day_after_registration_unless_the_interview_
         s.add(Interview(team_id="T0SANDBOX", deal_id=done, rep_id="U0REP1", status="done", started_at=T0,
                         finished_at=T0))  # fmt: skip
         emit(s, "interview_finished", s.get(Deal, done), now=T0, actor_id="U0REP1")
+    # skipped in the same transaction, so no deal card or App Home lists a reminder that no longer applies
+    assert [r.status for r in rows(engine, deal_id=done, kind="qualification_incomplete")] == ["skipped"]
+    assert [r.status for r in rows(engine, deal_id=pending, kind="qualification_incomplete")] == ["pending"]
     run_at(bot, "2026-11-03T01:00:00Z")
     ((n, msg),) = sent(sandbox, engine, "qualification_incomplete")
     assert (
