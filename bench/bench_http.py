@@ -6,7 +6,8 @@ Target (issue 2): dealbot >= 0.5x the bare app's throughput, and p99 < 100 ms.
 
 The load generator is `wrk` (Debian package `wrk`; `./dev bench` installs it) replaying one pre-signed
 request (a signature is valid for 5 minutes). Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
-BENCH_WRK_THREADS (2), DEALBOT_WEB_WORKERS (2, used for both servers).
+BENCH_WRK_THREADS (2), DEALBOT_WEB_WORKERS (2, used for both servers); DEALBOT_WEB_THREADS and
+DEALBOT_ACTOR_CACHE_SECONDS are passed to dealbot.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def main() -> int:
         DEALBOT_LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
-    for k in ("DEALBOT_WEB_THREADS",):
+    for k in ("DEALBOT_WEB_THREADS", "DEALBOT_ACTOR_CACHE_SECONDS"):  # knobs worth comparing
         if k in os.environ:
             env[k] = os.environ[k]
     procs: list[subprocess.Popen] = []
