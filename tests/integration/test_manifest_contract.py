@@ -77,3 +77,21 @@ def test_interactivity_home_tab_and_writable_messages_tab():
     assert home["home_tab_enabled"] is True
     assert home["messages_tab_enabled"] is True
     assert home["messages_tab_read_only_enabled"] is False
+
+
+def declared_patterns() -> set[str]:
+    """Listeners registered by pattern (``app.action(re.compile(...))``): the pattern is spelled in
+    bot/ids.py as a ``*_PATTERN`` constant; DealbotApp records it as ``re:<pattern>``."""
+    return {f"re:{v}" for k, v in vars(ids).items() if k.endswith("_PATTERN") and isinstance(v, str)}
+
+
+def test_every_action_and_view_id_has_a_listener_and_every_listener_an_id(app):
+    registered_actions = app.registered["actions"] | app.registered["options"]
+    assert ids.all_action_ids() - registered_actions == set(), "ACT_* ids nobody listens to"
+    assert registered_actions - ids.all_action_ids() - declared_patterns() == set(), (
+        "action listeners whose id or pattern is not in bot/ids.py"
+    )
+    assert ids.all_view_ids() - app.registered["views"] == set(), "VIEW_* ids nobody listens to"
+    assert app.registered["views"] - ids.all_view_ids() == set(), (
+        "view listeners whose id is not in bot/ids.py"
+    )
