@@ -152,7 +152,7 @@ def _deal(
             reason="Customer asked for a proposal before our site visit" if forced else None,
         )
         if forced:
-            repo.add_red_flag(
+            repo.raise_flag(
                 s,
                 deal=deal,
                 kind="forced_advance",
@@ -166,6 +166,7 @@ def _deal(
                 deal=deal,
                 stage=keys[i - 1],
                 what=f"Milestone of {keys[i - 1]} met",
+                evidence=None,
                 met_on=at.date(),
                 by=spec.owner,
                 at=at,
@@ -193,7 +194,7 @@ def _deal(
                 s, interview=interview, answers=answers, by=spec.owner, at=born + timedelta(hours=4)
             )
     if spec.knocked_out and spec.status == "open":
-        repo.add_red_flag(
+        repo.raise_flag(
             s,
             deal=deal,
             kind="failed_prospect_kept",

@@ -17,14 +17,12 @@ from storage.models import (
     InterviewAnswer,
     ManagerRep,
     Membership,
-    Milestone,
     Nudge,
-    Payment,
     Person,
     Quota,
-    RedFlag,
     TeamSettings,
 )
+from storage.repo.pipeline import add_milestone, add_payment, raise_flag  # noqa: F401  (demo uses them too)
 
 
 def deal_by_account(session: Session, *, team_id: str, account: str) -> Deal | None:
@@ -89,44 +87,6 @@ def ensure_quota(
 
 def add_person(session: Session, *, deal: Deal, at: datetime, **fields) -> Person:
     row = Person(team_id=deal.team_id, deal_id=deal.id, created_at=at, updated_at=at, **fields)
-    session.add(row)
-    return row
-
-
-def add_milestone(
-    session: Session, *, deal: Deal, stage: str, what: str, met_on: date, by: str, at: datetime
-) -> Milestone:
-    row = Milestone(
-        team_id=deal.team_id,
-        deal_id=deal.id,
-        stage=stage,
-        what=what,
-        met_on=met_on,
-        recorded_by=by,
-        recorded_at=at,
-    )
-    session.add(row)
-    return row
-
-
-def add_red_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str, at: datetime) -> RedFlag:
-    row = RedFlag(team_id=deal.team_id, deal_id=deal.id, kind=kind, reason=reason, raised_by=by, raised_at=at)
-    session.add(row)
-    return row
-
-
-def add_payment(
-    session: Session, *, deal: Deal, amount: Decimal, paid_on: date, by: str, at: datetime
-) -> Payment:
-    row = Payment(
-        team_id=deal.team_id,
-        deal_id=deal.id,
-        amount=amount,
-        currency=deal.currency,
-        paid_on=paid_on,
-        recorded_by=by,
-        recorded_at=at,
-    )
     session.add(row)
     return row
 
