@@ -20,6 +20,8 @@ from storage.migrate import upgrade
 
 
 class TestDatabases:
+    __test__ = False  # a helper, not a test class
+
     def __init__(self, base_url: str | None) -> None:
         self.base_url = base_url or ""
         self.is_pg = self.base_url.startswith("postgresql")
