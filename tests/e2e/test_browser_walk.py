@@ -16,34 +16,16 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import CheckIn, Deal, DigestRun, Interview, Nudge
 from tests.e2e.conftest import ARTIFACTS
+from tests.support.interview_scripts import STRONG_BUTTONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REP, MANAGER = "U0REP2", "U0MGR"  # Sam Carter (en-US, New York), Chen Jing (manager)
 T0 = "2026-11-03T15:00:00+00:00"  # Tuesday 10:00 in New York, working hours for the rep
 
-# How the rep answers each question: a button, typed text in the DM, or a date from the picker.
-ANSWERS = {
-    "need": ("click", "pain"),
-    "icp_fit": ("click", "yes"),
-    "hard_constraint": ("click", "no"),
-    "meets_needs": ("click", "yes"),
-    "budget": ("type", "3m"),
-    "budget_realistic": ("click", "realistic"),
-    "credit": ("click", "good"),
-    "close_date": ("date", "2027-01-31"),
-    "coach": ("type", "Li Ming, deputy plant manager"),
-    "order_size": ("type", "3,000,000"),
-    "margin": ("type", "25%"),
-    "competitor_count": ("type", "2"),
-    "competitors": ("type", "Sunan Boiler, strong on price"),
-    "edge_product": ("click", "ahead"),
-    "edge_price": ("click", "equal"),
-    "edge_service": ("click", "ahead"),
-    "relationship": ("click", "good"),
-    "entry_timing": ("click", "start"),
-    "further_business": ("click", "yes"),
-}
+# How the rep answers each question: a button, typed text in the DM, or a date from the picker
+# (the strong prospect of the interview tests, 19 of 20).
+ANSWERS = STRONG_BUTTONS
 
 OPEN_QUESTION_JS = """() => {
   const msgs = [...document.querySelectorAll('#conv .msg')].filter(m =>
