@@ -9,7 +9,6 @@ install stamp `./dev` looks for. Everything after that is the clone's own `./dev
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.bot import ROOT, free_port
+from tests.support.bot import ROOT, free_port, read_printed_url
 
 pytestmark = pytest.mark.slow
 
@@ -59,16 +58,8 @@ def test_dev_run_on_a_fresh_clone_serves_the_sandbox_page(tmp_path):
         ["./dev", "run"], cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        url, seen = None, []
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            seen.append(line)
-            m = re.search(r"open (http://\S+/) in your browser", line)
-            url = m.group(1) if m else None
-        assert url == f"http://127.0.0.1:{port}/", "".join(seen)
+        url, seen = read_printed_url(proc, r"open (http://\S+/) in your browser")
+        assert url == f"http://127.0.0.1:{port}/", seen
         page = httpx.get(url, timeout=10)
         assert page.status_code == 200
         assert "<title>dealbot sandbox</title>" in page.text

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
 from storage.db import make_engine
 from storage.migrate import current_revision, heads
-from tests.support.bot import ROOT, free_port, run_cli
+from tests.support.bot import ROOT, free_port, read_printed_url, run_cli
 
 BOT = "xoxb-1111-2222-realistic0token"
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -127,16 +125,8 @@ def test_no_credentials_at_all_starts_the_sandbox_and_deal_help_works_through_it
         text=True,
     )
     try:
-        url, seen = None, []
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            seen.append(line)
-            m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-            url = m.group(1) if m else None
-        assert url == f"http://127.0.0.1:{port}", "".join(seen)
+        url, seen = read_printed_url(proc, r"(http://127\.0\.0\.1:\d+)/")
+        assert url == f"http://127.0.0.1:{port}", seen
         r = httpx.post(f"{url}/sandbox/command", json={"user": "U0REP2", "command": "/deal", "text": "help"})
         assert r.status_code == 200 and r.json()["status"] == 200, r.text
         state = httpx.get(f"{url}/sandbox/state").json()

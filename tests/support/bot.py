@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -122,3 +123,21 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess
         text=True,
         timeout=timeout,
     )
+
+
+def read_printed_url(proc: subprocess.Popen, pattern: str, *, timeout: float = 60) -> tuple[str | None, str]:
+    """Read a started process's output until a line matches ``pattern`` (group 1 is the URL).
+
+    Returns the URL (None when the process ended or the time ran out) and what it printed so far.
+    """
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        m = re.search(pattern, line)
+        if m:
+            return m.group(1), "".join(seen)
+    return None, "".join(seen)
