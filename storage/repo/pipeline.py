@@ -57,19 +57,29 @@ def raise_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str,
     return row
 
 
-def open_flags(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[RedFlag]]:
+def _by_deal(session: Session, model, *, team_id: str, deal_ids: Iterable[int], open_clause, order) -> dict:  # noqa: ANN001
+    """Rows of ``model`` for these deals that match ``open_clause``, grouped by deal id (one query)."""
     ids = list(deal_ids)
-    out: dict[int, list[RedFlag]] = defaultdict(list)
+    out: dict[int, list] = defaultdict(list)
     if not ids:
         return out
     rows = session.exec(
-        select(RedFlag)
-        .where(RedFlag.team_id == team_id, RedFlag.deal_id.in_(ids), RedFlag.cleared_at.is_(None))
-        .order_by(RedFlag.raised_at, RedFlag.id)
+        select(model).where(model.team_id == team_id, model.deal_id.in_(ids), open_clause).order_by(*order)
     )
     for row in rows:
         out[row.deal_id].append(row)
     return out
+
+
+def open_flags(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[RedFlag]]:
+    return _by_deal(
+        session,
+        RedFlag,
+        team_id=team_id,
+        deal_ids=deal_ids,
+        open_clause=RedFlag.cleared_at.is_(None),
+        order=(RedFlag.raised_at, RedFlag.id),
+    )
 
 
 def add_payment(
@@ -106,18 +116,14 @@ def latest_done_interview(session: Session, *, team_id: str, deal_id: int) -> In
 
 
 def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[Nudge]]:
-    ids = list(deal_ids)
-    out: dict[int, list[Nudge]] = defaultdict(list)
-    if not ids:
-        return out
-    rows = session.exec(
-        select(Nudge)
-        .where(Nudge.team_id == team_id, Nudge.deal_id.in_(ids), Nudge.status.in_(OPEN_NUDGE_STATUSES))
-        .order_by(Nudge.due_at, Nudge.id)
+    return _by_deal(
+        session,
+        Nudge,
+        team_id=team_id,
+        deal_ids=deal_ids,
+        open_clause=Nudge.status.in_(OPEN_NUDGE_STATUSES),
+        order=(Nudge.due_at, Nudge.id),
     )
-    for row in rows:
-        out[row.deal_id].append(row)
-    return out
 
 
 def deals_of_owners(
