@@ -33,7 +33,7 @@ from sandbox.users import FakeUser, Workspace  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from tests.support.db import TestDatabases  # noqa: E402
 
-PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dealbot_dev")
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TEAM = "T0SANDBOX"
 SLACK_PER_MIN, SCALE = 600, 100
 

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import matplotlib
 
@@ -32,17 +33,50 @@ class ChartStage:
     weighted: Decimal
 
 
-@cache
-def has_cjk_font() -> bool:
+def _findable(family: str) -> bool:
     try:
-        font_manager.findfont(CJK_FONT, fallback_to_default=False)
+        font_manager.findfont(family, fallback_to_default=False)
         return True
     except ValueError:
-        log.warning(
-            "font %r is missing: charts fall back to English labels (apt-get install fonts-noto-cjk)",
-            CJK_FONT,
-        )
         return False
+
+
+def _add_installed_fonts() -> int:
+    """Add to matplotlib the system fonts its cache does not know, and save the cache once.
+
+    matplotlib builds its font cache the first time it runs; a font installed after that (pip, then
+    apt — the usual order on a server) stays invisible to it for good unless it is added.
+    """
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    added = 0
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+                added += 1
+            except (OSError, RuntimeError, ValueError) as e:  # an unreadable font file: skip it
+                log.debug("font %s skipped: %s", path, e)
+    if added:
+        font_manager._get_font.cache_clear()
+        font_manager.fontManager._findfont_cached.cache_clear()
+        cachefile = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        try:
+            font_manager.json_dump(font_manager.fontManager, cachefile)
+        except OSError as e:  # a read-only cache dir: the fonts are still added for this process
+            log.info("matplotlib font cache not saved: %s", e)
+        log.info("added %d installed fonts missing from matplotlib's font cache", added)
+    return added
+
+
+@cache
+def has_cjk_font() -> bool:
+    if _findable(CJK_FONT) or (_add_installed_fonts() and _findable(CJK_FONT)):
+        return True
+    log.warning(
+        "font %r is missing: charts fall back to English labels (apt-get install fonts-noto-cjk)",
+        CJK_FONT,
+    )
+    return False
 
 
 def chart_locale(locale: str) -> str:

@@ -24,7 +24,9 @@ from tests.support.bot import ROOT, SIGNING_SECRET, bot_env
 from tests.support.db import TestDatabases
 from tests.support.nudges import keys_sent, rows, seed_due
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dealbot_dev"
+# The races need PostgreSQL whatever the suite's backend; every database they use is created here
+# (TestDatabases connects to the server's maintenance database to create them).
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 USERS = [f"U1{i:04d}" for i in range(200)]
 pytestmark = pytest.mark.slow
 

@@ -34,7 +34,8 @@ class TestDatabases:
         return "postgresql" if self.is_pg else "sqlite"
 
     def _admin(self) -> sa.Engine:
-        url = make_url(self.base_url).set(drivername="postgresql+psycopg")
+        """The server's maintenance database: it exists on every PostgreSQL server, the named one may not."""
+        url = make_url(self.base_url).set(drivername="postgresql+psycopg", database="postgres")
         return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
 
     def template(self) -> str:

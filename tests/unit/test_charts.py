@@ -4,7 +4,11 @@ English labels (never a crash) when the CJK font is missing."""
 from __future__ import annotations
 
 import io
+import json
 import logging
+import os
+import subprocess
+import sys
 import warnings
 from decimal import Decimal
 
@@ -13,6 +17,7 @@ from PIL import Image
 from bot import charts
 from bot.charts import ChartStage, chart_locale, funnel_png
 from bot.process.stages import load_stage_set
+from tests.support.bot import ROOT
 
 
 def _stages(locale: str) -> list[ChartStage]:
@@ -70,3 +75,38 @@ def test_an_empty_funnel_still_draws():
         [ChartStage("Qualify", 0, Decimal(0))], title="Funnel", count_label="n", amount_label="¥"
     )
     assert Image.open(io.BytesIO(png)).size[0] > 0
+
+
+STALE_CHECK = """
+import json, sys
+from matplotlib import font_manager
+try:
+    font_manager.findfont("Noto Sans CJK SC", fallback_to_default=False)
+    before = True
+except ValueError:
+    before = False
+from bot import charts
+print(json.dumps({"before": before, "after": charts.has_cjk_font(), "locale": charts.chart_locale("zh-Hans")}))
+"""
+
+
+def test_a_font_installed_after_matplotlib_built_its_cache_is_found(tmp_path):
+    """The usual server order is pip (matplotlib builds its font cache) then apt (fonts-noto-cjk):
+    the chart code adds the installed font the stale cache misses, and saves the cache."""
+    from matplotlib import font_manager
+
+    cache_name = f"fontlist-v{font_manager.FontManager.__version__}.json"
+    fresh = json.loads(json.dumps(font_manager.fontManager, cls=font_manager._JSONEncoder))
+    fresh["ttflist"] = [f for f in fresh["ttflist"] if "CJK" not in f["name"]]
+    assert fresh["ttflist"], "the stale cache still knows the Latin fonts"
+    (tmp_path / cache_name).write_text(json.dumps(fresh))
+
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, "-c", STALE_CHECK], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"before": False, "after": True, "locale": "zh-Hans"}
+    saved = json.loads((tmp_path / cache_name).read_text())
+    assert any(f["name"] == "Noto Sans CJK SC" for f in saved["ttflist"]), "the repaired cache was saved"
