@@ -4,7 +4,7 @@
 
 Each size gets a fresh migrated database filled by tests/support/funnel_bulk.py (a mix of statuses,
 stages, currencies, flags, losses, follow-ups and payments over 50 reps). The timed unit is everything
-the weekly digest computes (bot.flows.funnel.compute for the whole team) plus rendering the message.
+the weekly digest computes (bot.flows.funnel.figures.compute for the whole team) plus rendering the message.
 Median of 5 runs after one warm-up; peak memory is tracemalloc's peak over one run.
 """
 
@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, text
 
 from bot.blocks.funnel import funnel_message
 from bot.config import Settings
-from bot.flows.funnel import compute
-from bot.flows.team import team_config
+from bot.flows.funnel.figures import compute
+from bot.flows.team.config import team_config
 from storage.db import make_engine, read_scope
 from storage.migrate import upgrade
 from storage.repo.funnel import Scope

@@ -17,10 +17,10 @@ from sqlmodel import Session
 from bot.blocks.deal_list import deal_list_message
 from bot.blocks.home import home_view
 from bot.config import Settings
-from bot.flows.home import build_home
-from bot.flows.status import visible_summaries
-from bot.flows.team import team_config
-from bot.flows.users import Actor
+from bot.flows.pipeline.home import build_home
+from bot.flows.pipeline.status import visible_summaries
+from bot.flows.team.config import team_config
+from bot.flows.team.users import Actor
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import ManagerRep, Membership

@@ -13,7 +13,7 @@ import time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from bot.flows.users import Actor
+from bot.flows.team.users import Actor
 
 MAX_ENTRIES = 10_000
 

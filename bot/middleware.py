@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.actor_cache import ActorCache
 from bot.deps import Deps
-from bot.flows.users import Actor, cached_actor, resolve_actor
+from bot.flows.team.users import Actor, cached_actor, resolve_actor
 from storage.db import read_scope, session_scope
 from storage.repo import events as event_repo
 

@@ -43,7 +43,7 @@ def demo_data(settings: Settings) -> int:
 
     deps = build_deps(settings)
     try:
-        from bot.flows.demo import load_demo_team
+        from sandbox.demo.data import load_demo_team
     except ImportError:
         print("dealbot: demo data is not available in this build")
         return 2
@@ -157,9 +157,9 @@ def run_sandbox(settings: Settings) -> int:
         }
     )
     upgrade(make_engine(bot_settings.database_url))  # "try it" works on a fresh checkout
-    from bot.flows.demo import seed_sandbox_team
     from bot.runtime import build
     from bot.web import create_asgi
+    from sandbox.demo.data import seed_sandbox_team
 
     deps, app = build(bot_settings)
     built["deps"] = deps
@@ -180,6 +180,6 @@ def _managers_channel(workspace) -> str:  # noqa: ANN001
 
 
 def _load_demo(deps) -> str:  # noqa: ANN001
-    from bot.flows.demo import load_demo_team
+    from sandbox.demo.data import load_demo_team
 
     return load_demo_team(deps)

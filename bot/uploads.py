@@ -8,7 +8,7 @@ import logging
 from slack_sdk import WebClient
 
 from bot.charts import ChartStage, chart_locale, funnel_png
-from bot.flows.funnel import Figures
+from bot.flows.funnel.figures import Figures
 from bot.i18n import t
 from bot.process.schema import StageSet
 

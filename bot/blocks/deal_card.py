@@ -18,8 +18,8 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
-from bot.flows.people import KEY_ROLES
-from bot.flows.status import Card, Summary
+from bot.flows.pipeline.people import KEY_ROLES
+from bot.flows.pipeline.status import Card, Summary
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money
 

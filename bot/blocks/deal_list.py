@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, Se
 from bot import ids
 from bot.blocks import clip, message
 from bot.blocks.deal_card import deal_title, md
-from bot.flows.status import HistoryLine, Summary
+from bot.flows.pipeline.status import HistoryLine, Summary
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money
 from bot.process.schema import StageSet

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import clip, message
-from bot.flows.funnel import HEADLINE, MOVES, Figures
+from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
 from bot.i18n import has, t
 from bot.i18n.format import format_money
 from bot.process.schema import StageSet
@@ -237,7 +237,7 @@ def funnel_message(
 
 def home_headline_blocks(f: Figures, locale: str) -> list:
     """Quota, forecast, commitment, achievement, won and cash for another surface (App Home's team
-    view may include these two blocks; the figures come from ``bot.flows.funnel.compute``)."""
+    view may include these two blocks; the figures come from ``bot.flows.funnel.figures.compute``)."""
     return [
         SectionBlock(fields=headline_fields(f, locale)),
         ContextBlock(

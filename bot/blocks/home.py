@@ -17,7 +17,7 @@ from bot import ids
 from bot.blocks import MAX_VIEW_BLOCKS, clip
 from bot.blocks.deal_card import deal_title, md
 from bot.blocks.deal_list import summary_line
-from bot.flows.home import Home, RepRow
+from bot.flows.pipeline.home import Home, RepRow
 from bot.i18n import t
 from bot.i18n.format import format_money
 

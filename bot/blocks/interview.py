@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
-from bot.flows.qualification import Answered, Ask, plain_value
+from bot.flows.qualification.interview import Answered, Ask, plain_value
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money
 from bot.process.questions import Question, QuestionSet

@@ -8,7 +8,7 @@ from bot import ids
 from bot.blocks import clip
 from bot.blocks.deal_card import md
 from bot.blocks.modals import checkbox_input, modal, select_input, text_input
-from bot.flows.people import ATTITUDES, ROLES, PersonView
+from bot.flows.pipeline.people import ATTITUDES, ROLES, PersonView
 from bot.i18n import t
 
 MAX_LISTED = 40

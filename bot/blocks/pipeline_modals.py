@@ -9,8 +9,8 @@ from slack_sdk.models.blocks import DividerBlock, SectionBlock
 from bot import ids
 from bot.blocks.deal_card import md
 from bot.blocks.modals import checkbox_input, date_input, modal, select_input, text_input
-from bot.flows.pipeline import AdvancePlan
-from bot.flows.status import Card
+from bot.flows.pipeline.stage import AdvancePlan
+from bot.flows.pipeline.status import Card
 from bot.i18n import has, t
 
 

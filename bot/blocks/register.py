@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.flows.registration import CURRENCIES, Draft
+from bot.flows.qualification.registration import CURRENCIES, Draft
 from bot.i18n import t
 
 BLOCKS = ("account", "title", "amount", "currency", "close")

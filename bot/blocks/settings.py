@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks.modals import VALUE, modal, select_input, text_input
-from bot.flows.roles import ROLES
-from bot.flows.team import TeamConfig
+from bot.flows.team.config import TeamConfig
+from bot.flows.team.roles import ROLES
 from bot.i18n import t
 from bot.process.stages import SHIPPED
 

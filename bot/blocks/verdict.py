@@ -17,9 +17,9 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
-from bot.flows.framing import Frame
-from bot.flows.grading import Assessment
-from bot.flows.qualification import DealInfo
+from bot.flows.qualification.framing import Frame
+from bot.flows.qualification.grading import Assessment
+from bot.flows.qualification.interview import DealInfo
 from bot.i18n import t
 from bot.i18n.format import format_date
 from bot.process.questions import QuestionSet

@@ -49,20 +49,20 @@ def emit(session: Session, kind: str, deal: Deal, *, now: datetime, **info: Any)
         fn(session, deal, now=now, **info)
 
 
+# Every module that subscribes to deal hooks, explicitly (imported on first emit: they import this one).
+SUBSCRIBERS = (
+    "bot.flows.followups.hooks",
+    "bot.flows.qualification.grading_hooks",
+)
 _loaded = False
 
 
 def _load_subscribers() -> None:
-    """Import the flows that subscribe (bot.flows.*_hooks modules) once, so emit never misses one."""
     global _loaded
     if _loaded:
         return
     import importlib
-    import pkgutil
 
-    import bot.flows as flows
-
-    for m in pkgutil.iter_modules(flows.__path__):
-        if m.name.endswith("_hooks"):
-            importlib.import_module(f"bot.flows.{m.name}")
+    for name in SUBSCRIBERS:
+        importlib.import_module(name)
     _loaded = True

@@ -13,11 +13,11 @@ from bot.blocks.deal_card import deal_card_message
 from bot.blocks.deal_list import notice_message, pick_list_message
 from bot.blocks.modals import modal
 from bot.deps import Deps
-from bot.flows.access import find_visible_deals
 from bot.flows.errors import BadInput, DomainError, MilestoneMissing, NotFound, StaleCard
-from bot.flows.status import card_of, deal_card, summarize
-from bot.flows.team import TeamConfig, team_config
-from bot.flows.users import Actor
+from bot.flows.pipeline.status import card_of, deal_card, summarize
+from bot.flows.team.access import find_visible_deals
+from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.users import Actor
 from bot.handlers.router import CommandCall
 from bot.i18n import t
 from bot.process.schema import StageSet

@@ -10,9 +10,10 @@ from bot import ids
 from bot.blocks.deal_card import deal_title
 from bot.blocks.deal_list import deal_list_message, history_message
 from bot.deps import Deps
-from bot.flows import pipeline, status
 from bot.flows.errors import DomainError
-from bot.flows.users import Actor
+from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline import status
+from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers import router
 from bot.handlers.router import CommandCall, deal_subcommand

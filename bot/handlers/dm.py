@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.flows import qualification
-from bot.flows.users import Actor
+from bot.flows.qualification import interview as qualification
+from bot.flows.team.users import Actor
 from bot.handlers.interview_send import send_step
 from bot.i18n import t
 from storage.db import session_scope

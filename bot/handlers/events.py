@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.deps import Deps
-from bot.flows.users import refresh_profile
+from bot.flows.team.users import refresh_profile
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from bot import ids
 from bot.blocks.checkin import checkin_modal, pick_deal_message, read_checkin, text_reply
 from bot.blocks.nudges import deal_name, settled_message, slack_time
 from bot.deps import Deps
-from bot.flows import followups_answer as flow
-from bot.flows.access import find_visible_deals, load_deal
 from bot.flows.errors import BadInput, StaleCard
+from bot.flows.followups import answers as flow
+from bot.flows.team.access import find_visible_deals, load_deal
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from bot.i18n.format import format_date

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps
-from bot.flows import funnel_export, funnel_view, quota
 from bot.flows.errors import DomainError
+from bot.flows.funnel import export as funnel_export
+from bot.flows.funnel import quota
+from bot.flows.funnel import view as funnel_view
 from bot.handlers import router
 from bot.handlers.router import CommandCall, funnel_subcommand
 from bot.i18n import t

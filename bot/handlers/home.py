@@ -12,11 +12,11 @@ from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.deps import Deps
 from bot.flows.errors import DomainError
-from bot.flows.home import build_home
-from bot.flows.registration import Draft
-from bot.flows.roles import assign_role, require_admin
-from bot.flows.team_settings import save_settings
-from bot.flows.users import Actor
+from bot.flows.pipeline.home import build_home
+from bot.flows.qualification.registration import Draft
+from bot.flows.team.roles import assign_role, require_admin
+from bot.flows.team.settings import save_settings
+from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from storage.db import read_scope, session_scope
 

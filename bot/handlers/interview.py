@@ -10,9 +10,10 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.interview import change_picker
 from bot.deps import Deps
-from bot.flows import interview_nav, qualification
 from bot.flows.errors import NotFound
-from bot.flows.qualification import question_set
+from bot.flows.qualification import interview as qualification
+from bot.flows.qualification import navigation as interview_nav
+from bot.flows.qualification.interview import question_set
 from bot.handlers.interview_send import send_step
 from storage.db import session_scope
 

@@ -16,9 +16,9 @@ from bot.blocks.interview import (
 )
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
-from bot.flows import interview_nav
-from bot.flows.qualification import Step, question_set
-from bot.flows.users import Actor
+from bot.flows.qualification import navigation as interview_nav
+from bot.flows.qualification.interview import Step, question_set
+from bot.flows.team.users import Actor
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,13 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks import pipeline_modals as modals
 from bot.deps import Deps
-from bot.flows import deal_edit, outcomes, pipeline
-from bot.flows.access import load_deal
 from bot.flows.errors import DomainError
-from bot.flows.status import card_of
-from bot.flows.users import Actor
+from bot.flows.pipeline import edit as deal_edit
+from bot.flows.pipeline import outcomes
+from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline.status import card_of
+from bot.flows.team.access import load_deal
+from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

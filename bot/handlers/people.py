@@ -8,10 +8,11 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.people_modal import people_modal, person_modal
 from bot.deps import Deps
-from bot.flows import people, pipeline
-from bot.flows.access import load_deal
 from bot.flows.errors import DomainError
-from bot.flows.users import Actor
+from bot.flows.pipeline import people
+from bot.flows.pipeline import stage as pipeline
+from bot.flows.team.access import load_deal
+from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

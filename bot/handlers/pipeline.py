@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
 from bot.deps import Deps
-from bot.flows import pipeline
 from bot.flows.errors import DomainError
-from bot.flows.status import deal_card
-from bot.flows.users import Actor
+from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline.status import deal_card
+from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

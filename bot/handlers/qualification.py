@@ -12,11 +12,11 @@ from bot.blocks.interview import note_message, pick_list
 from bot.blocks.register import draft_from_view, register_modal
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
-from bot.flows import access, registration, verdict_actions
 from bot.flows.errors import NotFound
-from bot.flows.qualification import question_set, start_or_resume
-from bot.flows.team import team_config
-from bot.flows.users import Actor
+from bot.flows.qualification import registration, verdict_actions
+from bot.flows.qualification.interview import question_set, start_or_resume
+from bot.flows.team import access, team_config
+from bot.flows.team.users import Actor
 from bot.handlers.interview_send import send_step
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.flows.roles import ROLES, assign_role, mentioned_users
+from bot.flows.team.roles import ROLES, assign_role, mentioned_users
 from bot.handlers import _deal_ui as ui
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

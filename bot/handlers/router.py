@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.deps import Deps
-from bot.flows.users import Actor
+from bot.flows.team.users import Actor
 
 
 @dataclass

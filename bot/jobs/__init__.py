@@ -1,4 +1,4 @@
-"""Scheduled work: each module in this package registers due-job functions with ``@due_job``.
+"""Scheduled work: ``JOBS`` below names every due job (adding one means adding it there).
 
 ``run_due(deps, client, now)`` runs every job once with that instant as "now": the scheduler's tick,
 ``dealbot jobs run-due --at`` and the sandbox's clock control all go through it. Each job claims its
@@ -7,36 +7,25 @@ own rows, so any number of replicas may tick at once.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.jobs import digest, nudges
+
 log = logging.getLogger(__name__)
 JobFn = Callable[[Any, Any, datetime], Any]
-_JOBS: dict[str, JobFn] = {}
-
-
-def due_job(name: str) -> Callable[[JobFn], JobFn]:
-    def deco(fn: JobFn) -> JobFn:
-        _JOBS[name] = fn
-        return fn
-
-    return deco
-
-
-def load_jobs() -> dict[str, JobFn]:
-    for m in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{m.name}")
-    return dict(_JOBS)
+JOBS: dict[str, JobFn] = {
+    "digest": digest.post_digests,
+    "nudges": nudges.sweep,
+}
 
 
 def run_due(deps, client, now: datetime) -> dict[str, Any]:  # noqa: ANN001
     """Run every job once; one failing job is logged and never stops the others."""
     results: dict[str, Any] = {}
-    for name, fn in sorted(load_jobs().items()):
+    for name, fn in sorted(JOBS.items()):
         try:
             results[name] = fn(deps, client, now)
         except Exception:

@@ -16,8 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.deps import Deps
-from bot.flows.digest import build_digest, due_digests
-from bot.jobs import due_job
+from bot.flows.funnel.digest import build_digest, due_digests
 from bot.uploads import upload_chart
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
@@ -28,7 +27,6 @@ PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "invalid_auth
 RETRY_AFTER = timedelta(minutes=5)
 
 
-@due_job("digest")
 def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Post every due digest this replica wins; returns how many it posted."""
     with read_scope(deps.engine) as s:

@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from bot.blocks.nudges import NudgeView, deal_name, nudge_message, settled_message
 from bot.config import Settings
-from bot.flows import followups as plan
-from bot.flows.followups_answer import recommendation
-from bot.flows.team import team_config
-from bot.flows.worktime import WorkTime
+from bot.flows.followups import planning as plan
+from bot.flows.followups.answers import recommendation
+from bot.flows.followups.worktime import WorkTime
+from bot.flows.team.config import team_config
 from bot.i18n import normalize_locale, t
 from storage.models import Deal, Nudge
 from storage.repo import nudges as repo

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot.jobs import due_job
 from bot.jobs import nudge_slack as slack
 from bot.jobs.nudge_render import Prepared, prepare, tidy_text
 from storage.db import session_scope
@@ -34,7 +33,6 @@ BACKOFF_CAP = timedelta(hours=1)
 _counts = Counter()  # sends attempted / accepted in this process (test-only fault injection)
 
 
-@due_job("nudges")
 def sweep(deps, client, now: datetime) -> dict:  # noqa: ANN001
     return Sweep(deps, client).run(now)
 

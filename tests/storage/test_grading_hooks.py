@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from bot.flows import hooks
-from bot.flows.grading import regrade
+from bot.flows.qualification.grading import regrade
 from storage.db import session_scope
 from storage.models import DealEvent
 from storage.repo import deals as deals_repo

@@ -4,7 +4,7 @@ is not cached."""
 from __future__ import annotations
 
 from bot.actor_cache import ActorCache
-from bot.flows.users import Actor
+from bot.flows.team.users import Actor
 from storage.db import make_engine, session_scope
 
 ACTOR = Actor(team_id="T0SANDBOX", user_id="U0REP2", locale="en", tz="America/New_York")

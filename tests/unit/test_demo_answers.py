@@ -8,7 +8,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from bot.flows.demo_answers import demo_answers
+from sandbox.demo.answers import demo_answers
 
 
 def scored(key: str, weight: int = 1, knockout: bool = False) -> NS:

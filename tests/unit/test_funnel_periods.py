@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.flows.errors import BadInput
-from bot.flows.funnel_periods import latest_due, parse_period, period_of, week_start, working_day_before
-from bot.flows.quota import parse_amount
+from bot.flows.funnel.periods import latest_due, parse_period, period_of, week_start, working_day_before
+from bot.flows.funnel.quota import parse_amount
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,9 +9,9 @@ import pytest
 from bot.blocks.interview import answered_message, change_picker, question_message, reask_message
 from bot.blocks.register import register_modal
 from bot.blocks.verdict import verdict_message
-from bot.flows.grading import GradingEnv, assess
-from bot.flows.qualification import Answered, Ask, DealInfo, stored_value
-from bot.flows.registration import Draft
+from bot.flows.qualification.grading import GradingEnv, assess
+from bot.flows.qualification.interview import Answered, Ask, DealInfo, stored_value
+from bot.flows.qualification.registration import Draft
 from bot.process.questions import load_question_set
 from sandbox.checks import check_message, check_view
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.flows.parsing import Unreadable, parse_amount, parse_answer, parse_date
+from bot.flows.qualification.parsing import Unreadable, parse_amount, parse_answer, parse_date
 from bot.process.questions import load_question_set
 
 QSET = load_question_set()

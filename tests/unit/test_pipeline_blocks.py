@@ -22,10 +22,11 @@ from bot.blocks.pipeline_modals import (
 )
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.config import Settings
-from bot.flows import people, pipeline, status
-from bot.flows.home import build_home
-from bot.flows.team import team_config
-from bot.flows.users import Actor
+from bot.flows.pipeline import people, status
+from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline.home import build_home
+from bot.flows.team.config import team_config
+from bot.flows.team.users import Actor
 from sandbox.checks import check_message, check_view
 from storage.models import ManagerRep, Membership, Nudge, RedFlag
 from tests.support.factories import T0, make_deal

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from bot.flows.errors import BadInput
-from bot.flows.outcomes import parse_amount
-from bot.flows.pipeline import parse_metadata, parse_ref, version_of
-from bot.flows.roles import mentioned_users
-from bot.flows.team_settings import validate_settings
+from bot.flows.pipeline.outcomes import parse_amount
+from bot.flows.pipeline.stage import parse_metadata, parse_ref, version_of
+from bot.flows.team.roles import mentioned_users
+from bot.flows.team.settings import validate_settings
 
 
 @pytest.mark.parametrize(

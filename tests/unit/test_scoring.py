@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.flows.scoring import add_months, grade_prospect, recommend, score_prospect
+from bot.flows.qualification.scoring import add_months, grade_prospect, recommend, score_prospect
 from bot.process.questions import GradeRule, load_question_set
 
 QSET = load_question_set()

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 
-from bot.flows.worktime import WorkTime
+from bot.flows.followups.worktime import WorkTime
 
 HOURS = (time(9, 0), time(18, 0))
 WEEKDAYS = frozenset(range(5))

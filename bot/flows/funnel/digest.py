@@ -1,0 +1,106 @@
+"""The weekly digest, transport-free: which channels are due, and the figures + message for one run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.blocks.funnel import funnel_message
+from bot.config import Settings
+from bot.flows.funnel.figures import Figures, compute
+from bot.flows.funnel.periods import latest_due
+from bot.flows.team.config import TeamConfig, team_config
+from bot.i18n import t
+from bot.i18n.format import format_date
+from storage.repo import digest as repo
+from storage.repo import users as users_repo
+from storage.repo.funnel import Scope
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    team_id: str
+    channel_id: str
+    week: datetime  # Monday 00:00 team time (UTC)
+    due: datetime
+
+
+def due_digests(
+    session: Session, settings: Settings, now: datetime, *, home_team: str | None = None
+) -> list[DueDigest]:
+    """Per workspace with a manager channel: the latest due week at or before ``now``.
+
+    Only the latest week is ever considered, so after downtime the missed weeks collapse into one.
+    DEALBOT_MANAGER_CHANNEL is a channel of the workspace the bot token belongs to (``home_team``;
+    when unknown, of the only workspace): other workspaces post only to a channel set in their settings,
+    so one workspace's figures never land in another's channel.
+    """
+    out = []
+    teams = repo.team_ids(session)
+    for team_id in teams:
+        cfg = team_config(session, settings, team_id)
+        row = users_repo.get_team_settings(session, team_id=team_id)
+        channel = row.manager_channel if row is not None and row.manager_channel else None
+        if channel is None and (team_id == home_team or (home_team is None and len(teams) == 1)):
+            channel = settings.dealbot_manager_channel
+        if not channel:
+            continue
+        due, week = latest_due(now, cfg.zone, cfg.digest_weekday, cfg.digest_time)
+        out.append(DueDigest(team_id, channel, week, due))
+    return out
+
+
+def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
+    """Short labels of the question set's items, read generically (the qualification feature owns it)."""
+    labels = {}
+    for q in getattr(process.get("questions"), "questions", None) or []:
+        key = getattr(q, "key", None)
+        text = next(
+            (getattr(q, a) for a in ("short", "label", "title", "text") if getattr(q, a, None) is not None),
+            None,
+        )
+        if key and text is not None:
+            labels[key] = text.get(locale) if hasattr(text, "get") else str(text)
+    return labels
+
+
+def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
+    """(question key, option value) → score, and the scored question keys, from the question set."""
+    questions = getattr(process.get("questions"), "questions", None)
+    if not questions:
+        return None, None
+    scored = [q for q in questions if getattr(q, "item", None) is not None]
+    options = {
+        (q.key, o.value): o.score for q in scored for o in getattr(q, "options", []) if o.score is not None
+    }
+    return options, {q.key for q in scored}
+
+
+def digest_title(cfg: TeamConfig, week: datetime) -> str:
+    return t("funnel.title.digest", cfg.locale, week=format_date(week.astimezone(cfg.zone), cfg.locale))
+
+
+def build_digest(
+    session: Session,
+    settings: Settings,
+    process: dict,
+    *,
+    team_id: str,
+    channel_id: str,
+    week: datetime,
+    now: datetime,
+) -> tuple[TeamConfig, Figures, dict, str]:
+    """Figures for the whole team, compared with the last digest posted to the channel."""
+    cfg = team_config(session, settings, team_id)
+    previous = repo.previous_figures(session, channel_id=channel_id, before=week)
+    figures = compute(
+        session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
+    )
+    title = digest_title(cfg, week)
+    msg = funnel_message(
+        figures, cfg.stages, cfg.locale, title=title, labels=question_labels(process, cfg.locale)
+    )
+    return cfg, figures, msg, title

@@ -1,0 +1,240 @@
+"""The funnel figures (SPEC §7) for a team or a narrower scope, from SQL aggregates only.
+
+Money rules (SPEC §12): totals add base-currency amounts only; other currencies are kept apart.
+Achievement = contract value of deals that entered the last stage in the quota period; won = deals
+marked won (full payment) in the period; cash = payments dated in the period. Why we lose covers the
+trailing 90 days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from bot.flows.funnel.periods import Period, period_of, week_start, working_day_before
+from bot.flows.team.config import TeamConfig
+from storage.repo import funnel as repo
+from storage.repo import funnel_flags, funnel_losses, funnel_scores
+from storage.repo import quota as quota_repo
+from storage.repo.funnel import Scope
+
+HEADLINE = ("quota", "forecast", "commitment", "achievement", "won", "cash")
+MOVES = ("new", "advanced", "won", "lost", "dropped", "delayed")
+FLAG_TOP = 3
+LOSS_DAYS = 90
+FOLLOWUP_DAYS = 28
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Money:
+    base: Decimal = ZERO
+    others: dict[str, Decimal] = field(default_factory=dict)  # currency -> amount, never converted
+
+    def add(self, currency: str, amount: Decimal, base: str) -> None:
+        if currency == base:
+            self.base += amount
+        elif amount:
+            self.others[currency] = self.others.get(currency, ZERO) + amount
+
+
+@dataclass
+class StageLine:
+    key: str
+    count: int = 0
+    amount: Decimal = ZERO  # base currency
+    weighted: Decimal = ZERO  # base currency
+
+
+@dataclass
+class RepLine:
+    owner_id: str
+    open_deals: int = 0
+    weighted: Decimal = ZERO
+    quota: Decimal = ZERO
+    achieved: Decimal = ZERO
+    on_time: int = 0
+    due: int = 0
+
+    @property
+    def attainment(self) -> float | None:
+        return float(self.achieved / self.quota * 100) if self.quota else None
+
+
+@dataclass
+class FlagGroup:
+    kind: str
+    count: int
+    deals: list[funnel_flags.FlagRow]
+
+
+@dataclass
+class Figures:
+    team_id: str
+    currency: str
+    as_of: datetime
+    week: datetime
+    period: Period
+    headline: dict[str, Money]
+    stages: list[StageLine]
+    other_stages: dict[str, tuple[int, Decimal, Decimal]]  # currency -> count, amount, weighted
+    grades: dict[str, int]
+    movement: dict[str, int]
+    flags: list[FlagGroup]
+    reps: list[RepLine]
+    loss_reasons: list[tuple[str, int]]
+    competitors: list[tuple[str, int]]
+    weakest: list[tuple[str, float, float | None]]  # question key, lost avg, won avg
+    deltas: dict[str, Decimal] = field(default_factory=dict)
+
+    def stored(self) -> dict[str, str]:
+        """The base-currency headline, as stored on the digest run for next week's comparison."""
+        return {k: str(m.base) for k, m in self.headline.items()}
+
+    @property
+    def flag_total(self) -> int:
+        return sum(g.count for g in self.flags)
+
+
+def compute(
+    session: Session,
+    cfg: TeamConfig,
+    *,
+    now: datetime,
+    scope: Scope,
+    previous: dict | None = None,
+    scoring: tuple[dict | None, set | None] = (None, None),
+) -> Figures:
+    """Every figure of the digest for ``scope``; ``scoring`` = the question set's option scores and
+    scored keys (``bot.flows.funnel.digest.question_scoring``), for why we lose."""
+    zone, base = cfg.zone, cfg.base_currency
+    period = period_of(now.astimezone(zone).date(), cfg.quota_period)
+    p_start, p_end = period.instants(zone)
+    probs = {s.key: s.probability for s in cfg.stages.stages}
+    headline = {k: Money() for k in HEADLINE}
+    reps: dict[str, RepLine] = defaultdict(lambda: RepLine(""))
+    groups = repo.open_groups(session, scope=scope, probabilities=probs)
+    stages, other_stages, grades = _open(groups, list(probs), base, headline, reps)
+
+    def fold(key: str, rows: dict, rep_attr: str | None = None) -> None:
+        for (owner, cur), amount in rows.items():
+            headline[key].add(cur, amount, base)
+            if rep_attr and cur == base:
+                setattr(reps[owner], rep_attr, getattr(reps[owner], rep_attr) + amount)
+
+    quotas = quota_repo.quotas(session, team_id=scope.team_id, period=period.key, rep_ids=scope.owner_ids)
+    fold("quota", quotas, "quota")
+    last = cfg.stages.stages[-1].key
+    fold(
+        "achievement",
+        repo.achieved_by_owner(session, scope=scope, start=p_start, end=p_end, last_stage=last),
+        "achieved",
+    )
+    fold("won", repo.won_by_owner(session, scope=scope, start=p_start, end=p_end))
+    for cur, amount in repo.cash(session, scope=scope, start=period.start, end=period.end).items():
+        headline["cash"].add(cur, amount, base)
+    fu_start = now - timedelta(days=FOLLOWUP_DAYS)
+    for owner, (on_time, due) in repo.followup_compliance(
+        session, scope=scope, start=fu_start, end=now
+    ).items():
+        reps[owner].on_time, reps[owner].due = on_time, due
+    for owner, line in reps.items():
+        line.owner_id = owner
+    loss_start = now - timedelta(days=LOSS_DAYS)
+    reasons, competitors = funnel_losses.losses(session, scope=scope, start=loss_start, end=now, limit=5)
+    figures = Figures(
+        team_id=scope.team_id,
+        currency=base,
+        as_of=now,
+        week=week_start(now, zone),
+        period=period,
+        headline=headline,
+        stages=stages,
+        other_stages=other_stages,
+        grades=grades,
+        movement=repo.movement(
+            session,
+            scope=scope,
+            start=now - timedelta(days=7),
+            end=now,
+            order={k: i + 1 for i, k in enumerate(probs)},
+        ),
+        flags=_flags(session, cfg, scope, now),
+        reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
+        loss_reasons=reasons,
+        competitors=competitors,
+        weakest=_weakest(
+            funnel_scores.item_scores(
+                session,
+                scope=scope,
+                start=loss_start,
+                end=now,
+                option_scores=scoring[0],
+                scored_keys=scoring[1],
+            )
+        ),
+    )
+    if previous:
+        figures.deltas = {
+            k: figures.headline[k].base - Decimal(previous[k])
+            for k in HEADLINE
+            if previous.get(k) is not None
+        }
+    return figures
+
+
+def _open(groups: list, order: list[str], base: str, headline: dict[str, Money], reps: dict):  # noqa: ANN202
+    """Fold the open-deal groups into stage lines, other currencies, grades, forecast, commitment, reps."""
+    lines = {k: StageLine(k) for k in order}
+    others: dict[str, tuple[int, Decimal, Decimal]] = {}
+    grades: dict[str, int] = defaultdict(int)
+    for owner, stage, cur, grade, committed, n, amount, weighted in groups:
+        line = lines.setdefault(stage, StageLine(stage))
+        line.count += n
+        grades[grade or "-"] += n
+        reps[owner].open_deals += n
+        headline["forecast"].add(cur, weighted, base)
+        if committed:
+            headline["commitment"].add(cur, amount, base)
+        if cur == base:
+            line.amount += amount
+            line.weighted += weighted
+            reps[owner].weighted += weighted
+        else:
+            c, a, w = others.get(cur, (0, ZERO, ZERO))
+            others[cur] = (c + n, a + amount, w + weighted)
+    return list(lines.values()), others, dict(grades)
+
+
+def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> list[FlagGroup]:
+    keys = [s.key for s in cfg.stages.stages]
+    bid_at = keys.index("bid") if "bid" in keys else min(3, len(keys) - 1)
+    found = funnel_flags.flags(
+        session,
+        scope=scope,
+        limit=FLAG_TOP,
+        stall_cutoffs={s.key: now - timedelta(days=s.duration_days) for s in cfg.stages.stages},
+        past_stage2=keys[2:],
+        bid_or_later=keys[bid_at:],
+        overdue_before=working_day_before(now, cfg.zone, cfg.work_days),
+        today=now.astimezone(cfg.zone).date(),
+    )
+    groups = [FlagGroup(k, n, rows) for k, (n, rows) in found.items() if n]
+    return sorted(groups, key=lambda g: -g.count)
+
+
+def _weakest(scores: dict[str, dict[str, tuple[float, int]]], limit: int = 3) -> list:
+    """Items that scored lowest in lost deals relative to won ones (or lowest outright without wins)."""
+    rows = []
+    for key, by in scores.items():
+        if "lost" not in by:
+            continue
+        lost = by["lost"][0]
+        won = by["won"][0] if "won" in by else None
+        rows.append((lost - (won if won is not None else 0.0), lost, key, won))
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    return [(key, lost, won) for _, lost, key, won in rows[:limit]]

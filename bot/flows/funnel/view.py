@@ -1,0 +1,132 @@
+"""/funnel on demand: what the caller may see (a rep their own deals, a manager their reps', an admin
+the team), optionally narrowed to one rep, stage or grade."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.blocks.funnel import funnel_message, stage_name
+from bot.config import Settings
+from bot.flows.errors import BadInput, NotAllowed
+from bot.flows.funnel.digest import question_labels, question_scoring
+from bot.flows.funnel.figures import Figures, compute
+from bot.flows.funnel.periods import week_start
+from bot.flows.team.access import visible_owner_ids
+from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.users import Actor
+from bot.i18n import t
+from bot.i18n.format import format_date
+from storage.repo import digest as digest_repo
+from storage.repo.funnel import Scope
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+GRADES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Filter:
+    rep: str | None = None
+    stage: str | None = None
+    grade: str | None = None
+    rep_name: str | None = None  # as typed in the mention (<@U…|name>)
+
+
+def parse_filter(text: str, cfg: TeamConfig) -> Filter:
+    """``<@U…>``, ``stage <key|number|name>``, ``grade <A-D>`` in any order; BadInput otherwise."""
+    text = (text or "").strip()
+    rep = rep_name = None
+    m = MENTION.search(text)
+    if m:
+        rep, rep_name = m.group(1), m.group(2)
+        text = (text[: m.start()] + " " + text[m.end() :]).strip()
+    stage = grade = None
+    words = text.split()
+    while words:
+        word = words.pop(0).lower()
+        if word in ("stage", "阶段") and words:
+            stage = _stage_key(words.pop(0), cfg)
+        elif word in ("grade", "等级") and words:
+            grade = words.pop(0).upper()
+            if grade not in GRADES:
+                raise BadInput("funnel.bad_grade")
+        else:
+            raise BadInput("funnel.bad_filter")
+    return Filter(rep, stage, grade, rep_name)
+
+
+def _stage_key(word: str, cfg: TeamConfig) -> str:
+    stages = cfg.stages.stages
+    if word.isdigit() and 1 <= int(word) <= len(stages):
+        return stages[int(word) - 1].key
+    for s in stages:
+        if word.lower() in (s.key.lower(), s.name.en.lower(), s.name.zh):
+            return s.key
+    raise BadInput("funnel.unknown_stage", stage=word[:40], stages=", ".join(s.key for s in stages))
+
+
+def scope_for(session: Session, actor: Actor, f: Filter) -> Scope:
+    owners = visible_owner_ids(session, actor)
+    if f.rep is not None:
+        if owners is not None and f.rep not in owners:
+            raise NotAllowed("funnel.rep_not_visible")
+        owners = [f.rep]
+    return Scope(actor.team_id, tuple(owners) if owners is not None else None, stage=f.stage, grade=f.grade)
+
+
+def _title(actor: Actor, cfg: TeamConfig, f: Filter, now: datetime) -> str:
+    locale, day = actor.locale, format_date(now.astimezone(cfg.zone), actor.locale)
+    if actor.is_admin:
+        title = t("funnel.title.team", locale, who=t("funnel.scope.all", locale), date=day)
+    elif actor.is_manager:
+        title = t("funnel.title.team", locale, who=t("funnel.scope.reps", locale), date=day)
+    else:
+        title = t("funnel.title.mine", locale, date=day)
+    parts = []
+    if f.rep:
+        parts.append(t("funnel.filter.rep", locale, name="@" + (f.rep_name or f.rep)))
+    if f.stage:
+        parts.append(t("funnel.filter.stage", locale, name=stage_name(cfg.stages, f.stage, locale)))
+    if f.grade:
+        parts.append(t("funnel.filter.grade", locale, grade=f.grade))
+    return " · ".join([title, *parts])
+
+
+@dataclass
+class FunnelView:
+    cfg: TeamConfig
+    figures: Figures
+    title: str
+    message: dict
+
+
+def prepare(
+    session: Session, settings: Settings, actor: Actor, text: str
+) -> tuple[TeamConfig, Filter, Scope]:
+    """Parse and check the request (fast, before the ack): BadInput / NotAllowed tell the user at once."""
+    cfg = team_config(session, settings, actor.team_id)
+    f = parse_filter(text, cfg)
+    return cfg, f, scope_for(session, actor, f)
+
+
+def on_demand(
+    session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
+) -> FunnelView:
+    """The figures and the message (the big queries: run after the ack)."""
+    cfg, f, scope = prepare(session, settings, actor, text)
+    previous = None
+    if scope == Scope(actor.team_id) and cfg.manager_channel:  # the digest's own scope: show the change
+        previous = digest_repo.previous_figures(
+            session, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
+        )
+    figures = compute(
+        session, cfg, now=now, scope=scope, previous=previous, scoring=question_scoring(process)
+    )
+    title = _title(actor, cfg, f, now)
+    labels = question_labels(process, actor.locale)
+    return FunnelView(
+        cfg, figures, title, funnel_message(figures, cfg.stages, actor.locale, title=title, labels=labels)
+    )

@@ -1,0 +1,76 @@
+"""What App Home shows: a rep's deals by urgency; a manager's team by rep; an admin's settings too."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.flows.pipeline.status import Summary, visible_summaries
+from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.roles import RoleRow, team_roles
+from bot.flows.team.users import Actor
+from storage.repo import pipeline as repo
+
+
+@dataclass(frozen=True)
+class RepRow:
+    owner_id: str
+    open: int
+    amount: Decimal
+    weighted: Decimal
+    stalled: int
+    overdue: int
+    other_currency: int  # deals not in the base currency (not added up: no exchange rates)
+
+
+@dataclass(frozen=True)
+class Home:
+    actor: Actor
+    config: TeamConfig
+    mine: list[Summary]
+    team: list[RepRow] | None  # managers and admins
+    roles: list[RoleRow] | None  # admins
+    flags: list[tuple[Summary, str, str]] | None = None  # managers: stored red flags (deal, kind, reason)
+
+    @property
+    def needs_you(self) -> list[Summary]:
+        return [s for s in self.mine if s.attention]
+
+
+def rep_rows(summaries: list[Summary], base_currency: str) -> list[RepRow]:
+    by_owner: dict[str, list[Summary]] = defaultdict(list)
+    for s in summaries:
+        by_owner[s.owner_id].append(s)
+    rows = []
+    for owner, items in by_owner.items():
+        base = [s for s in items if s.currency == base_currency and s.amount is not None]
+        rows.append(
+            RepRow(
+                owner_id=owner,
+                open=sum(1 for s in items if s.status == "open"),
+                amount=sum((s.amount for s in base), Decimal(0)),
+                weighted=sum((s.weighted for s in base), Decimal(0)),
+                stalled=sum(1 for s in items if "stalled" in s.attention),
+                overdue=sum(1 for s in items if "overdue" in s.attention),
+                other_currency=sum(1 for s in items if s.currency != base_currency),
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.weighted, r.owner_id))
+
+
+def build_home(session: Session, settings: Settings, actor: Actor, *, now: datetime) -> Home:
+    cfg = team_config(session, settings, actor.team_id)
+    mine = visible_summaries(session, actor, cfg.stages, now=now, mine_only=True)
+    team = flags = None
+    if actor.is_manager:
+        visible = visible_summaries(session, actor, cfg.stages, now=now)
+        team = rep_rows(visible, cfg.base_currency)
+        raised = repo.open_flags(session, team_id=actor.team_id, deal_ids=[s.id for s in visible])
+        flags = [(s, f.kind, f.reason) for s in visible for f in raised.get(s.id, [])]
+    roles = team_roles(session, actor) if actor.is_admin else None
+    return Home(actor, cfg, mine, team, roles, flags)

@@ -1,0 +1,187 @@
+"""Where a deal stands: the deal card, the history, and "my deals" ordered by what needs attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from bot.flows.pipeline.people import Coverage, coverage
+from bot.flows.pipeline.stage import stage_position
+from bot.flows.team.access import load_deal, visible_owner_ids
+from bot.flows.team.users import Actor
+from bot.process.schema import StageDef, StageSet
+from storage.models import Deal, Nudge
+from storage.repo import deals as deals_repo
+from storage.repo import people as people_repo
+from storage.repo import pipeline as repo
+
+OVERDUE_AFTER = timedelta(days=1)
+DUE_SOON = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One deal in a list: enough to rank it and show one line."""
+
+    id: int
+    version: int
+    owner_id: str
+    account: str
+    title: str
+    status: str
+    stage_index: int
+    stage: StageDef
+    days_in_stage: int
+    amount: Decimal | None
+    currency: str
+    probability: int
+    grade: str | None
+    attention: tuple[str, ...]  # overdue | stalled | milestone_due | close_passed
+
+    @property
+    def weighted(self) -> Decimal | None:
+        return None if self.amount is None else self.amount * self.probability / 100
+
+    @property
+    def rank(self) -> tuple:
+        weights = {"overdue": 8, "stalled": 4, "close_passed": 2, "milestone_due": 1}
+        return (
+            -sum(weights[a] for a in self.attention),
+            -self.days_in_stage / self.stage.duration_days,
+            self.id,
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    summary: Summary
+    stage_total: int
+    score: int | None
+    expected_close: date | None
+    tender_date: date | None
+    signing_date: date | None
+    committed: bool
+    probability_override: int | None
+    next_step: str | None
+    next_step_date: date | None
+    coverage: Coverage
+    flags: tuple[tuple[str, str], ...]  # (kind, reason)
+    nudges: tuple[tuple[str, str, datetime], ...]  # (kind, status, due_at)
+    qualified: bool
+    is_last_stage: bool = False
+    warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
+
+
+def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) -> Summary:
+    i, stage = stage_position(stages, deal.stage)
+    days = max(0, (now - deal.stage_entered_at).days)
+    attention = []
+    if any(
+        n.status == "sent" and n.reminder_sent_at and now - n.reminder_sent_at > OVERDUE_AFTER for n in nudges
+    ):
+        attention.append("overdue")
+    if deal.status == "open" and days > stage.duration_days:
+        attention.append("stalled")
+    today = now.date()
+    if deal.status == "open" and deal.expected_close and deal.expected_close < today:
+        attention.append("close_passed")
+    soon = [d for d in (deal.tender_date, deal.signing_date) if d and today <= d <= today + DUE_SOON]
+    if deal.status == "open" and (soon or stage.duration_days - days in range(0, DUE_SOON.days + 1)):
+        attention.append("milestone_due")
+    prob = deal.probability_override if deal.probability_override is not None else stage.probability
+    return Summary(
+        deal.id,
+        deal.version,
+        deal.owner_id,
+        deal.account,
+        deal.title,
+        deal.status,
+        i,
+        stage,
+        days,
+        deal.amount,
+        deal.currency,
+        prob,
+        deal.grade,
+        tuple(attention),
+    )
+
+
+def deal_card(session: Session, actor: Actor, stages: StageSet, deal_id: object, *, now: datetime) -> Card:
+    deal = load_deal(session, actor, deal_id)
+    return card_of(session, deal, stages, now)
+
+
+def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Card:
+    nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
+    s = summarize(deal, stages, now, nudges)
+    people = people_repo.people_of(session, team_id=deal.team_id, deal_id=deal.id)
+    flags = repo.open_flags(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
+    return Card(
+        summary=s,
+        stage_total=len(stages.stages),
+        score=deal.score,
+        expected_close=deal.expected_close,
+        tender_date=deal.tender_date,
+        signing_date=deal.signing_date,
+        committed=deal.committed,
+        probability_override=deal.probability_override,
+        next_step=deal.next_step,
+        next_step_date=deal.next_step_date,
+        coverage=coverage(people),
+        flags=tuple((f.kind, f.reason) for f in flags),
+        nudges=tuple((n.kind, n.status, n.due_at) for n in nudges),
+        qualified=repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id) is not None,
+        is_last_stage=s.stage_index == len(stages.stages) - 1,
+        warnings=people_warnings(stages, s.stage_index, people),
+    )
+
+
+def people_warnings(stages: StageSet, index: int, people: list) -> tuple[str, ...]:
+    """Past the stage whose gate needs a coach and a met decision-maker, their absence is a red flag."""
+    gate = next((i for i, st in enumerate(stages.stages) if st.gate == "coach_and_decision_maker"), None)
+    if gate is None or index <= gate:
+        return ()
+    out = []
+    if not any(p.role == "coach" for p in people):
+        out.append("no_coach")
+    if not any(p.role == "decision_maker" and p.met for p in people):
+        out.append("dm_not_met")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    kind: str
+    at: datetime
+    actor_id: str
+    from_value: str | None
+    to_value: str | None
+    forced: bool
+    reason: str | None
+    competitor: str | None
+    note: str | None
+
+
+def deal_history(session: Session, actor: Actor, deal_id: object) -> tuple[Deal, list[HistoryLine]]:
+    deal = load_deal(session, actor, deal_id)
+    events = deals_repo.deal_history(session, team_id=deal.team_id, deal_id=deal.id)
+    return deal, [
+        HistoryLine(
+            e.kind, e.at, e.actor_id, e.from_value, e.to_value, e.forced, e.reason, e.competitor, e.note
+        )
+        for e in events
+    ]
+
+
+def visible_summaries(
+    session: Session, actor: Actor, stages: StageSet, *, now: datetime, mine_only: bool = False
+) -> list[Summary]:
+    """Open and on-hold deals the actor may see (only their own with ``mine_only``), most urgent first."""
+    owners = [actor.user_id] if mine_only else visible_owner_ids(session, actor)
+    deals = repo.deals_of_owners(session, team_id=actor.team_id, owner_ids=owners)
+    nudges = repo.open_nudges(session, team_id=actor.team_id, deal_ids=[d.id for d in deals])
+    return sorted((summarize(d, stages, now, nudges.get(d.id, [])) for d in deals), key=lambda s: s.rank)

@@ -1,0 +1,123 @@
+"""Assess a deal from its interview, and regrade it when an answer or the expected close changes.
+
+Every grade change is a DealEvent kind 'grade' (from, to, reason = the cause) and emits 'regraded'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.flows import hooks
+from bot.flows.qualification.framing import Frame, frame_prospect
+from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
+from bot.process.questions import LOADED, QuestionSet, load_question_set
+from storage.models import Deal, Interview
+from storage.repo import deals as deals_repo
+from storage.repo import interviews as repo
+
+
+@dataclass(frozen=True)
+class GradingEnv:
+    qset: QuestionSet
+    pass_line: int
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Assessment:
+    card: Scorecard
+    grade: GradeResult
+    recommendation: str
+    frames: tuple[Frame, Frame, Frame, Frame]
+    answers: dict[str, Any]
+    skipped: tuple[str, ...]
+    close: date | None
+
+
+def grading_env(session: Session, team_id: str) -> GradingEnv:
+    """The loaded question set, the team's pass line (App Home over the set's) and time zone."""
+    from bot.flows.team.config import team_config
+
+    qset = LOADED.get("questions") or load_question_set()
+    settings = LOADED.get("settings")
+    if settings is None:
+        return GradingEnv(qset, qset.pass_line, ZoneInfo("Asia/Shanghai"))
+    team = team_config(session, settings, team_id)
+    return GradingEnv(qset, team.pass_line or qset.pass_line, team.zone)
+
+
+def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
+    rows = repo.current_answers(session, interview_id=interview_id)
+    values = {k: r.value["choice"] if isinstance(r.value, dict) and "choice" in r.value else r.value
+              for k, r in rows.items() if not r.skipped}  # fmt: skip
+    return values, tuple(k for k, r in rows.items() if r.skipped)
+
+
+def assess(
+    env: GradingEnv, answers: dict[str, Any], skipped: tuple[str, ...], close: date | None, now: datetime
+) -> Assessment:
+    card = score_prospect(env.qset, answers, env.pass_line)
+    today = now.astimezone(env.zone).date()
+    return Assessment(
+        card=card,
+        grade=grade_prospect(card, env.qset.grades, close, today),
+        recommendation=recommend(card),
+        frames=frame_prospect(answers, card, env.qset.average_margin),
+        answers=answers,
+        skipped=skipped,
+        close=close,
+    )
+
+
+def assess_interview(session: Session, deal: Deal, iv: Interview, now: datetime) -> Assessment:
+    answers, skipped = answer_values(session, iv.id)
+    return assess(grading_env(session, deal.team_id), answers, skipped, deal.expected_close, now)
+
+
+def apply_assessment(
+    session: Session, deal: Deal, iv: Interview, a: Assessment, *, now: datetime, actor_id: str, cause: str
+) -> str | None:
+    """Store score and grade on the interview and the deal; record a grade change. Returns the old grade
+    when the grade changed."""
+    iv.score, iv.grade = a.card.total, a.grade.grade
+    iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
+    session.add(iv)
+    old = deal.grade
+    if (deal.grade, deal.score) != (a.grade.grade, a.card.total):
+        _save(session, deal, now, grade=a.grade.grade, score=a.card.total)
+    if old == a.grade.grade:
+        return None
+    deals_repo.add_event(
+        session,
+        deal=deal,
+        kind="grade",
+        actor_id=actor_id,
+        at=now,
+        from_value=old,
+        to_value=a.grade.grade,
+        reason=cause[:2000],
+    )
+    hooks.emit(session, "regraded", deal, now=now, actor_id=actor_id, old=old, new=a.grade.grade, cause=cause)
+    return old or "-"
+
+
+def _save(session: Session, deal: Deal, now: datetime, **changes: Any) -> None:
+    session.flush()
+    if not deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes):
+        session.refresh(deal)
+        deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes)
+
+
+def regrade(session: Session, deal: Deal, *, now: datetime, actor_id: str, cause: str) -> Assessment | None:
+    """Recompute from the deal's latest finished interview (nothing to do before one is finished)."""
+    iv = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id, done=True)
+    if iv is None:
+        return None
+    a = assess_interview(session, deal, iv, now)
+    apply_assessment(session, deal, iv, a, now=now, actor_id=actor_id, cause=cause)
+    return a

@@ -1,0 +1,286 @@
+"""The qualification interview as a conversation whose state lives in the database (SPEC §3, §12).
+
+One question at a time: the interview's ``current_key`` is the question being asked. An answer to it
+moves on to the first question without an answer; an answer to another question (an old message's
+button) is a change of that answer, recorded as a new row that supersedes the old one. When every
+question has an answer (or a skip) the interview is done and the deal is graded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.flows import hooks
+from bot.flows.errors import NotAllowed, NotFound
+from bot.flows.qualification.grading import Assessment, apply_assessment, assess_interview, regrade
+from bot.flows.qualification.parsing import Unreadable, parse_answer, parse_date
+from bot.flows.team import access
+from bot.flows.team.users import Actor
+from bot.process.questions import LOADED, Question, QuestionSet
+from storage.models import Deal, Interview
+from storage.repo import deals as deals_repo
+from storage.repo import interviews as repo
+
+FROM_DEAL = "(from the deal)"
+
+
+@dataclass(frozen=True)
+class DealInfo:
+    id: int
+    account: str
+    title: str
+    currency: str
+    grade: str | None
+
+    @classmethod
+    def of(cls, deal: Deal) -> DealInfo:
+        return cls(deal.id, deal.account, deal.title or "", deal.currency, deal.grade)
+
+
+@dataclass(frozen=True)
+class Ask:
+    key: str
+    number: int
+    total: int
+    current: Any = None  # the answer it has now (asked again by Back or Change)
+    has_answer: bool = False
+
+
+@dataclass(frozen=True)
+class Answered:
+    ts: str | None
+    key: str
+    value: Any
+    skipped: bool
+    changed_from: tuple[Any, bool] | None = None  # (old value, old skipped) for a change
+
+
+@dataclass
+class Step:
+    interview_id: int
+    deal: DealInfo
+    rep_id: str
+    answered: Answered | None = None
+    marker: tuple[str, str] | None = None  # (ts, "back" | "paused"): a question message left behind
+    ask: Ask | None = None
+    verdict: Assessment | None = None
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+    reask: tuple[str, str] | None = None  # (question key, reason) after an unreadable typed answer
+    offer_redo: bool = False
+
+
+def question_set() -> QuestionSet:
+    from bot.process.questions import load_question_set
+
+    return LOADED.get("questions") or load_question_set()
+
+
+# -- starting and resuming -------------------------------------------------------------------------
+def start_or_resume(
+    session: Session, actor: Actor, deal_id: Any, now: datetime, *, redo: bool = False
+) -> Step:
+    deal = access.load_deal(session, actor, deal_id, edit=True)
+    latest = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id)
+    if latest is not None and redo:
+        latest.status, latest.dm_active = "replaced", False
+        session.add(latest)
+        session.flush()
+        latest = None
+    if latest is None:
+        return _begin(session, actor, deal, now)
+    if latest.status == "done":
+        return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=assess_interview(session, deal, latest, now),
+                    offer_redo=True)  # fmt: skip
+    repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=actor.user_id, keep_id=latest.id)
+    latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
+    step = Step(latest.id, DealInfo.of(deal), actor.user_id)
+    if latest.current_key and question_set().get(latest.current_key):
+        return _ask(session, latest, latest.current_key, step)
+    return _ask_next(session, latest, deal, step, now, actor)
+
+
+def _begin(session: Session, actor: Actor, deal: Deal, now: datetime) -> Step:
+    qset = question_set()
+    iv = repo.create_interview(
+        session, team_id=deal.team_id, deal_id=deal.id, rep_id=actor.user_id, now=now, question_set=qset.name
+    )
+    iv.channel_id = actor.user_id
+    for q in qset.questions:
+        value = _deal_value(deal, q)
+        if value is not None:
+            repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=False, by=actor.user_id,
+                            at=now, raw_text=FROM_DEAL)  # fmt: skip
+    return _ask_next(session, iv, deal, Step(iv.id, DealInfo.of(deal), actor.user_id), now, actor)
+
+
+def _deal_value(deal: Deal, q: Question) -> Any:
+    if q.deal_field == "expected_close" and deal.expected_close:
+        return deal.expected_close.isoformat()
+    if q.deal_field == "amount" and deal.amount:
+        return {"amount": format(Decimal(deal.amount).normalize(), "f"), "currency": deal.currency}
+    return None
+
+
+def _ask_next(session: Session, iv: Interview, deal: Deal, step: Step, now: datetime, actor: Actor) -> Step:
+    """Ask the current question if it has no answer yet, else the first unanswered; none left: finish."""
+    qset = question_set()
+    answers = repo.current_answers(session, interview_id=iv.id)
+    key = iv.current_key if iv.current_key and iv.current_key not in answers else None
+    key = key or next((q.key for q in qset.questions if q.key not in answers), None)
+    if key is None:
+        return _finish(session, iv, deal, step, now, actor)
+    return _ask(session, iv, key, step)
+
+
+def _ask(session: Session, iv: Interview, key: str, step: Step) -> Step:
+    qset = question_set()
+    iv.current_key, iv.question_ts = key, None
+    session.add(iv)
+    row = repo.current_answers(session, interview_id=iv.id).get(key)
+    step.ask = Ask(key, qset.index(key) + 1, len(qset.questions),
+                   current=None if row is None or row.skipped else row.value, has_answer=row is not None)  # fmt: skip
+    return step
+
+
+def _finish(session: Session, iv: Interview, deal: Deal, step: Step, now: datetime, actor: Actor) -> Step:
+    first_time = iv.finished_at is None
+    iv.status, iv.dm_active, iv.current_key, iv.question_ts = "done", False, None, None
+    iv.finished_at = now
+    a = assess_interview(session, deal, iv, now)
+    cause = (
+        "interview finished"
+        if first_time
+        else f"answers changed: {step.answered.key if step.answered else ''}"
+    )
+    apply_assessment(session, deal, iv, a, now=now, actor_id=actor.user_id, cause=cause)
+    if first_time:
+        hooks.emit(session, "interview_finished", deal, now=now, actor_id=actor.user_id, grade=a.grade.grade,
+                   score=a.card.total, passed=a.card.passed, settings=LOADED.get("settings"))  # fmt: skip
+    step.verdict = a
+    step.deal = DealInfo.of(deal)
+    return step
+
+
+# -- answering -------------------------------------------------------------------------------------
+def _load(session: Session, actor: Actor, interview_id: Any) -> tuple[Interview, Deal]:
+    try:
+        iid = int(interview_id)
+    except (TypeError, ValueError) as e:
+        raise NotFound() from e
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=iid, lock=True)
+    if iv is None:
+        raise NotFound()
+    if iv.rep_id != actor.user_id:
+        raise NotAllowed()
+    return iv, access.load_deal(session, actor, iv.deal_id, edit=True)
+
+
+def answer(
+    session: Session,
+    actor: Actor,
+    interview_id: Any,
+    key: str,
+    value: Any,
+    now: datetime,
+    *,
+    skipped: bool = False,
+    raw: str | None = None,
+    message_ts: str | None = None,
+) -> Step:
+    iv, deal = _load(session, actor, interview_id)
+    q = question_set().get(key)
+    if q is None:
+        raise NotFound()
+    step = Step(iv.id, DealInfo.of(deal), actor.user_id)
+    if iv.status == "replaced":
+        step.notes.append(("qualification.notes.replaced", {}))
+        return step
+    if not skipped and q.kind in ("choice", "yes_no") and q.option(value) is None:
+        raise NotFound()
+    value = stored_value(q, value)
+    is_current = iv.status in ("active", "done") and iv.current_key == key
+    ts = (iv.question_ts or message_ts) if is_current else message_ts
+    prev = repo.current_answers(session, interview_id=iv.id).get(key)
+    if prev is not None and prev.skipped == skipped and prev.value == value and not is_current:
+        step.answered = Answered(ts, key, value, skipped)
+        step.notes.append(("qualification.notes.already", {"question": q.short.get(actor.locale)}))
+        return step
+    if prev is None or prev.skipped != skipped or prev.value != value:
+        _record(session, iv, deal, q, value, skipped, actor, now, raw, ts)
+    step.answered = Answered(ts, key, value, skipped, None if prev is None else (prev.value, prev.skipped))
+    if is_current:
+        return _ask_next(session, iv, deal, step, now, actor)
+    step.notes.append(("qualification.notes.changed", {"question": q.short.get(actor.locale)}))
+    if iv.status == "done":
+        step.verdict = regrade(session, deal, now=now, actor_id=actor.user_id, cause=f"answer changed: {key}")
+        step.deal = DealInfo.of(deal)
+    return step
+
+
+def stored_value(q: Question, value: Any) -> Any:
+    """A scored choice is stored with its score, {"choice": "good", "score": 2}, so that queries over
+    answers (the digest's weakest items) read scores without the question set; other kinds as parsed."""
+    option = q.option(value) if q.scored and isinstance(value, str) else None
+    return {"choice": value, "score": option.score} if option is not None else value
+
+
+def plain_value(value: Any) -> Any:
+    return value["choice"] if isinstance(value, dict) and "choice" in value else value
+
+
+def _record(session: Session, iv: Interview, deal: Deal, q: Question, value: Any, skipped: bool,
+            actor: Actor, now: datetime, raw: str | None, ts: str | None) -> None:  # fmt: skip
+    repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=skipped, by=actor.user_id, at=now,
+                    raw_text=raw, message_ts=ts)  # fmt: skip
+    if skipped:
+        return
+    if q.kind == "person" and isinstance(value, dict):
+        repo.upsert_coach(session, deal=deal, name=value["name"], title=value.get("title"), now=now)
+    if q.deal_field == "expected_close":
+        _save_deal(session, deal, now, expected_close=date.fromisoformat(value))
+        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["expected_close"],
+                   cause=f"expected close changed to {value}", settings=LOADED.get("settings"))  # fmt: skip
+    elif q.deal_field == "amount":
+        _save_deal(session, deal, now, amount=Decimal(value["amount"]), currency=value["currency"])
+
+
+def _save_deal(session: Session, deal: Deal, now: datetime, **changes: Any) -> None:
+    session.flush()
+    if not deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes):
+        session.refresh(deal)
+        deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes)
+
+
+def answer_typed(session: Session, actor: Actor, text: str, now: datetime) -> Step | None:
+    """Typed DM text goes to the rep's active interview; None when there is none."""
+    iv = repo.dm_interview(session, team_id=actor.team_id, rep_id=actor.user_id)
+    if iv is None or iv.current_key is None:
+        return None
+    q = question_set().get(iv.current_key)
+    deal = access.load_deal(session, actor, iv.deal_id, edit=True)
+    try:
+        value = parse_answer(q, text, today=today_for(actor, now), currency=deal.currency)
+    except Unreadable as e:
+        return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(q.key, e.reason))
+    return answer(session, actor, iv.id, q.key, value, now, raw=text, message_ts=iv.question_ts)
+
+
+def today_for(actor: Actor, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(actor.tz)).date()
+
+
+def answer_date(session: Session, actor: Actor, interview_id: Any, key: str, day: str, now: datetime, *,
+                message_ts: str | None) -> Step:  # fmt: skip
+    """A date picked in the question's datepicker: the same rules as a typed date (not in the past)."""
+    try:
+        value = parse_date(day, today_for(actor, now)).isoformat()
+    except Unreadable as e:
+        iv, deal = _load(session, actor, interview_id)
+        return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(key, e.reason))
+    return answer(session, actor, interview_id, key, value, now, message_ts=message_ts)

@@ -1,0 +1,56 @@
+"""What the verdict card's own buttons do: pursue, or keep at a lower contact level (SPEC §3.3).
+
+Drop and "advance anyway" are the pipeline's dialogs (shared ids ACT_DROP_OPEN / ACT_ADVANCE_OPEN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.flows.errors import BadInput, StaleCard
+from bot.flows.team import access
+from bot.flows.team.users import Actor
+from storage.repo import deals as deals_repo
+from storage.repo import interviews as repo
+
+
+@dataclass(frozen=True)
+class VerdictDone:
+    deal_id: int
+    account: str
+    what: str  # pursue | lower
+    flagged: bool = False
+
+
+def _set_contact(session: Session, actor: Actor, deal_id: Any, level: str, now: datetime):  # noqa: ANN202
+    deal = access.load_deal(session, actor, deal_id, edit=True)
+    if deal.status != "open":
+        raise BadInput("qualification.verdict.not_open")
+    if deal.contact_level != level and not deals_repo.save_if_version(
+        session, deal=deal, expected_version=deal.version, now=now, contact_level=level
+    ):
+        raise StaleCard()
+    return deal
+
+
+def pursue(session: Session, actor: Actor, deal_id: Any, now: datetime) -> VerdictDone:
+    deal = _set_contact(session, actor, deal_id, "normal", now)
+    deals_repo.add_event(session, deal=deal, kind="edit", actor_id=actor.user_id, at=now,
+                         note="qualification verdict: pursue")  # fmt: skip
+    return VerdictDone(deal.id, deal.account, "pursue")
+
+
+def keep_lower(session: Session, actor: Actor, deal_id: Any, now: datetime) -> VerdictDone:
+    """Lower contact level (a call now and then, no investment); a failed prospect kept open is a red flag."""
+    deal = _set_contact(session, actor, deal_id, "lower", now)
+    deals_repo.add_event(session, deal=deal, kind="edit", actor_id=actor.user_id, at=now,
+                         note="qualification verdict: keep at lower contact level")  # fmt: skip
+    failed = deal.grade == "D"
+    if failed:
+        repo.raise_red_flag(session, deal=deal, kind="failed_prospect_kept", by=actor.user_id, now=now,
+                            reason=f"failed qualification (score {deal.score}) kept open at lower contact level")  # fmt: skip
+    return VerdictDone(deal.id, deal.account, "lower", flagged=failed)

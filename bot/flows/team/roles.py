@@ -1,0 +1,72 @@
+"""Roles: rep (default), manager (of named reps), admin (DEALBOT_ADMINS, Slack admins and owners, or
+assigned). Only admins assign roles; everything is scoped to the admin's own workspace."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.flows.errors import BadInput, NotAllowed
+from bot.flows.team.users import Actor
+from storage.repo import access as access_repo
+from storage.repo import roles as repo
+
+ROLES = ("rep", "manager", "admin")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    user_id: str
+    role: str
+    reps: tuple[str, ...]
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise NotAllowed("errors.admin_only")
+
+
+def mentioned_users(text: str) -> list[str]:
+    """User ids from ``<@U123|name>`` mentions or bare ids in command text."""
+    found = MENTION.findall(text or "")
+    bare = [w for w in (text or "").split() if USER_ID.match(w)]
+    return list(dict.fromkeys(found + bare))
+
+
+def assign_role(
+    session: Session,
+    actor: Actor,
+    user_id: str | None,
+    role: str | None,
+    *,
+    now: datetime,
+    reps: list[str] | None = None,
+) -> RoleRow:
+    require_admin(actor)
+    if not user_id or not USER_ID.match(user_id):
+        raise BadInput("roles.errors.user", field="user")
+    if role not in ROLES:
+        raise BadInput("roles.errors.role", field="role")
+    reps = [r for r in (reps or []) if r != user_id]
+    if any(not USER_ID.match(r) for r in reps):
+        raise BadInput("roles.errors.user", field="reps")
+    repo.set_role(session, team_id=actor.team_id, user_id=user_id, role=role, by=actor.user_id, at=now)
+    if role == "manager":
+        repo.set_reps(session, team_id=actor.team_id, manager_id=user_id, rep_ids=reps)
+    else:
+        repo.set_reps(session, team_id=actor.team_id, manager_id=user_id, rep_ids=[])
+    return RoleRow(user_id, role, tuple(reps) if role == "manager" else ())
+
+
+def team_roles(session: Session, actor: Actor) -> list[RoleRow]:
+    """Everyone with an assigned role in the actor's workspace (what the admin's App Home lists)."""
+    rows = []
+    for m in repo.memberships(session, team_id=actor.team_id):
+        reps = access_repo.reps_of_manager(session, team_id=actor.team_id, manager_id=m.user_id)
+        rows.append(RoleRow(m.user_id, m.role, tuple(sorted(reps))))
+    return rows

@@ -1,0 +1,72 @@
+"""Admin settings per workspace (App Home): validated, stored in TeamSettings, read via team_config."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from bot.flows.errors import BadInput
+from bot.flows.team.roles import require_admin
+from bot.flows.team.users import Actor
+from bot.process.stages import SHIPPED
+from storage.repo import roles as repo
+
+CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,20}$")
+HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def validate_settings(raw: dict) -> dict:
+    """Raw modal values -> TeamSettings fields; BadInput names the first bad field (its block id)."""
+    out: dict = {}
+    channel = (raw.get("manager_channel") or "").strip() or None
+    if channel is not None and not CHANNEL.match(channel):
+        raise BadInput("settings.errors.channel", field="manager_channel")
+    out["manager_channel"] = channel
+    day = raw.get("digest_weekday")
+    if day not in (None, "") and str(day) not in {str(i) for i in range(7)}:
+        raise BadInput("settings.errors.weekday", field="digest_weekday")
+    out["digest_weekday"] = None if day in (None, "") else int(day)
+    at = (raw.get("digest_time") or "").strip()
+    if at and not HHMM.match(at):
+        raise BadInput("settings.errors.time", field="digest_time")
+    out["digest_time"] = f"{int(at.split(':')[0]):02d}:{at.split(':')[1]}" if at else None
+    out["timezone"] = _zone((raw.get("timezone") or "").strip() or None)
+    locale = raw.get("locale") or None
+    if locale not in (None, "en", "zh-Hans"):
+        raise BadInput("settings.errors.locale", field="locale")
+    out["locale"] = locale
+    out["pass_line"] = _pass_line(raw.get("pass_line"))
+    stage_set = raw.get("stage_set") or None
+    if stage_set is not None and stage_set not in SHIPPED:
+        raise BadInput("settings.errors.stage_set", field="stage_set")
+    out["stage_set"] = stage_set
+    return out
+
+
+def _zone(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise BadInput("settings.errors.timezone", field="timezone") from e
+    return name
+
+
+def _pass_line(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise BadInput("settings.errors.pass_line", field="pass_line")
+    return int(text)
+
+
+def save_settings(session: Session, actor: Actor, raw: dict, *, now: datetime) -> dict:
+    require_admin(actor)
+    fields = validate_settings(raw)
+    repo.save_team_settings(session, team_id=actor.team_id, by=actor.user_id, at=now, **fields)
+    return fields
