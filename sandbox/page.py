@@ -20,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.server import Message, SandboxServer
+from sandbox.server import SandboxServer
 from sandbox.slack_side import SlackSide, view_state
+from sandbox.state import Message
 
 PAGE_DIR = Path(__file__).parent / "page"
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "blocks.js": "text/javascript"}

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from sandbox.server import APP_ID, BOT_ID, BOT_USER_ID, Message, SandboxServer
+from sandbox.server import SandboxServer
+from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message
 
 
 def sign(secret: str, timestamp: str, body: str) -> str:

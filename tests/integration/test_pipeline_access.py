@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot import ids
-from sandbox.server import BOT_ID, BOT_USER_ID, Message
+from sandbox.state import BOT_ID, BOT_USER_ID, Message
 from storage.models import Milestone, Person, RedFlag
 from tests.support.pipeline import BotDb, all_text, last_to
 

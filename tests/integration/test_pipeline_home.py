@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import ids
-from sandbox.server import BOT_ID, BOT_USER_ID, Message
+from sandbox.state import BOT_ID, BOT_USER_ID, Message
 from storage.models import ManagerRep, Membership, TeamSettings
 from tests.support.bot import BotProcess, bot_env
 from tests.support.pipeline import BotDb, all_text, last_to

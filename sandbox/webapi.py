@@ -1,0 +1,201 @@
+"""WebApi: the Web API imitation's dispatch (token and fault checks, call log) and its auth, users,
+conversations and chat methods; views and files methods come from mixins."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from sandbox.checks import check_message, load_json
+from sandbox.errors import SlackError
+from sandbox.state import BOT_ID, BOT_USER_ID, Call, Message, SandboxState
+from sandbox.webapi_files import FilesMethods
+from sandbox.webapi_views import ViewsMethods
+
+if TYPE_CHECKING:
+    from sandbox.server import SandboxServer
+
+
+class WebApi(ViewsMethods, FilesMethods):
+    """One method per Web API call; each takes the merged arguments and returns the ``ok`` body."""
+
+    def __init__(self, state: SandboxState, server: SandboxServer) -> None:
+        self.s = state
+        self.server = server
+
+    def call(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
+        fn = getattr(self, method.replace(".", "_"), None)
+        with self.s.lock:
+            try:
+                if fn is None:
+                    raise SlackError("unknown_method")
+                self._check_fault(method)
+                self._check_token(method, token)
+                body = {"ok": True, **fn(args)}
+                status, headers = 200, {}
+            except SlackError as e:
+                body = {"ok": False, "error": e.error, **e.extra}
+                status, headers = e.status, e.headers
+            self.s.calls.append(Call(method, args, body["ok"], body.get("error"), status, time.time()))
+        return status, headers, body
+
+    def _check_fault(self, method: str) -> None:
+        for f in self.s.faults:
+            if f.method not in (method, "*"):
+                continue
+            f.seen += 1
+            if f.every and f.seen % f.every:
+                continue
+            if f.times is not None:
+                if f.times <= 0:
+                    continue
+                f.times -= 1
+            headers = {"Retry-After": str(f.retry_after)} if f.retry_after is not None else {}
+            error = f.error or ("ratelimited" if f.status == 429 else "internal_error")
+            raise SlackError(error, status=f.status, headers=headers)
+
+    def _check_token(self, method: str, token: str | None) -> None:
+        expected = self.s.app_token if method == "apps.connections.open" else self.s.bot_token
+        if not token:
+            raise SlackError("not_authed")
+        if token != expected:
+            raise SlackError("invalid_auth")
+
+    # -- auth -------------------------------------------------------------------------
+    def apps_connections_open(self, args: dict) -> dict:
+        """Socket Mode: a ws:// URL on this server (app-level token, checked in ``_check_token``)."""
+        return self.server.socket_mode.open_url()
+
+    def auth_test(self, args: dict) -> dict:
+        team = next(iter(self.s.workspaces.values()))
+        return {
+            "url": f"https://{team.domain}.slack.com/",
+            "team": team.domain,
+            "user": "dealbot",
+            "team_id": team.team_id,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    # -- users --------------------------------------------------------------------------
+    def users_info(self, args: dict) -> dict:
+        user = self.s.all_users().get(args.get("user", ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        data = user.as_slack()
+        if str(args.get("include_locale", "")).lower() not in ("true", "1"):
+            data.pop("locale")
+        return {"user": data}
+
+    # -- conversations ------------------------------------------------------------------
+    def conversations_open(self, args: dict) -> dict:
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if not users:
+            raise SlackError("users_list_not_supplied")
+        if len(users) > 1:
+            raise SlackError("not_supported")  # dealbot opens 1:1 DMs only
+        if users[0] not in self.s.all_users():
+            raise SlackError("user_not_found")
+        return {"channel": {"id": self.s.dm_channel(users[0]), "is_im": True}}
+
+    def conversations_history(self, args: dict) -> dict:
+        channel = self.s.resolve_channel(args.get("channel"))
+        if channel is None:
+            raise SlackError("channel_not_found")
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        include_meta = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        latest = float(args.get("latest") or "inf")
+        msgs = [m for m in self.s.channel_messages(channel) if oldest < float(m.ts) < latest]
+        msgs.sort(key=lambda m: float(m.ts), reverse=True)
+        start = int(args.get("cursor") or 0)  # cursor = offset into the newest-first list
+        out = []
+        for m in msgs[start : start + limit]:
+            d = m.as_slack()
+            if not include_meta:
+                d.pop("metadata", None)
+            out.append(d)
+        more = len(msgs) > start + limit
+        return {
+            "messages": out,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    # -- chat -----------------------------------------------------------------------------
+    def _post(self, args: dict, *, ephemeral_to: str | None = None) -> Message:
+        channel = self.s.resolve_channel(args.get("channel"))
+        if channel is None:
+            raise SlackError("channel_not_found")
+        dm_user = self.s.user_of_dm(channel)
+        if dm_user and dm_user in self.s.unreachable_users:
+            raise SlackError("cannot_dm_bot" if dm_user == BOT_USER_ID else "user_disabled")
+        errors = check_message(args)
+        if errors:
+            raise SlackError(errors[0].split(":")[0], errors=errors)
+        blocks, _ = load_json(args.get("blocks"), "blocks")
+        metadata, errs = load_json(args.get("metadata"), "metadata")
+        if errs:
+            raise SlackError("invalid_metadata_format")
+        msg = Message(
+            channel=channel,
+            ts=self.s.next_ts(),
+            text=args.get("text") or "",
+            blocks=blocks or [],
+            user=BOT_USER_ID,
+            bot_id=BOT_ID,
+            metadata=metadata,
+            thread_ts=args.get("thread_ts"),
+            ephemeral_to=ephemeral_to,
+            source="ephemeral" if ephemeral_to else "chat",
+        )
+        self.s.messages.append(msg)
+        return msg
+
+    def chat_postMessage(self, args: dict) -> dict:  # noqa: N802
+        limits = self.s.posting_limits
+        channel = self.s.resolve_channel(args.get("channel"))
+        if limits is not None and channel:
+            user = self.s.all_users().get(self.s.user_of_dm(channel) or "")
+            wait = limits.check(user.team_id if user else "channel", channel)
+            if wait:
+                after = f"{wait:.3f}" if limits.time_scale != 1 else str(max(1, round(wait + 0.5)))
+                raise SlackError("ratelimited", status=429, headers={"Retry-After": after})
+        msg = self._post(args)
+        return {"channel": msg.channel, "ts": msg.ts, "message": msg.as_slack()}
+
+    def chat_postEphemeral(self, args: dict) -> dict:  # noqa: N802
+        user = args.get("user")
+        if user not in self.s.all_users():
+            raise SlackError("user_not_in_channel")
+        msg = self._post(args, ephemeral_to=user)
+        return {"message_ts": msg.ts}
+
+    def chat_update(self, args: dict) -> dict:
+        channel = self.s.resolve_channel(args.get("channel"))
+        if channel is None:
+            raise SlackError("channel_not_found")
+        target = next((m for m in self.s.messages if m.channel == channel and m.ts == args.get("ts")), None)
+        if target is None or target.deleted:
+            raise SlackError("message_not_found")
+        if target.bot_id != BOT_ID:
+            raise SlackError("cant_update_message")
+        errors = check_message(args)
+        if errors:
+            raise SlackError(errors[0].split(":")[0], errors=errors)
+        blocks, _ = load_json(args.get("blocks"), "blocks")
+        target.text = args.get("text") or target.text
+        target.blocks = blocks if blocks is not None else target.blocks
+        if args.get("metadata"):
+            target.metadata, _ = load_json(args.get("metadata"), "metadata")
+        target.edited = True
+        return {"channel": channel, "ts": target.ts, "text": target.text, "message": target.as_slack()}
+
+    def chat_delete(self, args: dict) -> dict:
+        channel = self.s.resolve_channel(args.get("channel"))
+        target = next((m for m in self.s.messages if m.channel == channel and m.ts == args.get("ts")), None)
+        if target is None or target.deleted:
+            raise SlackError("message_not_found")
+        target.deleted = True
+        return {"channel": channel, "ts": target.ts}
