@@ -7,6 +7,7 @@ is a new migration appended to the head (`python -m storage.migrate new "what ch
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 RELEASED_LIST = "RELEASED.sha256"  # in MIGRATIONS: `<sha256>  <file name>` per released migration
 
@@ -51,6 +53,11 @@ def upgrade(engine: Engine, revision: str = "head", *, script_location: Path = M
 
 
 def require_current(engine: Engine) -> None:
+    """Refuse a database behind the code; accept one a newer release has already migrated.
+
+    Migrations are append-only and backward compatible (README, "Schema changes"), so during a rolling
+    deploy the replicas still on the previous release keep serving after `dealbot migrate` ran.
+    """
     current = current_revision(engine)
     (head,) = heads()
     if current == head:
@@ -60,9 +67,21 @@ def require_current(engine: Engine) -> None:
             f"the database at {engine.url.render_as_string(hide_password=True)} has no schema yet: "
             "run `dealbot migrate` first"
         )
-    raise DatabaseNotMigrated(
-        f"the database is at revision {current}, the code expects {head}: run `dealbot migrate` first"
+    script = ScriptDirectory.from_config(alembic_config())
+    if _known(script, current):
+        raise DatabaseNotMigrated(
+            f"the database is at revision {current}, the code expects {head}: run `dealbot migrate` first"
+        )
+    log.warning(
+        "the database is at revision %s, newer than this release's %s (a newer release migrated it): "
+        "running on its backward-compatible schema",
+        current,
+        head,
     )
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    return any(r.revision == revision for r in script.walk_revisions())
 
 
 def new_migration(message: str, *, migrations: Path = MIGRATIONS) -> Path:

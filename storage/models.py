@@ -3,8 +3,8 @@
 Conventions: ``team_id`` on every tenant row; timestamps are timezone-aware UTC (``UTCDateTime``
 stores UTC on SQLite too and hands back aware datetimes); money is ``Numeric(18, 2)`` with an ISO
 currency; constraint names follow ``NAMING_CONVENTION`` so Alembic batch mode can alter them.
-Until the first release the schema lives in one initial migration, regenerated from this module
-(see README "Schema changes").
+The schema is released: a change here is a new migration appended to the head
+(`python -m storage.migrate new "..."`; README "Schema changes").
 """
 
 from __future__ import annotations
