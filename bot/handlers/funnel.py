@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.blocks.funnel import funnel_message, on_demand_title
 from bot.deps import Deps
 from bot.flows.errors import DomainError
 from bot.flows.funnel import export as funnel_export
@@ -52,14 +53,12 @@ def show_after_ack(call: CommandCall) -> None:
             )
     except DomainError:
         return  # the ack already told the user
-    call.respond(**view.message, response_type="ephemeral", replace_original=False)
+    locale, stages = call.actor.locale, view.cfg.stages
+    title = on_demand_title(view, locale)
+    message = funnel_message(view.figures, stages, locale, title=title, labels=view.labels)
+    call.respond(**message, response_type="ephemeral", replace_original=False)
     upload_chart(
-        call.client,
-        channel=_dm(call),
-        figures=view.figures,
-        stages=view.cfg.stages,
-        locale=call.actor.locale,
-        title=view.title,
+        call.client, channel=_dm(call), figures=view.figures, stages=stages, locale=locale, title=title
     )
 
 
