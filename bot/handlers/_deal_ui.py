@@ -1,5 +1,5 @@
-"""Helpers shared by the pipeline's handlers: read modal state, find the deal a command names, show
-a card, and turn domain errors into what the user sees (inline field errors, a fresh card)."""
+"""Helpers shared by the pipeline's handlers: find the deal a command names, show a card, and turn
+domain errors into what the user sees (inline field errors, a fresh card)."""
 
 from __future__ import annotations
 
@@ -25,39 +25,6 @@ from storage.db import read_scope
 
 log = logging.getLogger(__name__)
 DEFAULT_PASS_LINE = 12
-
-
-def state_values(view: dict) -> dict:
-    """``view.state.values`` -> {block_id: value} (text, option value, date, users, channel, checkboxes)."""
-    out: dict = {}
-    for block_id, actions in ((view or {}).get("state") or {}).get("values", {}).items():
-        for el in actions.values():
-            out[block_id] = _value(el or {})
-    return out
-
-
-def _value(el: dict):  # noqa: ANN202
-    kind = el.get("type")
-    if kind in ("static_select", "radio_buttons"):
-        return (el.get("selected_option") or {}).get("value")
-    if kind == "checkboxes":
-        return [o.get("value") for o in el.get("selected_options") or []]
-    if kind == "datepicker":
-        return _date(el.get("selected_date"))
-    if kind == "users_select":
-        return el.get("selected_user")
-    if kind == "multi_users_select":
-        return el.get("selected_users") or []
-    if kind in ("channels_select", "conversations_select"):
-        return el.get("selected_channel") or el.get("selected_conversation")
-    return el.get("value")
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def config(deps: Deps, session: Session, team_id: str) -> TeamConfig:

@@ -18,6 +18,7 @@ from bot.flows.team.roles import assign_role, require_admin
 from bot.flows.team.settings import save_settings
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._views import state_values
 from storage.db import read_scope, session_scope
 
 
@@ -73,7 +74,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         actor = context["actor"]
         try:
             with session_scope(deps.engine) as s:
-                save_settings(s, actor, ui.state_values(view), now=deps.clock.now())
+                save_settings(s, actor, state_values(view), now=deps.clock.now())
         except DomainError as e:
             ui.on_view_error(deps, ack, client, actor, e, SETTINGS_FIELDS)
             return
@@ -82,7 +83,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
 
     @app.view(ids.VIEW_ROLES)
     def on_roles_submitted(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
-        actor, v = context["actor"], ui.state_values(view)
+        actor, v = context["actor"], state_values(view)
         try:
             with session_scope(deps.engine) as s:
                 assign_role(s, actor, v.get("user"), v.get("role"), now=deps.clock.now(), reps=v.get("reps"))

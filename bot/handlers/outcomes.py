@@ -19,6 +19,7 @@ from bot.flows.pipeline.status import card_of
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._views import state_values
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -185,7 +186,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         actor, which = context["actor"], VIEWS[view["callback_id"]]
         meta = pipeline.parse_metadata(view.get("private_metadata"))
         try:
-            result = _submit(deps, which, actor, meta, ui.state_values(view))
+            result = _submit(deps, which, actor, meta, state_values(view))
         except DomainError as e:
             ui.on_view_error(deps, ack, client, actor, e, FIELDS)
             return

@@ -14,6 +14,7 @@ from bot.flows.pipeline import stage as pipeline
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._views import state_values
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -48,7 +49,7 @@ def on_people_command(call: CommandCall) -> None:
 
 def _save(deps: Deps, actor: Actor, view: dict) -> tuple[int, str]:
     meta = pipeline.parse_metadata(view.get("private_metadata"))
-    v = ui.state_values(view)
+    v = state_values(view)
     with session_scope(deps.engine) as s:
         saved = people.save_person(
             s,

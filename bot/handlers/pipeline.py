@@ -14,6 +14,7 @@ from bot.flows.pipeline import stage as pipeline
 from bot.flows.pipeline.status import deal_card
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._views import state_values
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -65,7 +66,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_advance_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
         actor = context["actor"]
         meta = pipeline.parse_metadata(view.get("private_metadata"))
-        v = ui.state_values(view)
+        v = state_values(view)
         try:
             with session_scope(deps.engine) as s:
                 cfg = ui.config(deps, s, actor.team_id)
