@@ -4,7 +4,6 @@ and the small replies of /deal checkin and /deal away."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -88,24 +87,6 @@ def checkin_modal(*, deal_id: int, deal_name: str, locale: str, origin: dict | N
         private_metadata=meta,
         blocks=blocks,
     ).to_dict()
-
-
-def read_checkin(values: dict) -> dict:
-    """The submitted state -> plain fields (strings, a bool, a date)."""
-
-    def val(block: str) -> dict:
-        return (values.get(block) or {}).get(block) or {}
-
-    picked = (val(B_PROGRESS).get("selected_option") or {}).get("value")
-    day = val(B_NEXT_DATE).get("selected_date")
-    return {
-        "done_text": val(B_DONE).get("value") or "",
-        "progress": picked == "yes",
-        "progress_text": val(B_PROGRESS_TEXT).get("value"),
-        "blockers": val(B_BLOCKERS).get("value"),
-        "next_step": val(B_NEXT).get("value"),
-        "next_step_date": date.fromisoformat(day) if day else None,
-    }
 
 
 def pick_deal_message(deals: list[tuple[int, str]], locale: str) -> dict:

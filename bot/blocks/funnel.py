@@ -15,9 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import clip, message
+from bot.flows.funnel.digest import Digest
 from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
+from bot.flows.funnel.view import FunnelView
 from bot.i18n import has, t
-from bot.i18n.format import format_money
+from bot.i18n.format import format_date, format_money
 from bot.process.schema import StageSet
 
 REPS_TOP = 10
@@ -48,6 +50,28 @@ def stage_name(stages: StageSet, key: str, locale: str) -> str:
         return stages.get(key).name.get(locale)
     except StopIteration:
         return key
+
+
+def digest_title(d: Digest) -> str:
+    return t("funnel.title.digest", d.cfg.locale, week=format_date(d.week_of, d.cfg.locale))
+
+
+def on_demand_title(v: FunnelView, locale: str) -> str:
+    """Whose funnel, the day, then the filter: "Funnel · the team · 2 Mar 2026 · stage Bid"."""
+    day = format_date(v.day, locale)
+    if v.whose == "mine":
+        title = t("funnel.title.mine", locale, date=day)
+    else:
+        who = t("funnel.scope.all", locale) if v.whose == "all" else t("funnel.scope.reps", locale)
+        title = t("funnel.title.team", locale, who=who, date=day)
+    f, parts = v.filter, []
+    if f.rep:
+        parts.append(t("funnel.filter.rep", locale, name="@" + (f.rep_name or f.rep)))
+    if f.stage:
+        parts.append(t("funnel.filter.stage", locale, name=stage_name(v.cfg.stages, f.stage, locale)))
+    if f.grade:
+        parts.append(t("funnel.filter.grade", locale, grade=f.grade))
+    return " · ".join([title, *parts])
 
 
 def reason_label(reason: str, locale: str) -> str:

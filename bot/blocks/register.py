@@ -82,21 +82,3 @@ def register_modal(draft: Draft, locale: str) -> dict:
         close=t(f"{r}.close", locale),
         blocks=blocks,
     ).to_dict()
-
-
-def draft_from_view(values: dict) -> Draft:
-    """Read the submitted modal's state.values into a Draft (the flow validates it)."""
-    from datetime import date
-
-    def val(block: str) -> dict:
-        return (values.get(block) or {}).get(block) or {}
-
-    close = val("close").get("selected_date")
-    currency = (val("currency").get("selected_option") or {}).get("value") or "CNY"
-    return Draft(
-        account=(val("account").get("value") or "").strip(),
-        title=(val("title").get("value") or "").strip(),
-        amount=(val("amount").get("value") or "").strip(),
-        currency=currency,
-        close=date.fromisoformat(close) if close else None,
-    )

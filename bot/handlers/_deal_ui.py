@@ -1,19 +1,18 @@
-"""Helpers shared by the pipeline's handlers: read modal state, find the deal a command names, show
-a card, and turn domain errors into what the user sees (inline field errors, a fresh card)."""
+"""Helpers shared by the pipeline's handlers: find the deal a command names, show a card or a notice.
+How a listener turns a refusal into what the user sees is in ``bot.handlers._listeners``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session
 
 from bot.blocks.deal_card import deal_card_message
-from bot.blocks.deal_list import notice_message, pick_list_message
+from bot.blocks.deal_list import pick_list_message
 from bot.blocks.modals import modal
 from bot.deps import Deps
-from bot.flows.errors import BadInput, DomainError, MilestoneMissing, NotFound, StaleCard
+from bot.flows.errors import DomainError, NotFound
 from bot.flows.pipeline.status import card_of, deal_card, summarize
 from bot.flows.team.access import find_visible_deals
 from bot.flows.team.config import TeamConfig, team_config
@@ -25,39 +24,6 @@ from storage.db import read_scope
 
 log = logging.getLogger(__name__)
 DEFAULT_PASS_LINE = 12
-
-
-def state_values(view: dict) -> dict:
-    """``view.state.values`` -> {block_id: value} (text, option value, date, users, channel, checkboxes)."""
-    out: dict = {}
-    for block_id, actions in ((view or {}).get("state") or {}).get("values", {}).items():
-        for el in actions.values():
-            out[block_id] = _value(el or {})
-    return out
-
-
-def _value(el: dict):  # noqa: ANN202
-    kind = el.get("type")
-    if kind in ("static_select", "radio_buttons"):
-        return (el.get("selected_option") or {}).get("value")
-    if kind == "checkboxes":
-        return [o.get("value") for o in el.get("selected_options") or []]
-    if kind == "datepicker":
-        return _date(el.get("selected_date"))
-    if kind == "users_select":
-        return el.get("selected_user")
-    if kind == "multi_users_select":
-        return el.get("selected_users") or []
-    if kind in ("channels_select", "conversations_select"):
-        return el.get("selected_channel") or el.get("selected_conversation")
-    return el.get("value")
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def config(deps: Deps, session: Session, team_id: str) -> TeamConfig:
@@ -125,35 +91,6 @@ def show(respond, client, actor: Actor, body: dict, payload: dict, *, replace: b
         post_to_user(client, actor, payload)
 
 
-def on_action_error(deps: Deps, respond, client, actor: Actor, body: dict, error: DomainError) -> None:  # noqa: ANN001
-    """A stale card says so and shows the current one; other refusals are said in the user's language."""
-    if isinstance(error, StaleCard) and error.values.get("deal_id"):
-        try:
-            payload = card_payload(deps, actor, error.values["deal_id"], text_of(error, actor.locale))
-        except DomainError as e:
-            payload = notice_message(text_of(e, actor.locale))
-        show(respond, client, actor, body, payload, replace=True)
-        return
-    show(respond, client, actor, body, notice_message(text_of(error, actor.locale)))
-
-
-def on_view_error(deps: Deps, ack, client, actor: Actor, error: DomainError, fields: set[str]) -> None:  # noqa: ANN001
-    """Field errors go inline; a stale card closes the form with a notice and posts the current card."""
-    field = error.values.get("field")
-    if isinstance(error, BadInput | MilestoneMissing) and (
-        field in fields or isinstance(error, MilestoneMissing)
-    ):
-        ack(response_action="errors", errors={field or "force_reason": text_of(error, actor.locale)})
-        return
-    text = text_of(error, actor.locale)
-    ack(response_action="update", view=notice_modal(text, actor.locale))
-    if isinstance(error, StaleCard) and error.values.get("deal_id"):
-        try:
-            post_to_user(client, actor, card_payload(deps, actor, error.values["deal_id"], text))
-        except DomainError:
-            log.info("stale card for a deal the user can no longer see")
-
-
 def notice_modal(text: str, locale: str) -> dict:
     from slack_sdk.models.blocks import SectionBlock
 
@@ -166,16 +103,3 @@ def notice_modal(text: str, locale: str) -> dict:
         submit=None,
         close=t("common.close", locale),
     )
-
-
-def guarded(fn: Callable[[CommandCall], None]) -> Callable[[CommandCall], None]:
-    """A /deal subcommand whose refusals become the ephemeral reply (the last ack wins)."""
-
-    def run(call: CommandCall) -> None:
-        try:
-            fn(call)
-        except DomainError as e:
-            call.ack(text=text_of(e, call.actor.locale))
-
-    run.__name__ = fn.__name__
-    return run

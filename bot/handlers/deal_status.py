@@ -3,19 +3,15 @@ deal-card button (ACT_DEAL_OPEN, value = deal id)."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
-
 from bot import ids
 from bot.blocks.deal_card import deal_title
 from bot.blocks.deal_list import deal_list_message, history_message
 from bot.deps import Deps
-from bot.flows.errors import DomainError
-from bot.flows.pipeline import stage as pipeline
 from bot.flows.pipeline import status
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers import router
+from bot.handlers._listeners import Click, card_action, guarded
 from bot.handlers.router import CommandCall, deal_subcommand
 from storage.db import read_scope
 
@@ -36,20 +32,20 @@ def history_payload(deps: Deps, actor: Actor, deal_id: object) -> dict:
 
 
 @deal_subcommand("list", "ls", "列表")
-@ui.guarded
+@guarded
 def on_list_command(call: CommandCall) -> None:
     call.ack(**list_payload(call.deps, call.actor))
 
 
 @deal_subcommand("history", "历史")
-@ui.guarded
+@guarded
 def on_history_command(call: CommandCall) -> None:
     deal_id = ui.find_one(call, ids.ACT_DEAL_OPEN)
     if deal_id is not None:
         call.ack(**history_payload(call.deps, call.actor, deal_id))
 
 
-@ui.guarded
+@guarded
 def on_find_deal(call: CommandCall) -> None:
     """``/deal <words>``: the card of the one deal whose name matches, or a pick list."""
     call.args = " ".join(x for x in (call.word, call.args) if x)
@@ -64,32 +60,16 @@ router.deal.empty = on_list_command
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.action(ids.ACT_DEAL_OPEN)
-    def on_deal_open(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        actor = context["actor"]
-        deal_id, _ = pipeline.parse_ref(action.get("value"))
-        try:
-            payload = ui.card_payload(deps, actor, deal_id)
-        except DomainError as e:
-            ui.on_action_error(deps, respond, client, actor, body, e)
-            return
-        ui.show(respond, client, actor, body, payload, replace=_from_pick_list(body))
+    @card_action(deps)
+    def on_deal_open(click: Click) -> None:
+        deal_id, _ = click.ref
+        click.show(ui.card_payload(deps, click.actor, deal_id), replace=_from_pick_list(click.body))
 
     @app.action(ids.ACT_DEAL_HISTORY)
-    def on_history_clicked(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        actor = context["actor"]
-        deal_id, _ = pipeline.parse_ref(action.get("value"))
-        try:
-            payload = history_payload(deps, actor, deal_id)
-        except DomainError as e:
-            ui.on_action_error(deps, respond, client, actor, body, e)
-            return
-        ui.show(respond, client, actor, body, payload)
+    @card_action(deps)
+    def on_history_clicked(click: Click) -> None:
+        deal_id, _ = click.ref
+        click.show(history_payload(deps, click.actor, deal_id))
 
 
 def _from_pick_list(body: dict) -> bool:

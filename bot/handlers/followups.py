@@ -11,12 +11,13 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.checkin import checkin_modal, pick_deal_message, read_checkin, text_reply
+from bot.blocks.checkin import checkin_modal, pick_deal_message, text_reply
 from bot.blocks.nudges import deal_name, settled_message, slack_time
 from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
 from bot.flows.team.access import find_visible_deals, load_deal
+from bot.handlers._views import read_checkin
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from bot.i18n.format import format_date
@@ -64,7 +65,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.view(ids.VIEW_CHECKIN)
     def on_checkin_submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
         actor = context["actor"]
-        form = flow.CheckinForm(**read_checkin(view["state"]["values"]))
+        form = flow.CheckinForm(**read_checkin(view))
         errors = flow.validate_checkin(form, flow.local_today(actor, deps.clock.now()))
         if errors:
             ack(response_action="errors", errors={k: t(v, actor.locale) for k, v in errors.items()})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from bot.blocks.funnel import funnel_message, on_demand_title
 from bot.deps import Deps
-from bot.flows.errors import DomainError
 from bot.flows.funnel import export as funnel_export
 from bot.flows.funnel import quota
 from bot.flows.funnel import view as funnel_view
 from bot.handlers import router
+from bot.handlers._listeners import guarded
 from bot.handlers.router import CommandCall, funnel_subcommand
 from bot.i18n import t
 from bot.i18n.format import format_money
@@ -17,10 +18,6 @@ from bot.uploads import upload, upload_chart
 from storage.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
-
-
-def _refuse(call: CommandCall, e: DomainError) -> None:
-    call.ack(text=t(e.key, call.actor.locale, **e.values))
 
 
 def _text(call: CommandCall) -> str:
@@ -32,34 +29,27 @@ def _dm(call: CommandCall) -> str:
 
 
 @funnel_subcommand("stage", "grade", "阶段", "等级")
+@guarded
 def show(call: CommandCall) -> None:
     """Check the request and ack at once; the figures (big queries) follow after the ack."""
-    try:
-        with read_scope(call.deps.engine) as s:
-            funnel_view.prepare(s, call.deps.settings, call.actor, _text(call))
-    except DomainError as e:
-        _refuse(call, e)
-        return
+    with read_scope(call.deps.engine) as s:
+        funnel_view.prepare(s, call.deps.settings, call.actor, _text(call))
     call.ack()
 
 
+@guarded  # a refusal was told by show's ack; the ack here does nothing
 def show_after_ack(call: CommandCall) -> None:
     """The funnel as an ephemeral reply (response_url), then its chart in the caller's DM."""
-    try:
-        with read_scope(call.deps.engine) as s:
-            view = funnel_view.on_demand(
-                s, call.deps.settings, call.deps.process, call.actor, _text(call), call.deps.clock.now()
-            )
-    except DomainError:
-        return  # the ack already told the user
-    call.respond(**view.message, response_type="ephemeral", replace_original=False)
+    with read_scope(call.deps.engine) as s:
+        view = funnel_view.on_demand(
+            s, call.deps.settings, call.deps.process, call.actor, _text(call), call.deps.clock.now()
+        )
+    locale, stages = call.actor.locale, view.cfg.stages
+    title = on_demand_title(view, locale)
+    message = funnel_message(view.figures, stages, locale, title=title, labels=view.labels)
+    call.respond(**message, response_type="ephemeral", replace_original=False)
     upload_chart(
-        call.client,
-        channel=_dm(call),
-        figures=view.figures,
-        stages=view.cfg.stages,
-        locale=call.actor.locale,
-        title=view.title,
+        call.client, channel=_dm(call), figures=view.figures, stages=stages, locale=locale, title=title
     )
 
 
@@ -69,13 +59,10 @@ router.funnel.fallback = show
 
 
 @funnel_subcommand("quota", "指标")
+@guarded
 def set_quota(call: CommandCall) -> None:
-    try:
-        with session_scope(call.deps.engine) as s:
-            saved = quota.set_quota(s, call.deps.settings, call.actor, call.args, call.deps.clock.now())
-    except DomainError as e:
-        _refuse(call, e)
-        return
+    with session_scope(call.deps.engine) as s:
+        saved = quota.set_quota(s, call.deps.settings, call.actor, call.args, call.deps.clock.now())
     locale = call.actor.locale
     call.ack(
         text=t(

@@ -11,13 +11,13 @@ from bot.blocks.home import home_view
 from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.deps import Deps
-from bot.flows.errors import DomainError
 from bot.flows.pipeline.home import build_home
 from bot.flows.qualification.registration import Draft
 from bot.flows.team.roles import assign_role, require_admin
 from bot.flows.team.settings import save_settings
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._listeners import Click, Submission, card_action, refuse_in_dm, view_submission
 from storage.db import read_scope, session_scope
 
 
@@ -45,52 +45,36 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         )
 
     @app.action(ids.ACT_SETTINGS_OPEN)
-    def on_settings_clicked(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-        ack()
-        actor = context["actor"]
-        try:
-            require_admin(actor)
-        except DomainError as e:
-            client.chat_postMessage(channel=actor.user_id, text=ui.text_of(e, actor.locale))
-            return
+    @card_action(deps, refuse=refuse_in_dm)
+    def on_settings_clicked(click: Click) -> None:
+        actor = click.actor
+        require_admin(actor)
         with read_scope(deps.engine) as s:
             view = settings_modal(ui.config(deps, s, actor.team_id), actor.locale)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        click.open(view)
 
     @app.action(ids.ACT_ROLES_OPEN)
-    def on_roles_clicked(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-        ack()
-        actor = context["actor"]
-        try:
-            require_admin(actor)
-        except DomainError as e:
-            client.chat_postMessage(channel=actor.user_id, text=ui.text_of(e, actor.locale))
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=roles_modal(actor.locale))
+    @card_action(deps, refuse=refuse_in_dm)
+    def on_roles_clicked(click: Click) -> None:
+        require_admin(click.actor)
+        click.open(roles_modal(click.actor.locale))
 
     @app.view(ids.VIEW_SETTINGS)
-    def on_settings_submitted(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
-        actor = context["actor"]
-        try:
-            with session_scope(deps.engine) as s:
-                save_settings(s, actor, ui.state_values(view), now=deps.clock.now())
-        except DomainError as e:
-            ui.on_view_error(deps, ack, client, actor, e, SETTINGS_FIELDS)
-            return
-        ack()
-        publish_home(deps, client, actor)
+    @view_submission(deps, SETTINGS_FIELDS)
+    def on_settings_submitted(sub: Submission) -> None:
+        with session_scope(deps.engine) as s:
+            save_settings(s, sub.actor, sub.values, now=deps.clock.now())
+        sub.ack()
+        publish_home(deps, sub.client, sub.actor)
 
     @app.view(ids.VIEW_ROLES)
-    def on_roles_submitted(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
-        actor, v = context["actor"], ui.state_values(view)
-        try:
-            with session_scope(deps.engine) as s:
-                assign_role(s, actor, v.get("user"), v.get("role"), now=deps.clock.now(), reps=v.get("reps"))
-        except DomainError as e:
-            ui.on_view_error(deps, ack, client, actor, e, {"user", "role", "reps"})
-            return
-        ack()
-        publish_home(deps, client, actor)
+    @view_submission(deps, {"user", "role", "reps"})
+    def on_roles_submitted(sub: Submission) -> None:
+        actor, v = sub.actor, sub.values
+        with session_scope(deps.engine) as s:
+            assign_role(s, actor, v.get("user"), v.get("role"), now=deps.clock.now(), reps=v.get("reps"))
+        sub.ack()
+        publish_home(deps, sub.client, actor)
 
 
 SETTINGS_FIELDS = {

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
-
 from bot import ids
 from bot.blocks import pipeline_modals as modals
 from bot.deps import Deps
-from bot.flows.errors import DomainError
 from bot.flows.pipeline import edit as deal_edit
 from bot.flows.pipeline import outcomes
 from bot.flows.pipeline import stage as pipeline
@@ -19,6 +15,7 @@ from bot.flows.pipeline.status import card_of
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._listeners import Click, Submission, card_action, guarded, view_submission
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -48,7 +45,7 @@ def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int |
 
 
 def _command(which: str) -> Callable[[CommandCall], None]:
-    @ui.guarded
+    @guarded
     def run(call: CommandCall) -> None:
         deal_id = ui.find_one(call, ACTS.get(which, ids.ACT_DEAL_OPEN))
         if deal_id is None:
@@ -154,44 +151,30 @@ FIELDS = {
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
-    def open_dialog(
-        which: str, body: dict, value: str | None, client: WebClient, actor: Actor, respond: Respond
-    ) -> None:
-        deal_id, version = pipeline.parse_ref(value)
-        try:
-            view = dialog(deps, actor, which, deal_id, version)
-        except DomainError as e:
-            ui.on_action_error(deps, respond, client, actor, body, e)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    def open_dialog(click: Click, which: str, ref: str | None) -> None:
+        deal_id, version = pipeline.parse_ref(ref)
+        click.open(dialog(deps, click.actor, which, deal_id, version))
 
     @app.action(ids.ACT_DROP_OPEN)
-    def on_drop_clicked(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        open_dialog("drop", body, action.get("value"), client, context["actor"], respond)
+    @card_action(deps)
+    def on_drop_clicked(click: Click) -> None:
+        open_dialog(click, "drop", click.action.get("value"))
 
     @app.action(ids.ACT_DEAL_MORE)
-    def on_more_chosen(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        which, _, ref = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+    @card_action(deps)
+    def on_more_chosen(click: Click) -> None:
+        which, _, ref = ((click.action.get("selected_option") or {}).get("value") or "").partition(":")
         if which in DIALOGS:
-            open_dialog(which, body, ref, client, context["actor"], respond)
+            open_dialog(click, which, ref)
 
-    def on_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-        actor, which = context["actor"], VIEWS[view["callback_id"]]
-        meta = pipeline.parse_metadata(view.get("private_metadata"))
-        try:
-            result = _submit(deps, which, actor, meta, ui.state_values(view))
-        except DomainError as e:
-            ui.on_view_error(deps, ack, client, actor, e, FIELDS)
-            return
-        ack()
+    @view_submission(deps, FIELDS)
+    def on_submitted(sub: Submission) -> None:
+        actor, which = sub.actor, VIEWS[sub.view["callback_id"]]
+        meta = pipeline.parse_metadata(sub.view.get("private_metadata"))
+        result = _submit(deps, which, actor, meta, sub.values)
+        sub.ack()
         notice = t(f"outcomes.{which}.done", actor.locale)
-        ui.post_to_user(client, actor, ui.card_payload(deps, actor, result.deal_id, notice))
+        ui.post_to_user(sub.client, actor, ui.card_payload(deps, actor, result.deal_id, notice))
 
     for callback_id in VIEWS:
         app.view(callback_id)(on_submitted)

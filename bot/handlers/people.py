@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
-
 from bot import ids
 from bot.blocks.people_modal import people_modal, person_modal
 from bot.deps import Deps
-from bot.flows.errors import DomainError
 from bot.flows.pipeline import people
 from bot.flows.pipeline import stage as pipeline
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._listeners import Click, Submission, card_action, guarded, refuse_in_modal, view_submission
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -36,7 +33,7 @@ def person_view(deps: Deps, actor: Actor, deal_id: object, person_id: object) ->
 
 
 @deal_subcommand("people", "人员")
-@ui.guarded
+@guarded
 def on_people_command(call: CommandCall) -> None:
     deal_id = ui.find_one(call, ids.ACT_PEOPLE_OPEN)
     if deal_id is None:
@@ -46,9 +43,8 @@ def on_people_command(call: CommandCall) -> None:
     call.client.views_open(trigger_id=call.trigger_id, view=view)
 
 
-def _save(deps: Deps, actor: Actor, view: dict) -> tuple[int, str]:
+def _save(deps: Deps, actor: Actor, view: dict, v: dict) -> tuple[int, str]:
     meta = pipeline.parse_metadata(view.get("private_metadata"))
-    v = ui.state_values(view)
     with session_scope(deps.engine) as s:
         saved = people.save_person(
             s,
@@ -68,40 +64,24 @@ def _save(deps: Deps, actor: Actor, view: dict) -> tuple[int, str]:
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.action(ids.ACT_PEOPLE_OPEN)
-    def on_people_clicked(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        actor = context["actor"]
-        deal_id, _ = pipeline.parse_ref(action.get("value"))
-        try:
-            view = people_view(deps, actor, deal_id)
-        except DomainError as e:
-            ui.on_action_error(deps, respond, client, actor, body, e)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    @card_action(deps)
+    def on_people_clicked(click: Click) -> None:
+        deal_id, _ = click.ref
+        click.open(people_view(deps, click.actor, deal_id))
 
     @app.action(ids.ACT_PERSON_EDIT)
-    def on_person_edit_clicked(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
-    ) -> None:
-        ack()
-        actor, source = context["actor"], body.get("view") or {}
+    @card_action(deps, refuse=refuse_in_modal)
+    def on_person_edit_clicked(click: Click) -> None:
+        source = click.body.get("view") or {}
         meta = pipeline.parse_metadata(source.get("private_metadata"))
-        try:
-            view = person_view(deps, actor, meta.get("d"), action.get("value"))
-        except DomainError as e:
-            view = ui.notice_modal(ui.text_of(e, actor.locale), actor.locale)
-        client.views_update(view_id=source.get("id"), view=view)
+        view = person_view(deps, click.actor, meta.get("d"), click.action.get("value"))
+        click.client.views_update(view_id=source.get("id"), view=view)
 
     @app.view(ids.VIEW_PEOPLE)
     @app.view(ids.VIEW_PERSON)
-    def on_person_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-        actor = context["actor"]
-        try:
-            deal_id, name = _save(deps, actor, view)
-            fresh = people_view(deps, actor, deal_id, t("people.saved", actor.locale, name=name))
-        except DomainError as e:
-            ui.on_view_error(deps, ack, client, actor, e, FIELDS)
-            return
-        ack(response_action="update", view=fresh)
+    @view_submission(deps, FIELDS)
+    def on_person_submitted(sub: Submission) -> None:
+        actor = sub.actor
+        deal_id, name = _save(deps, actor, sub.view, sub.values)
+        fresh = people_view(deps, actor, deal_id, t("people.saved", actor.locale, name=name))
+        sub.ack(response_action="update", view=fresh)

@@ -3,17 +3,14 @@ deal on (or, with a reason, forces it past an unmet gate). On the last stage the
 
 from __future__ import annotations
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
-
 from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
 from bot.deps import Deps
-from bot.flows.errors import DomainError
 from bot.flows.pipeline import stage as pipeline
 from bot.flows.pipeline.status import deal_card
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
+from bot.handlers._listeners import Click, Submission, card_action, guarded, view_submission
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -34,7 +31,7 @@ def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | Non
 
 
 @deal_subcommand("advance", "milestone", "推进", "里程碑")
-@ui.guarded
+@guarded
 def on_advance_command(call: CommandCall) -> None:
     deal_id = ui.find_one(call, ids.ACT_ADVANCE_OPEN)
     if deal_id is None:
@@ -45,48 +42,36 @@ def on_advance_command(call: CommandCall) -> None:
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
-    def on_open(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        actor = context["actor"]
-        deal_id, version = pipeline.parse_ref(action.get("value"))
-        try:
-            view = advance_dialog(deps, actor, deal_id, version)
-        except DomainError as e:
-            ui.on_action_error(deps, respond, client, actor, body, e)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    @card_action(deps)
+    def on_open(click: Click) -> None:
+        deal_id, version = click.ref
+        click.open(advance_dialog(deps, click.actor, deal_id, version))
 
     app.action(ids.ACT_ADVANCE_OPEN)(on_open)
     app.action(ids.ACT_MILESTONE_OPEN)(on_open)
 
     @app.view(ids.VIEW_ADVANCE)
-    def on_advance_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-        actor = context["actor"]
-        meta = pipeline.parse_metadata(view.get("private_metadata"))
-        v = ui.state_values(view)
-        try:
-            with session_scope(deps.engine) as s:
-                cfg = ui.config(deps, s, actor.team_id)
-                change = pipeline.advance(
-                    s,
-                    actor,
-                    cfg.stages,
-                    meta.get("d"),
-                    version=pipeline.version_of(meta),
-                    now=deps.clock.now(),
-                    pass_line=ui.pass_line(deps, cfg),
-                    what=v.get("what"),
-                    met_on=v.get("met_on") or ui.team_today(deps, cfg),
-                    evidence=v.get("evidence"),
-                    force_reason=v.get("force_reason"),
-                )
-                stages = cfg.stages
-        except DomainError as e:
-            ui.on_view_error(deps, ack, client, actor, e, {"what", "met_on", "evidence", "force_reason"})
-            return
-        ack()
+    @view_submission(deps, {"what", "met_on", "evidence", "force_reason"})
+    def on_advance_submitted(sub: Submission) -> None:
+        actor, v = sub.actor, sub.values
+        meta = pipeline.parse_metadata(sub.view.get("private_metadata"))
+        with session_scope(deps.engine) as s:
+            cfg = ui.config(deps, s, actor.team_id)
+            change = pipeline.advance(
+                s,
+                actor,
+                cfg.stages,
+                meta.get("d"),
+                version=pipeline.version_of(meta),
+                now=deps.clock.now(),
+                pass_line=ui.pass_line(deps, cfg),
+                what=v.get("what"),
+                met_on=v.get("met_on") or ui.team_today(deps, cfg),
+                evidence=v.get("evidence"),
+                force_reason=v.get("force_reason"),
+            )
+            stages = cfg.stages
+        sub.ack()
         key = "advance.done_forced" if change.forced else "advance.done"
         notice = t(key, actor.locale, to=stages.get(change.to_stage).name.get(actor.locale))
-        ui.post_to_user(client, actor, ui.card_payload(deps, actor, change.deal_id, notice))
+        ui.post_to_user(sub.client, actor, ui.card_payload(deps, actor, change.deal_id, notice))

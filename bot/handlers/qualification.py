@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.interview import note_message, pick_list
-from bot.blocks.register import draft_from_view, register_modal
+from bot.blocks.register import register_modal
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.errors import NotFound
@@ -17,6 +17,7 @@ from bot.flows.qualification import registration, verdict_actions
 from bot.flows.qualification.interview import question_set, start_or_resume
 from bot.flows.team import access, team_config
 from bot.flows.team.users import Actor
+from bot.handlers._views import read_register_draft
 from bot.handlers.interview_send import send_step
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
@@ -72,7 +73,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.view(ids.VIEW_DEAL_NEW)
     def on_register_submitted(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
         actor = context["actor"]
-        draft = draft_from_view(view["state"]["values"])
+        draft = read_register_draft(view)
         try:
             with session_scope(deps.engine) as s:
                 first = team_config(s, deps.settings, actor.team_id).stages.first.key

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from bot.deps import Deps
 from bot.flows.team.roles import ROLES, assign_role, mentioned_users
-from bot.handlers import _deal_ui as ui
+from bot.handlers._listeners import guarded
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import session_scope
 
 
 @deal_subcommand("role", "角色")
-@ui.guarded
+@guarded
 def on_role_command(call: CommandCall) -> None:
     words = call.args.split()
     role = next((w.lower() for w in words if w.lower() in ROLES), None)

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
+from bot.blocks.funnel import digest_title, funnel_message
 from bot.deps import Deps
 from bot.flows.funnel.digest import build_digest, due_digests
 from bot.uploads import upload_chart
@@ -63,7 +64,7 @@ _HOME: dict[str, str] = {}
 def _post(deps: Deps, client: WebClient, now: datetime, run: DigestRun) -> int:
     me = deps.worker_id
     with read_scope(deps.engine) as s:
-        cfg, figures, msg, title = build_digest(
+        digest = build_digest(
             s,
             deps.settings,
             deps.process,
@@ -72,6 +73,8 @@ def _post(deps: Deps, client: WebClient, now: datetime, run: DigestRun) -> int:
             week=run.period_start,
             now=now,
         )
+    cfg, figures, title = digest.cfg, digest.figures, digest_title(digest)
+    msg = funnel_message(figures, cfg.stages, cfg.locale, title=title, labels=digest.labels)
     with session_scope(deps.engine) as s:
         repo.save_figures(s, run_id=run.id, worker=me, figures=figures.stored())
     ts = _already_posted(client, run) if run.attempts > 1 else None

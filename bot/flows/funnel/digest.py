@@ -1,20 +1,18 @@
-"""The weekly digest, transport-free: which channels are due, and the figures + message for one run."""
+"""The weekly digest, transport-free: which channels are due, and the figures for one run; the job
+renders them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from bot.blocks.funnel import funnel_message
 from bot.config import Settings
 from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import latest_due
 from bot.flows.team.config import TeamConfig, team_config
-from bot.i18n import t
-from bot.i18n.format import format_date
 from storage.repo import digest as repo
 from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
@@ -26,6 +24,16 @@ class DueDigest:
     channel_id: str
     week: datetime  # Monday 00:00 team time (UTC)
     due: datetime
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One run's figures and what its message needs besides them."""
+
+    cfg: TeamConfig
+    figures: Figures
+    week_of: date  # the digest's week (its Monday), in the team's time zone
+    labels: dict[str, str]  # question key -> short label, in the team's locale
 
 
 def due_digests(
@@ -79,10 +87,6 @@ def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int
     return options, {q.key for q in scored}
 
 
-def digest_title(cfg: TeamConfig, week: datetime) -> str:
-    return t("funnel.title.digest", cfg.locale, week=format_date(week.astimezone(cfg.zone), cfg.locale))
-
-
 def build_digest(
     session: Session,
     settings: Settings,
@@ -92,15 +96,11 @@ def build_digest(
     channel_id: str,
     week: datetime,
     now: datetime,
-) -> tuple[TeamConfig, Figures, dict, str]:
+) -> Digest:
     """Figures for the whole team, compared with the last digest posted to the channel."""
     cfg = team_config(session, settings, team_id)
     previous = repo.previous_figures(session, channel_id=channel_id, before=week)
     figures = compute(
         session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
     )
-    title = digest_title(cfg, week)
-    msg = funnel_message(
-        figures, cfg.stages, cfg.locale, title=title, labels=question_labels(process, cfg.locale)
-    )
-    return cfg, figures, msg, title
+    return Digest(cfg, figures, week.astimezone(cfg.zone).date(), question_labels(process, cfg.locale))

@@ -1,15 +1,15 @@
 """/funnel on demand: what the caller may see (a rep their own deals, a manager their reps', an admin
-the team), optionally narrowed to one rep, stage or grade."""
+the team), optionally narrowed to one rep, stage or grade. Returns the figures and what the title says;
+the handler renders them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.blocks.funnel import funnel_message, stage_name
 from bot.config import Settings
 from bot.flows.errors import BadInput, NotAllowed
 from bot.flows.funnel.digest import question_labels, question_scoring
@@ -18,8 +18,6 @@ from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.users import Actor
-from bot.i18n import t
-from bot.i18n.format import format_date
 from storage.repo import digest as digest_repo
 from storage.repo.funnel import Scope
 
@@ -77,30 +75,21 @@ def scope_for(session: Session, actor: Actor, f: Filter) -> Scope:
     return Scope(actor.team_id, tuple(owners) if owners is not None else None, stage=f.stage, grade=f.grade)
 
 
-def _title(actor: Actor, cfg: TeamConfig, f: Filter, now: datetime) -> str:
-    locale, day = actor.locale, format_date(now.astimezone(cfg.zone), actor.locale)
+def _whose(actor: Actor) -> str:
+    """Whose funnel the caller sees: ``all`` (an admin), ``reps`` (a manager's reps) or ``mine``."""
     if actor.is_admin:
-        title = t("funnel.title.team", locale, who=t("funnel.scope.all", locale), date=day)
-    elif actor.is_manager:
-        title = t("funnel.title.team", locale, who=t("funnel.scope.reps", locale), date=day)
-    else:
-        title = t("funnel.title.mine", locale, date=day)
-    parts = []
-    if f.rep:
-        parts.append(t("funnel.filter.rep", locale, name="@" + (f.rep_name or f.rep)))
-    if f.stage:
-        parts.append(t("funnel.filter.stage", locale, name=stage_name(cfg.stages, f.stage, locale)))
-    if f.grade:
-        parts.append(t("funnel.filter.grade", locale, grade=f.grade))
-    return " · ".join([title, *parts])
+        return "all"
+    return "reps" if actor.is_manager else "mine"
 
 
-@dataclass
+@dataclass(frozen=True)
 class FunnelView:
     cfg: TeamConfig
     figures: Figures
-    title: str
-    message: dict
+    whose: str  # "all" | "reps" | "mine" (see _whose)
+    day: date  # today, in the team's time zone
+    filter: Filter
+    labels: dict[str, str]  # question key -> short label, in the caller's locale
 
 
 def prepare(
@@ -115,7 +104,7 @@ def prepare(
 def on_demand(
     session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
 ) -> FunnelView:
-    """The figures and the message (the big queries: run after the ack)."""
+    """The figures and what the title says (the big queries: run after the ack)."""
     cfg, f, scope = prepare(session, settings, actor, text)
     previous = None
     if scope == Scope(actor.team_id) and cfg.manager_channel:  # the digest's own scope: show the change
@@ -125,8 +114,5 @@ def on_demand(
     figures = compute(
         session, cfg, now=now, scope=scope, previous=previous, scoring=question_scoring(process)
     )
-    title = _title(actor, cfg, f, now)
-    labels = question_labels(process, actor.locale)
-    return FunnelView(
-        cfg, figures, title, funnel_message(figures, cfg.stages, actor.locale, title=title, labels=labels)
-    )
+    day = now.astimezone(cfg.zone).date()
+    return FunnelView(cfg, figures, _whose(actor), day, f, question_labels(process, actor.locale))
