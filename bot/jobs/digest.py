@@ -21,7 +21,7 @@ from bot.flows.funnel.digest import build_digest, due_digests
 from bot.uploads import upload_chart
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
-from storage.repo import digest as repo
+from storage.repo.funnel import digest as repo
 
 log = logging.getLogger(__name__)
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive"}

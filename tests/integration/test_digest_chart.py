@@ -8,7 +8,7 @@ import io
 from PIL import Image
 
 from storage.db import read_scope, session_scope
-from storage.repo import digest as digest_repo
+from storage.repo.funnel import digest as digest_repo
 from tests.support import funnel_fixture as fx
 
 

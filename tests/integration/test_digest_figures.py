@@ -26,7 +26,7 @@ Hand computation (CNY unless noted; probabilities 10/20/45/55/80/100; b1 overrid
 from __future__ import annotations
 
 from storage.db import read_scope, session_scope
-from storage.repo import digest as digest_repo
+from storage.repo.funnel import digest as digest_repo
 from tests.support import funnel_fixture as fx
 
 

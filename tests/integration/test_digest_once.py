@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
-from storage.repo import digest as digest_repo
+from storage.repo.funnel import digest as digest_repo
 from tests.support.bot import ROOT, bot_env, run_cli
 from tests.support.factories import make_deal
 

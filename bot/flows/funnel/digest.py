@@ -13,9 +13,9 @@ from bot.config import Settings
 from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import latest_due
 from bot.flows.team.config import TeamConfig, team_config
-from storage.repo import digest as repo
 from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
+from storage.repo.funnel import digest as repo
 
 
 @dataclass(frozen=True)

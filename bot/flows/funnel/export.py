@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
-from storage.repo import quota as repo
 from storage.repo.funnel import Scope
+from storage.repo.funnel import quota as repo
 
 
 def export_scope(session: Session, actor: Actor) -> Scope:

@@ -17,10 +17,12 @@ from sqlmodel import Session
 
 from bot.flows.funnel.periods import Period, period_of, week_start, working_day_before
 from bot.flows.team.config import TeamConfig
-from storage.repo import funnel as repo
-from storage.repo import funnel_flags, funnel_losses, funnel_scores
-from storage.repo import quota as quota_repo
 from storage.repo.funnel import Scope
+from storage.repo.funnel import figures as repo
+from storage.repo.funnel import flags as funnel_flags
+from storage.repo.funnel import losses as funnel_losses
+from storage.repo.funnel import quota as quota_repo
+from storage.repo.funnel import scores as funnel_scores
 
 HEADLINE = ("quota", "forecast", "commitment", "achievement", "won", "cash")
 MOVES = ("new", "advanced", "won", "lost", "dropped", "delayed")

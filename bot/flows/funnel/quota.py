@@ -15,7 +15,7 @@ from bot.flows.funnel.periods import EXAMPLES, Period, parse_period
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
-from storage.repo import quota as repo
+from storage.repo.funnel import quota as repo
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "k": Decimal(1_000), "m": Decimal(1_000_000)}

@@ -18,8 +18,8 @@ from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.users import Actor
-from storage.repo import digest as digest_repo
 from storage.repo.funnel import Scope
+from storage.repo.funnel import digest as digest_repo
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 GRADES = ("A", "B", "C", "D")

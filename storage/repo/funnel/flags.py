@@ -17,7 +17,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from storage.models import Deal, Nudge, Person, RedFlag
-from storage.repo.funnel import OPEN, Scope
+from storage.repo.funnel.figures import OPEN, Scope
 
 FlagRow = tuple[int, str, str, str, Decimal | None, str]  # id, account, title, owner, amount, currency
 IN_PLAY = (OPEN, "on_hold")

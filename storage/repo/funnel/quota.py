@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage.models import Deal, Quota
-from storage.repo.funnel import Scope, probability_expr, weighted_expr
+from storage.repo.funnel.figures import Scope, probability_expr, weighted_expr
 
 
 # --------------------------------------------------------------------------- quotas and export

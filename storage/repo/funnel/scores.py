@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, exists, func, literal, literal_column, select
 from sqlmodel import Session
 
 from storage.models import Deal, DealEvent, Interview, InterviewAnswer
-from storage.repo.funnel import Scope
+from storage.repo.funnel.figures import Scope
 
 _TEXT_SQL = {
     "sqlite": "json_extract(interview_answer.value, '$')",

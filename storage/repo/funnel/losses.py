@@ -9,7 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
 from storage.models import Deal, DealEvent
-from storage.repo.funnel import Scope
+from storage.repo.funnel.figures import Scope
 
 
 def losses(
