@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import make_client  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.flows.followups.kinds import FOLLOWUP_1  # noqa: E402
 from bot.jobs.nudges import Sweep  # noqa: E402
 from bot.runtime import build_deps  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
@@ -61,7 +62,7 @@ def load(url: str, *, deals: int, due: int, users: list[str], now: datetime) -> 
             for i in range(deals):
                 at = now if i < due else later
                 cp.write_row(
-                    (TEAM, i + 1, users[i % len(users)], "followup_1", 0, at, at, at, "pending", 0, now)
+                    (TEAM, i + 1, users[i % len(users)], FOLLOWUP_1.key, 0, at, at, at, "pending", 0, now)
                 )
         raw.commit()
         raw.driver_connection.autocommit = True  # VACUUM runs outside a transaction

@@ -343,8 +343,8 @@ class InterviewAnswer(SQLModel, table=True):
 class Nudge(SQLModel, table=True):
     """A planned DM to the deal's owner, claimed with a lease by any replica's sweep.
 
-    kind: followup_1 | followup_15 | followup_30 | stall | milestone_due | close_date_passed |
-    qualification_incomplete. status: pending -> claimed -> sent -> answered, or skipped / failed.
+    kind: a key of the nudge kind registry (``bot/flows/followups/kinds.py``); storage keeps it a plain
+    string. status: pending -> claimed -> sent -> answered, or skipped / failed.
     ``available_at`` is the one visibility column the sweep scans: send_after while pending, the
     lease expiry while claimed, the reminder time while sent and not yet reminded.
     """

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
+from bot.flows.followups.kinds import KINDS
 from bot.flows.pipeline.people import KEY_ROLES
 from bot.flows.pipeline.status import Card, Summary
 from bot.i18n import t
@@ -97,7 +98,7 @@ def small_print(card: Card, locale: str) -> list[str]:
             t(
                 "card.nudge",
                 locale,
-                kind=t(f"card.nudge_kind.{k}", locale) if _known(k) else k,
+                kind=kind_label(k, locale),
                 date=format_date(due, locale),
             )
             for k, _, due in card.nudges[:3]
@@ -115,16 +116,10 @@ def small_print(card: Card, locale: str) -> list[str]:
     return lines
 
 
-def _known(kind: str) -> bool:
-    return kind in (
-        "followup_1",
-        "followup_15",
-        "followup_30",
-        "stall",
-        "milestone_due",
-        "close_date_passed",
-        "qualification_incomplete",
-    )
+def kind_label(key: str, locale: str) -> str:
+    """An open nudge's name on the card; a kind this version does not know shows its key."""
+    kind = KINDS.find(key)
+    return t(kind.label_key, locale) if kind else key
 
 
 def card_actions(card: Card, locale: str) -> ActionsBlock:

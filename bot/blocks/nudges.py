@@ -25,7 +25,8 @@ from bot.i18n.format import format_date
 class NudgeView:
     nudge_id: int
     deal_id: int
-    kind: str
+    question_key: str  # the kind's catalog text (kinds.py)
+    actions: tuple[str, ...]  # the kind's answer buttons, first the primary one (kinds.py)
     deal_name: str
     locale: str
     since: date | None = None
@@ -45,7 +46,7 @@ def deal_name(account: str, title: str | None) -> str:
 def question(v: NudgeView) -> str:
     lc = v.locale
     return t(
-        f"followups.kind.{v.kind}",
+        v.question_key,
         lc,
         deal=v.deal_name,
         since=format_date(v.since, lc),
@@ -64,33 +65,36 @@ def _button(v: NudgeView, key: str, action_id: str, value: int, style: str | Non
     )  # fmt: skip
 
 
-def _actions(v: NudgeView) -> list[ButtonElement]:
+# Answers that open something for the deal (keep / downgrade / drop decide on the nudge itself).
+DEAL_ACTS = {
+    "checkin": ids.ACT_CHECKIN_OPEN,
+    "milestone": ids.ACT_MILESTONE_OPEN,
+    "qualify": ids.ACT_QUALIFY_START,
+}
+
+
+def _answer_button(v: NudgeView, action: str, first: bool) -> ButtonElement:
+    """One of the kind's own answers: a decision (keep / downgrade / drop) or an act on the deal."""
     lc = v.locale
-    first: list[ButtonElement]
-    if v.kind == "followup_30":
+    if action == "keep":
+        style = "primary" if v.recommendation == "keep" else None
+        return _button(v, "keep", ids.ACT_NUDGE_KEEP, v.nudge_id, style)
+    if action == "downgrade":
         confirm = ConfirmObject(
             title=t("followups.confirm.downgrade_title", lc),
             text=t("followups.confirm.downgrade_text", lc),
             confirm=t("followups.confirm.yes", lc),
             deny=t("followups.confirm.no", lc),
         )
-        keep_style = "primary" if v.recommendation == "keep" else None
-        first = [
-            _button(v, "keep", ids.ACT_NUDGE_KEEP, v.nudge_id, keep_style),
-            _button(v, "downgrade", ids.ACT_NUDGE_DOWNGRADE, v.nudge_id, confirm=confirm),
-            _button(v, "drop", ids.ACT_DROP_OPEN, v.deal_id, "danger"),
-        ]
-    elif v.kind in ("stall", "milestone_due"):
-        first = [
-            _button(v, "milestone", ids.ACT_MILESTONE_OPEN, v.deal_id, "primary"),
-            _button(v, "checkin", ids.ACT_CHECKIN_OPEN, v.deal_id),
-        ]
-    elif v.kind == "qualification_incomplete":
-        first = [_button(v, "qualify", ids.ACT_QUALIFY_START, v.deal_id, "primary")]
-    else:
-        first = [_button(v, "checkin", ids.ACT_CHECKIN_OPEN, v.deal_id, "primary")]
+        return _button(v, "downgrade", ids.ACT_NUDGE_DOWNGRADE, v.nudge_id, confirm=confirm)
+    if action == "drop":
+        return _button(v, "drop", ids.ACT_DROP_OPEN, v.deal_id, "danger")
+    return _button(v, action, DEAL_ACTS[action], v.deal_id, "primary" if first else None)
+
+
+def _actions(v: NudgeView) -> list[ButtonElement]:
     return [
-        *first,
+        *(_answer_button(v, a, i == 0) for i, a in enumerate(v.actions)),
         _button(v, "snooze_day", ids.ACT_NUDGE_SNOOZE_DAY, v.nudge_id),
         _button(v, "snooze_week", ids.ACT_NUDGE_SNOOZE_WEEK, v.nudge_id),
         _button(v, "open", ids.ACT_DEAL_OPEN, v.deal_id),

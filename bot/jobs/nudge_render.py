@@ -4,7 +4,6 @@ skipped). Runs inside the sweep's short per-row transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -12,6 +11,7 @@ from bot.blocks.nudges import NudgeView, deal_name, nudge_message, settled_messa
 from bot.config import Settings
 from bot.flows.followups import planning as plan
 from bot.flows.followups.answers import recommendation
+from bot.flows.followups.kinds import KINDS
 from bot.flows.followups.worktime import WorkTime
 from bot.flows.team.config import team_config
 from bot.i18n import normalize_locale, t
@@ -100,33 +100,24 @@ def prepare(
 
 def view_of(session: Session, cfg, n: Nudge, deal: Deal, p: Prepared) -> NudgeView:  # noqa: ANN001
     wt, lc = p.worktime, p.locale
+    kind = KINDS.get(n.kind)
     stages = cfg.stages
     keys = [s.key for s in stages.stages]
     stage = stages.get(deal.stage) if deal.stage in keys else None
-    since = key_date = date_kind = None
-    if n.kind == "followup_15":
-        since = wt.local((deal.followup_t0 or deal.created_at) + timedelta(days=1)).date()
-    elif n.kind == "stall":
-        since = wt.local(deal.stage_entered_at).date()
-    elif n.kind == "qualification_incomplete":
-        since = wt.local(deal.created_at).date()
-    elif n.kind == "close_date_passed":
-        key_date = deal.expected_close
-    elif n.kind == "milestone_due":
-        attr = plan.milestone_date_attr(n.cycle)
-        key_date, date_kind = getattr(deal, attr), attr.removesuffix("_date")
+    shown = kind.shows(n, deal, wt)
     return NudgeView(
         nudge_id=n.id,
         deal_id=deal.id,
-        kind=n.kind,
+        question_key=kind.question_key,
+        actions=kind.actions,
         deal_name=p.deal_name,
         locale=lc,
-        since=since,
+        since=shown.since,
         stage_name=stage.name.get(lc) if stage else deal.stage,
         expected_days=stage.duration_days if stage else None,
-        key_date=key_date,
-        date_kind=date_kind,
-        recommendation=recommendation(session, deal) if n.kind == "followup_30" else None,
+        key_date=shown.key_date,
+        date_kind=shown.date_kind,
+        recommendation=recommendation(session, deal) if kind.decides else None,
         reminder=p.phase != "send",
         overdue_since=n.sent_at if p.phase == "overdue" else None,
     )

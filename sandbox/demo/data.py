@@ -17,6 +17,7 @@ import yaml
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.flows.followups import kinds
 from bot.flows.team.config import team_config
 from sandbox.demo.answers import demo_answers
 from sandbox.users import default_workspace
@@ -266,7 +267,7 @@ def _followups(s: Session, deal, spec: DemoDeal, now: datetime) -> None:  # noqa
     n1 = repo.add_nudge(
         s,
         deal=deal,
-        kind="followup_1",
+        kind=kinds.FOLLOWUP_1.key,
         cycle=0,
         at=t0,
         due_at=day1,
@@ -293,7 +294,7 @@ def _followups(s: Session, deal, spec: DemoDeal, now: datetime) -> None:  # noqa
         repo.add_nudge(
             s,
             deal=deal,
-            kind="followup_15",
+            kind=kinds.FOLLOWUP_15.key,
             cycle=0,
             at=t0,
             due_at=day15,

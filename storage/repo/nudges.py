@@ -19,7 +19,6 @@ from storage.models import CheckIn, Interview, Milestone, Nudge, Vacation
 
 T = Nudge.__table__
 READY = ("pending", "claimed", "sent")
-FOLLOWUPS = ("followup_1", "followup_15", "followup_30")
 
 
 # --------------------------------------------------------------------------- planning

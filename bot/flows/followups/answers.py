@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.flows.errors import BadInput, NotFound, StaleCard
 from bot.flows.followups import planning as plan
+from bot.flows.followups.kinds import FOLLOWUP_30, KINDS
 from bot.flows.followups.worktime import zone_or_utc
 from bot.flows.hooks import emit
 from bot.flows.team.access import load_deal
@@ -20,7 +21,7 @@ from storage.repo import deals as deals_repo
 from storage.repo import nudges as repo
 
 GRADE_DOWN = {"A": "B", "B": "C", "C": "D", "D": "D", None: "C"}
-DOWNGRADE_CAUSE = "followup_30: intent not confirmed at the day-30 review"
+DOWNGRADE_CAUSE = f"{FOLLOWUP_30.key}: intent not confirmed at the day-30 review"
 MAX_TEXT = 3000
 MAX_AWAY_DAYS = 366
 
@@ -128,7 +129,8 @@ def recommendation(session: Session, deal: Deal) -> str:
 
 def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) -> tuple[Nudge, Deal]:
     n, deal = _own_nudge(session, actor, nudge_id)
-    if n.kind != "followup_30" or n.status == "answered" or deal.status != "open":
+    kind = KINDS.find(n.kind)
+    if kind is None or not kind.decides or n.status == "answered" or deal.status != "open":
         raise StaleCard()
     if n.cycle != deal.followup_cycle:
         raise StaleCard()

@@ -2,7 +2,8 @@
 
 Planning is idempotent (unique (deal, kind, cycle) + ON CONFLICT DO NOTHING), so a replayed event
 cannot double a nudge. An act that resolves a sent nudge's reason answers it (the digest's
-compliance); pending rows whose reason went away are skipped by the sweep when claimed.
+compliance); pending rows whose reason went away are skipped by the sweep when claimed. Which kinds an
+act plans and which it answers is declared with each kind (``kinds.py``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.flows.followups import planning as plan
+from bot.flows.followups.kinds import KINDS
 from bot.flows.hooks import on
 from storage.models import Deal
 from storage.repo import nudges as repo
-
-ALL_KINDS = (*plan.FOLLOWUP_DAYS, "stall", "milestone_due", "close_date_passed", "qualification_incomplete")
 
 
 def _settings(info: dict[str, Any]):  # noqa: ANN202
@@ -31,11 +31,8 @@ def on_created(session: Session, deal: Deal, *, now: datetime, **info: Any) -> N
 
 @on("stage_changed")
 def on_stage_changed(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
-    repo.answer_open(
-        session, team_id=deal.team_id, deal_id=deal.id, kinds=("stall", "milestone_due"), now=now
-    )
-    plan.plan_stall(session, _settings(info), deal, now)
-    plan.plan_dates(session, _settings(info), deal, now)
+    _answer(session, deal, "stage_changed", now)
+    plan.plan_on("stage_changed", session, _settings(info), deal, now)
     plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
@@ -43,33 +40,35 @@ def on_stage_changed(session: Session, deal: Deal, *, now: datetime, **info: Any
 def on_status_changed(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
     if deal.status == "open":  # reopened, or back from on hold: a fresh cycle and fresh plans
         plan.start_new_cycle(session, _settings(info), deal, now)
-        plan.plan_stall(session, _settings(info), deal, now)
-        plan.plan_dates(session, _settings(info), deal, now)
+        plan.plan_on("reopened", session, _settings(info), deal, now)
     else:  # won, lost, dropped, on hold: every open nudge got its answer
-        repo.answer_open(session, team_id=deal.team_id, deal_id=deal.id, kinds=ALL_KINDS, now=now)
+        _answer(session, deal, "closed", now)
     plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
 @on("interview_finished")
 def on_interview_finished(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
-    repo.answer_open(
-        session, team_id=deal.team_id, deal_id=deal.id, kinds=("qualification_incomplete",), now=now
-    )
+    _answer(session, deal, "interview_finished", now)
+    plan.plan_on("interview_finished", session, _settings(info), deal, now)
     plan.skip_stale_pending(session, _settings(info), deal, now)
 
 
 @on("checkin")
 def on_checkin(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
-    """A check-in answers the deal's open nudges, except day 30, which asks for a decision."""
-    kinds = tuple(k for k in ALL_KINDS if k != "followup_30")
-    repo.answer_open(session, team_id=deal.team_id, deal_id=deal.id, kinds=kinds, now=now)
+    """A check-in answers the deal's open nudges, except those that ask for a decision (day 30)."""
+    _answer(session, deal, "checkin", now)
+    plan.plan_on("checkin", session, _settings(info), deal, now)
 
 
 @on("dates_changed")
 def on_dates_changed(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
-    if deal.expected_close is None or deal.expected_close >= now.date():
-        repo.answer_open(
-            session, team_id=deal.team_id, deal_id=deal.id, kinds=("close_date_passed",), now=now
-        )
-    plan.plan_dates(session, _settings(info), deal, now)
+    _answer(session, deal, "dates_changed", now)
+    plan.plan_on("dates_changed", session, _settings(info), deal, now)
     plan.skip_stale_pending(session, _settings(info), deal, now)
+
+
+def _answer(session: Session, deal: Deal, act: str, now: datetime) -> None:
+    """Answer the deal's sent nudges of every kind that ``act`` answers (kinds.py)."""
+    kinds = KINDS.answered_on(act, deal, now)
+    if kinds:
+        repo.answer_open(session, team_id=deal.team_id, deal_id=deal.id, kinds=kinds, now=now)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from bot.flows.followups.kinds import KINDS
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.team.access import load_deal, visible_owner_ids
@@ -19,7 +20,7 @@ from storage.repo import people as people_repo
 from storage.repo import pipeline as repo
 
 OVERDUE_AFTER = timedelta(days=1)
-DUE_SOON = timedelta(days=3)
+OVERDUE_WEIGHT = 8  # a sent nudge gone unanswered past its reminder; the kinds weigh their own flags
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Summary:
     currency: str
     probability: int
     grade: str | None
-    attention: tuple[str, ...]  # overdue | stalled | milestone_due | close_passed
+    attention: tuple[str, ...]  # overdue, then the flags of the nudge kinds whose reason holds (kinds.py)
 
     @property
     def weighted(self) -> Decimal | None:
@@ -47,7 +48,7 @@ class Summary:
 
     @property
     def rank(self) -> tuple:
-        weights = {"overdue": 8, "stalled": 4, "close_passed": 2, "milestone_due": 1}
+        weights = {"overdue": OVERDUE_WEIGHT, **{a.flag: a.weight for a in KINDS.attention()}}
         return (
             -sum(weights[a] for a in self.attention),
             -self.days_in_stage / self.stage.duration_days,
@@ -83,14 +84,9 @@ def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) 
         n.status == "sent" and n.reminder_sent_at and now - n.reminder_sent_at > OVERDUE_AFTER for n in nudges
     ):
         attention.append("overdue")
-    if deal.status == "open" and days > stage.duration_days:
-        attention.append("stalled")
-    today = now.date()
-    if deal.status == "open" and deal.expected_close and deal.expected_close < today:
-        attention.append("close_passed")
-    soon = [d for d in (deal.tender_date, deal.signing_date) if d and today <= d <= today + DUE_SOON]
-    if deal.status == "open" and (soon or stage.duration_days - days in range(0, DUE_SOON.days + 1)):
-        attention.append("milestone_due")
+    if deal.status == "open":
+        today = now.date()
+        attention += [a.flag for a in KINDS.attention() if a.holds(deal, stage, days, today)]
     prob = deal.probability_override if deal.probability_override is not None else stage.probability
     return Summary(
         deal.id,
