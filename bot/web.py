@@ -1,4 +1,8 @@
-"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox/tests)."""
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox/tests).
+
+A request to /slack/events passes a size cap (413), Slack's signature (401) and the shape of the body
+(400 and a log line for a body Slack would never send, ``bot.slack_gate``) before Bolt sees it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,9 +25,11 @@ from bot import jobs
 from bot.clock import parse_duration, parse_instant
 from bot.deps import Deps
 from bot.scheduler import start_scheduler
+from bot.slack_gate import MAX_BODY_BYTES, Malformed, check_body, decode
 from storage.db import ping
 
 log = logging.getLogger(__name__)
+INVALID = {"error": "invalid request"}  # what Bolt answers to a bad signature
 
 
 def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
@@ -30,10 +37,26 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
     # per process (more threads only fight over the GIL and the database).
     limiter = anyio.CapacityLimiter(deps.settings.dealbot_web_threads)
 
+    verifier = SignatureVerifier(deps.settings.slack_signing_secret or "")
+
+    def handle(body: bytes, request: Request) -> BoltResponse:
+        """In a request thread: signature, shape, then Bolt."""
+        try:
+            text = decode(body)
+            if not verifier.is_valid_request(text, dict(request.headers)):
+                return BoltResponse(status=401, body=json.dumps(INVALID))
+            check_body(text, request.headers.get("content-type"))
+        except Malformed as e:
+            client = request.client.host if request.client else "?"
+            log.warning("rejected a malformed Slack request from %s: %s", client, e)
+            return BoltResponse(status=400, body=json.dumps({"error": "malformed request"}))
+        return app.dispatch(to_bolt_request(request, body))
+
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        req = to_bolt_request(request, body)
-        bolt_resp = await anyio.to_thread.run_sync(app.dispatch, req, limiter=limiter)
+        body = await _read_capped(request)
+        if body is None:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        bolt_resp = await anyio.to_thread.run_sync(handle, body, request, limiter=limiter)
         return to_starlette_response(bolt_resp)
 
     async def healthz(_: Request) -> Response:
@@ -80,6 +103,19 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
             deps.engine.dispose()
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _read_capped(request: Request) -> bytes | None:
+    """The body, or None once it passes MAX_BODY_BYTES (read no further)."""
+    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _jsonable(results: dict) -> dict:
