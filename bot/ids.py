@@ -30,6 +30,8 @@ ACT_DROP_OPEN = "drop_open"  # the drop dialog with its reason (pipeline)
 ACT_DEAL_MORE = "deal_more"  # the card's overflow: won, lost, drop, hold, edit, reopen
 ACT_DEAL_HISTORY = "deal_history"  # the card's History button
 ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
+ACT_PEOPLE_PREV = "people_prev"  # the people modal's pages; value = the page to show (0-based)
+ACT_PEOPLE_NEXT = "people_next"
 ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
 ACT_ROLES_OPEN = "roles_open"  # App Home (admin): assign a role

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import date
@@ -16,6 +15,7 @@ from bot.blocks.nudges import deal_name, settled_message, slack_time
 from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
+from bot.flows.pipeline.stage import parse_metadata
 from bot.flows.team.access import find_visible_deals, load_deal
 from bot.handlers._views import read_checkin
 from bot.handlers.router import CommandCall, deal_subcommand
@@ -28,21 +28,23 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _origin(body: dict) -> dict | None:
+    """The message a click came from, as the payload says: a hint only, used once it matches a nudge's
+    own message (``deal_nudge_messages``), never as a target on its own."""
     c = body.get("container") or {}
     if c.get("type") == "message" and not c.get("is_ephemeral"):
         return {"channel": c.get("channel_id"), "ts": c.get("message_ts")}
     return None
 
 
-def _update(client: WebClient, where: dict | None, payload: dict) -> None:
-    if not where or not where.get("channel") or not where.get("ts"):
-        return
-    try:
-        client.chat_update(
-            channel=where["channel"], ts=where["ts"], text=payload["text"], blocks=payload["blocks"]
-        )
-    except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
-        log.info("could not update %s: %s", where, e)
+def _update(client: WebClient, spots: list[dict], payload: dict) -> None:
+    """Settle the given messages (each taken from a nudge row)."""
+    for where in spots:
+        try:
+            client.chat_update(
+                channel=where["channel"], ts=where["ts"], text=payload["text"], blocks=payload["blocks"]
+            )
+        except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
+            log.info("could not update %s: %s", where, e)
 
 
 def open_checkin(deps: Deps, client: WebClient, actor, deal_id, trigger_id: str, origin: dict | None) -> None:  # noqa: ANN001
@@ -71,23 +73,20 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             ack(response_action="errors", errors={k: t(v, actor.locale) for k, v in errors.items()})
             return
         ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = parse_metadata(view.get("private_metadata"))
         with session_scope(deps.engine) as s:
             deal, answered = flow.record_checkin(
                 s, deps.settings, actor, meta.get("deal"), form, deps.clock.now()
             )
+            spots = flow.messages_of(answered)
+            origin = meta.get("origin")  # the nudge message it was opened from, if it is one of the deal's
+            if origin not in spots and origin in flow.deal_nudge_messages(s, actor, deal.id):
+                spots.append(origin)
         name = deal_name(deal.account, deal.title)
         done = settled_message(
             t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
         )
-        spots = [
-            {"channel": n.channel_id, "ts": ts} for n in answered for ts in (n.slack_ts, n.reminder_ts) if ts
-        ]
-        origin = meta.get("origin")
-        if origin and origin not in spots:
-            spots.append(origin)
-        for where in spots:
-            _update(client, where, done)
+        _update(client, spots, done)
         if not spots:
             client.chat_postMessage(
                 channel=actor.user_id, text=t("followups.checkin.saved", actor.locale, deal=name)
@@ -102,9 +101,10 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                     s, deps.settings, actor, body["actions"][0].get("value"), days, deps.clock.now()
                 )
                 deal = load_deal(s, actor, n.deal_id)
+                spots = flow.messages_of([n])
             text = t("followups.done.snoozed", actor.locale, deal=deal_name(deal.account, deal.title),
                      when=slack_time(n.send_after, actor.locale))  # fmt: skip
-            _update(client, _origin(body), settled_message(text))
+            _update(client, spots, settled_message(text))
 
         return on_snooze
 
@@ -115,22 +115,24 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_keep(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         actor = context["actor"]
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            deal = flow.keep(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now())
+            deal = flow.keep(s, deps.settings, actor, value, deps.clock.now())
+            spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.keep", actor.locale, deal=deal_name(deal.account, deal.title))
-        _update(client, _origin(body), settled_message(text))
+        _update(client, spots, settled_message(text))
 
     @app.action(ids.ACT_NUDGE_DOWNGRADE)
     def on_downgrade(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         actor = context["actor"]
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            deal, old, new = flow.downgrade(
-                s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now()
-            )
+            deal, old, new = flow.downgrade(s, deps.settings, actor, value, deps.clock.now())
+            spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
                  old=old or "—", new=new)  # fmt: skip
-        _update(client, _origin(body), settled_message(text))
+        _update(client, spots, settled_message(text))
 
 
 @deal_subcommand("checkin", "跟进")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.flows import hooks
-from bot.flows.errors import NotAllowed, NotFound
+from bot.flows.errors import NotAllowed, NotFound, row_id
 from bot.flows.qualification.grading import Assessment, apply_assessment, assess_interview, regrade
 from bot.flows.qualification.parsing import Unreadable, parse_answer, parse_date
 from bot.flows.team import access
@@ -98,6 +98,8 @@ def start_or_resume(
         return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=assess_interview(session, deal, latest, now),
                     offer_redo=True)  # fmt: skip
     repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=actor.user_id, keep_id=latest.id)
+    if latest.rep_id != actor.user_id:  # taken over: its questions now go to this actor's own DM
+        latest.channel_id = latest.question_ts = None
     latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
     step = Step(latest.id, DealInfo.of(deal), actor.user_id)
     if latest.current_key and question_set().get(latest.current_key):
@@ -169,11 +171,7 @@ def _finish(session: Session, iv: Interview, deal: Deal, step: Step, now: dateti
 
 # -- answering -------------------------------------------------------------------------------------
 def _load(session: Session, actor: Actor, interview_id: Any) -> tuple[Interview, Deal]:
-    try:
-        iid = int(interview_id)
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
-    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=iid, lock=True)
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=row_id(interview_id), lock=True)
     if iv is None:
         raise NotFound()
     if iv.rep_id != actor.user_id:
