@@ -19,3 +19,5 @@ class Deps:
     # Feature configuration loaded and validated at start (stage set, question set, ...).
     process: dict[str, Any] = field(default_factory=dict)
     worker_id: str = "local"
+    # The workspaces scheduled jobs may touch (None: every one); the sandbox limits them to its own.
+    teams: frozenset[str] | None = None

@@ -10,9 +10,10 @@ import threading
 import uvicorn
 
 from bot.clock import FixedClock, parse_instant
-from bot.config import ConfigError, Settings
+from bot.config import LOOPBACK_HOSTS, ConfigError, Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.repo.sandbox import Origin, database_origin, mark_sandbox_database
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,20 @@ def demo_data(settings: Settings) -> int:
     return 0
 
 
-def run_http(settings: Settings, *, host: str, port: int) -> int:
+def http_host(settings: Settings, host: str | None) -> str:
+    """Where HTTP mode listens: every interface by default, loopback only with the dev clock."""
+    if not settings.dealbot_dev_clock:
+        return host or "0.0.0.0"
+    if host and host not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f"DEALBOT_DEV_CLOCK serves the dev routes on loopback only: drop --host {host} "
+            "or give --host 127.0.0.1"
+        )
+    return host or "127.0.0.1"
+
+
+def run_http(settings: Settings, *, host: str | None, port: int) -> int:
+    host = http_host(settings, host)
     workers = 1 if settings.dealbot_dev_clock else settings.dealbot_web_workers
     if workers == 1:
         from bot.runtime import build
@@ -117,12 +131,16 @@ def run_socket(settings: Settings) -> int:
     return 0
 
 
-def run_sandbox(settings: Settings) -> int:
-    """The bot and the sandbox in one process, SQLite by default, movable clock on."""
+def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
+    """The bot and the sandbox in one process, SQLite by default, movable clock on.
+
+    The sandbox works on a database it created (or an empty one, which it then creates); any other is
+    refused unless ``existing_database``, and even then its jobs touch the sandbox workspace only."""
     from sandbox.page import PageActions, page_routes
     from sandbox.server import SandboxServer
     from sandbox.users import default_workspace
 
+    origin = sandbox_database_origin(settings, existing_database)
     bot_sock = tcp_listener("127.0.0.1", 0)
     bot_port = bot_sock.getsockname()[1]
     secret = secrets.token_hex(16)
@@ -156,12 +174,17 @@ def run_sandbox(settings: Settings) -> int:
             "dealbot_manager_channel": settings.dealbot_manager_channel or _managers_channel(workspace),
         }
     )
-    upgrade(make_engine(bot_settings.database_url))  # "try it" works on a fresh checkout
+    engine = make_engine(bot_settings.database_url)
+    upgrade(engine)  # "try it" works on a fresh checkout
     from bot.runtime import build
     from bot.web import create_asgi
     from sandbox.demo.data import seed_sandbox_team
 
     deps, app = build(bot_settings)
+    deps.teams = frozenset({workspace.team_id})  # its jobs never touch another workspace's rows
+    if origin is Origin.EMPTY:
+        mark_sandbox_database(engine, deps.clock.now())
+    engine.dispose()
     built["deps"] = deps
     seed_sandbox_team(deps)
     print(
@@ -173,6 +196,26 @@ def run_sandbox(settings: Settings) -> int:
     server.run(sockets=[bot_sock])
     sandbox.stop()
     return 0
+
+
+def sandbox_database_origin(settings: Settings, existing_database: bool) -> Origin:
+    """Refuse a database the sandbox did not create, unless told to use it anyway."""
+    engine = make_engine(settings.database_url)
+    try:
+        origin = database_origin(engine)
+    finally:
+        engine.dispose()
+    if origin is Origin.OTHER and not existing_database:
+        raise ConfigError(
+            f"DATABASE_URL ({engine.url.render_as_string(hide_password=True)}) is a database the sandbox "
+            "did not create: it may hold a real workspace's deals and nudges. Point DATABASE_URL at an "
+            "empty database (or unset it), or run `dealbot sandbox --use-existing-database` to use this "
+            "one anyway (the sandbox then migrates it, adds its own workspace and leaves every other "
+            "workspace's nudges and digests alone)"
+        )
+    if origin is Origin.OTHER:
+        log.warning("the sandbox runs on a database it did not create (--use-existing-database)")
+    return origin
 
 
 def _managers_channel(workspace) -> str:  # noqa: ANN001

@@ -62,7 +62,14 @@ class Sweep:
         stats: Counter = Counter()
         while sum(stats.values()) < MAX_PER_RUN:
             with session_scope(self.deps.engine) as s:
-                claimed = repo.claim(s, now=now, owner=self.me, until=self.clock() + self.lease, batch=BATCH)
+                claimed = repo.claim(
+                    s,
+                    now=now,
+                    owner=self.me,
+                    until=self.clock() + self.lease,
+                    batch=BATCH,
+                    teams=self.deps.teams,
+                )
             if not claimed:
                 break
             for c in claimed:

@@ -6,7 +6,7 @@ lease was taken over updates nothing and learns it from the row count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -108,11 +108,21 @@ class Claimed:
     attempts: int
 
 
-def claim(session: Session, *, now: datetime, owner: str, until: datetime, batch: int) -> list[Claimed]:
-    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL)."""
+def claim(
+    session: Session,
+    *,
+    now: datetime,
+    owner: str,
+    until: datetime,
+    batch: int,
+    teams: Collection[str] | None = None,
+) -> list[Claimed]:
+    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL);
+    ``teams``: only these workspaces' rows (the sandbox's), else every workspace's."""
+    scope = [T.c.team_id.in_(sorted(teams))] if teams is not None else []
     cand = (
         select(T.c.id)
-        .where(T.c.status.in_(READY), T.c.available_at <= now)
+        .where(T.c.status.in_(READY), T.c.available_at <= now, *scope)
         .order_by(T.c.available_at, T.c.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
