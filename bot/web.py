@@ -1,7 +1,7 @@
-"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox/tests).
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox only).
 
-A request to /slack/events passes a size cap (413), Slack's signature (401) and the shape of the body
-(400 and a log line for a body Slack would never send, ``bot.slack_gate``) before Bolt sees it.
+Every request to /slack/events passes, in order: a size cap (413), Slack's signature (401), the shape
+of the body (400 and a log line for a body Slack would never send, ``bot.slack_gate``), then Bolt.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import jobs
-from bot.clock import parse_duration, parse_instant
+from bot.clock import move_clock
+from bot.config import LOOPBACK_HOSTS, Settings
 from bot.deps import Deps
 from bot.scheduler import start_scheduler
 from bot.slack_gate import MAX_BODY_BYTES, Malformed, check_body, decode
@@ -33,11 +34,10 @@ INVALID = {"error": "invalid request"}  # what Bolt answers to a bad signature
 
 
 def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
-    # Bolt's App is synchronous: each request runs in a thread, at most DEALBOT_WEB_THREADS at once
-    # per process (more threads only fight over the GIL and the database).
-    limiter = anyio.CapacityLimiter(deps.settings.dealbot_web_threads)
-
-    verifier = SignatureVerifier(deps.settings.slack_signing_secret or "")
+    settings = deps.settings
+    # Bolt's App is synchronous: each request runs in a thread, at most DEALBOT_WEB_THREADS at once.
+    limiter = anyio.CapacityLimiter(settings.web_threads)
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     def handle(body: bytes, request: Request) -> BoltResponse:
         """In a request thread: signature, shape, then Bolt."""
@@ -63,34 +63,15 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
         ok = await run_in_threadpool(ping, deps.engine)
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
-    async def dev_clock(request: Request) -> Response:
-        clock = deps.clock
-        if request.method == "POST":
-            try:
-                data = json.loads(await request.body() or b"{}")
-                if "advance" in data:
-                    clock.advance(parse_duration(str(data["advance"])))
-                elif "set" in data:
-                    clock.set(parse_instant(str(data["set"])))
-                else:
-                    raise ValueError('give {"advance": "P15D"} or {"set": "<ISO-8601>"}')
-            except (ValueError, TypeError) as e:
-                return JSONResponse({"ok": False, "error": str(e)}, status_code=400)
-        return JSONResponse({"ok": True, "now": clock.now().isoformat()})
-
-    async def dev_run_due(_: Request) -> Response:
-        results = await run_in_threadpool(jobs.run_due, deps, app.client, deps.clock.now())
-        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat(), "jobs": _jsonable(results)})
-
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
-    if deps.settings.dealbot_dev_clock:
-        routes += [
-            Route("/dev/clock", dev_clock, methods=["GET", "POST"]),
-            Route("/dev/run-due", dev_run_due, methods=["POST"]),
-        ]
+    refusal = dev_routes_refusal(settings)
+    if settings.dealbot_dev_clock and refusal:
+        log.warning("the dev clock routes are not served: %s", refusal)
+    elif settings.dealbot_dev_clock:
+        routes += dev_routes(deps, app)
 
     @asynccontextmanager
     async def lifespan(_: Starlette):  # noqa: ANN202
@@ -116,6 +97,57 @@ async def _read_capped(request: Request) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# --------------------------------------------------------------------------- dev clock (sandbox only)
+def dev_routes_refusal(settings: Settings) -> str | None:
+    """Why the dev routes may not be served with these settings (None: they may).
+
+    Checked where the routes are mounted, so it holds however the app is started (``dealbot run``,
+    ``uvicorn --factory``): only against the sandbox, with the credentials the sandbox issued."""
+    if not settings.api_is_local:
+        return "SLACK_API_URL is not the local sandbox"
+    if not settings.has_sandbox_credentials:
+        return "SLACK_BOT_TOKEN was not issued by the sandbox"
+    return None
+
+
+def _loopback(request: Request) -> bool:
+    server = request.scope.get("server") or ("", 0)
+    client = request.client.host if request.client else ""
+    return client in LOOPBACK_HOSTS and (server[0] or "") in LOOPBACK_HOSTS
+
+
+def dev_routes(deps: Deps, app: App) -> list[Route]:
+    def refused(request: Request) -> Response | None:
+        if _loopback(request):
+            return None
+        log.warning("dev route %s refused to %s", request.url.path, request.client)
+        return JSONResponse({"ok": False, "error": "the dev routes answer on loopback only"}, status_code=403)
+
+    async def dev_clock(request: Request) -> Response:
+        if (no := refused(request)) is not None:
+            return no
+        if request.method == "POST":
+            try:
+                data = json.loads(await request.body() or b"{}")
+                if not isinstance(data, dict):
+                    raise ValueError('give {"advance": "P15D"} or {"set": "<ISO-8601>"}')
+                move_clock(deps.clock, data)
+            except (ValueError, TypeError, OverflowError, RecursionError) as e:
+                return JSONResponse({"ok": False, "error": str(e)}, status_code=400)
+        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat()})
+
+    async def dev_run_due(request: Request) -> Response:
+        if (no := refused(request)) is not None:
+            return no
+        results = await run_in_threadpool(jobs.run_due, deps, app.client, deps.clock.now())
+        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat(), "jobs": _jsonable(results)})
+
+    return [
+        Route("/dev/clock", dev_clock, methods=["GET", "POST"]),
+        Route("/dev/run-due", dev_run_due, methods=["POST"]),
+    ]
 
 
 def _jsonable(results: dict) -> dict:
