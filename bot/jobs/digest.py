@@ -31,7 +31,7 @@ RETRY_AFTER = timedelta(minutes=5)
 def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Post every due digest this replica wins; returns how many it posted."""
     with read_scope(deps.engine) as s:
-        due = due_digests(s, deps.settings, now, home_team=_home_team(client))
+        due = due_digests(s, deps.settings, now, home_team=_home_team(client), only=deps.teams)
     posted = 0
     lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
     for d in due:
