@@ -158,12 +158,14 @@ def _jsonable(results: dict) -> dict:
 
 
 def asgi_from_env() -> Starlette:
-    """Factory for `uvicorn --factory` workers: each worker builds its own deps and app."""
+    """Factory for `uvicorn --factory` workers: each worker builds its own deps and app; one worker of
+    the process group runs the scheduler (``bot.scheduler.elected``)."""
     from bot.config import Settings
     from bot.logs import configure_logging
     from bot.runtime import build
+    from bot.scheduler import elected
 
     settings = Settings()
     configure_logging(settings.dealbot_log_level, settings.secret_values)
     deps, app = build(settings)
-    return create_asgi(deps, app)
+    return create_asgi(deps, app, scheduler=elected(settings))
