@@ -1,17 +1,17 @@
 """The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox only).
 
-Every request to /slack/events passes, in order: a size cap (413), Slack's signature (401), the shape
-of the body (400 and a log line for a body Slack would never send, ``bot.slack_gate``), then Bolt.
+Every request to /slack/events passes, in order: a size cap (413), the admission gate (503 +
+Retry-After when this process is saturated), Slack's signature (401), the shape of the body (400 and a
+log line for a body Slack would never send, ``bot.slack_gate``), then Bolt.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from contextlib import asynccontextmanager
 
-import anyio
-import anyio.to_thread
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk.signature import SignatureVerifier
@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import jobs
+from bot.admission import Admission
 from bot.clock import move_clock
 from bot.config import LOOPBACK_HOSTS, Settings
 from bot.deps import Deps
@@ -35,8 +36,7 @@ INVALID = {"error": "invalid request"}  # what Bolt answers to a bad signature
 
 def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
     settings = deps.settings
-    # Bolt's App is synchronous: each request runs in a thread, at most DEALBOT_WEB_THREADS at once.
-    limiter = anyio.CapacityLimiter(settings.web_threads)
+    admission = Admission.from_settings(settings)
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     def handle(body: bytes, request: Request) -> BoltResponse:
@@ -56,7 +56,11 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
         body = await _read_capped(request)
         if body is None:
             return JSONResponse({"error": "request too large"}, status_code=413)
-        bolt_resp = await anyio.to_thread.run_sync(handle, body, request, limiter=limiter)
+        bolt_resp = await admission.run(handle, body, request)
+        if bolt_resp is None:
+            return JSONResponse(
+                {"error": "busy"}, status_code=503, headers={"Retry-After": str(admission.retry_after)}
+            )
         return to_starlette_response(bolt_resp)
 
     async def healthz(_: Request) -> Response:
@@ -75,6 +79,8 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette):  # noqa: ANN202
+        gc.collect()
+        gc.freeze()  # what start-up built lives as long as the process: no collection walks it again
         sched = start_scheduler(deps, app.client) if scheduler else None
         try:
             yield
