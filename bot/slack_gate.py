@@ -30,8 +30,16 @@ def decode(raw: bytes) -> str:
         raise Malformed("the body is not UTF-8") from e
 
 
-def check_body(text: str, content_type: str | None) -> dict:
-    """The parsed body, or Malformed. Mirrors Bolt's choice of JSON or form (``parse_body``)."""
+def check_body(text: str, content_type: str | None, response_urls: tuple[str, ...] = ()) -> dict:
+    """The parsed body, or Malformed. Mirrors Bolt's choice of JSON or form (``parse_body``).
+    ``response_urls``: the prefixes a response_url may have (Slack's hooks host); empty: unchecked."""
+    body = _parse(text, content_type)
+    if response_urls:
+        _check_response_urls(body, response_urls)
+    return body
+
+
+def _parse(text: str, content_type: str | None) -> dict:
     if not text:
         raise Malformed("empty body")
     if (content_type or "").split(";")[0].strip() == "application/json" or text.startswith("{"):
@@ -148,6 +156,20 @@ def _check_view(view: dict) -> None:
         for block in (values or {}).values():
             if not isinstance(block, dict) or not all(isinstance(el, dict) for el in block.values()):
                 raise Malformed("view.state.values holds a non-object")
+
+
+def _check_response_urls(body: dict, allowed: tuple[str, ...]) -> None:
+    """A response_url is where Bolt's respond() posts: only Slack's own hooks, never a URL of the
+    sender's choosing."""
+    urls = [body.get("response_url")] if "response_url" in body else []
+    listed = body.get("response_urls")
+    if listed is not None:
+        if not isinstance(listed, list) or not all(isinstance(u, dict) for u in listed):
+            raise Malformed("response_urls is of the wrong type")
+        urls += [u.get("response_url") for u in listed]
+    for url in urls:
+        if not isinstance(url, str) or not url.startswith(allowed):
+            raise Malformed("a response_url that is not Slack's")
 
 
 def _check_command(fields: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 from contextlib import asynccontextmanager
+from urllib.parse import urlparse
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -38,6 +39,7 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
     settings = deps.settings
     admission = Admission.from_settings(settings)
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
+    hooks = response_url_prefixes(settings)
 
     def handle(body: bytes, request: Request) -> BoltResponse:
         """In a request thread: signature, shape, then Bolt."""
@@ -45,7 +47,7 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
             text = decode(body)
             if not verifier.is_valid_request(text, dict(request.headers)):
                 return BoltResponse(status=401, body=json.dumps(INVALID))
-            check_body(text, request.headers.get("content-type"))
+            check_body(text, request.headers.get("content-type"), hooks)
         except Malformed as e:
             client = request.client.host if request.client else "?"
             log.warning("rejected a malformed Slack request from %s: %s", client, e)
@@ -90,6 +92,18 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
             deps.engine.dispose()
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def response_url_prefixes(settings: Settings) -> tuple[str, ...]:
+    """Where a payload's response_url may point: Slack's hooks host for Slack's API (the sandbox's own
+    address for the sandbox); nothing is checked behind an API URL of another kind (a proxy)."""
+    api = urlparse(settings.slack_api_url)
+    if settings.api_is_local:
+        return (f"{api.scheme}://{api.netloc}/",)
+    for domain in ("slack.com", "slack-gov.com"):
+        if api.hostname == domain or (api.hostname or "").endswith("." + domain):
+            return (f"https://hooks.{domain}/",)
+    return ()
 
 
 async def _read_capped(request: Request) -> bytes | None:

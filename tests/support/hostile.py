@@ -183,6 +183,14 @@ def malformed(slack) -> list[Hostile]:  # noqa: ANN001
     add("command without a user", _command(slack, "help", user_id=None))
     add("command without a team", _command(slack, "help", team_id=None))
     add("command not a slash command", _command(slack, "help", command="deal"))
+    add("command whose response_url is not Slack's",
+        _command(slack, "people Hostile", response_url="http://169.254.169.254/latest/meta-data/"))  # fmt: skip
+    add("click whose response_url is not Slack's",
+        _payload_form({**_click(slack, ids.ACT_DEAL_OPEN, "1"), "response_url": "https://evil.example/hook"}))  # fmt: skip
+    add("submission whose response_urls are not Slack's", _payload_form({
+        **_submit(slack, _view(ids.VIEW_PEOPLE, "{}")),
+        "response_urls": [{"response_url": "https://evil.example/hook", "channel_id": "C1", "block_id": "b"}],
+    }))  # fmt: skip
     add("bytes that are not UTF-8", b"payload=\xff\xfe\xfd")
     add("bytes that are not UTF-8 (JSON)", b'{"type": "\xff"}', JSON)
 
