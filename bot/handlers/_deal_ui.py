@@ -24,7 +24,6 @@ from bot.process.schema import StageSet
 from storage.db import read_scope
 
 log = logging.getLogger(__name__)
-DEFAULT_PASS_LINE = 12
 
 
 def state_values(view: dict) -> dict:
@@ -71,8 +70,7 @@ def team_today(deps: Deps, cfg: TeamConfig) -> date:
 def pass_line(deps: Deps, cfg: TeamConfig) -> int:
     if cfg.pass_line is not None:
         return cfg.pass_line
-    questions = deps.process.get("questions")
-    return int(getattr(questions, "pass_line", None) or DEFAULT_PASS_LINE)
+    return deps.process.questions.pass_line
 
 
 def text_of(error: DomainError, locale: str) -> str:

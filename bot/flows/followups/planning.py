@@ -11,7 +11,6 @@ date as ``yyyymmdd``; qualification incomplete 0. The sweep re-checks each again
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import cache
 
 from sqlmodel import Session
 
@@ -26,12 +25,6 @@ FOLLOWUP_DAYS = {"followup_1": 1, "followup_15": 15, "followup_30": 30}
 KEY_DATES = {"tender_date": 1, "signing_date": 2}
 MILESTONE_LEAD_DAYS = 7
 QUALIFY_AFTER_DAYS = 1
-
-
-@cache
-def default_settings() -> Settings:
-    """Hooks get no Settings from their emitters; the process's own environment is the same one."""
-    return Settings()
 
 
 def worktime(session: Session, settings: Settings, team_id: str, user_id: str) -> WorkTime:

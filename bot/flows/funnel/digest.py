@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -15,6 +14,7 @@ from bot.flows.funnel.periods import latest_due
 from bot.flows.team.config import TeamConfig, team_config
 from bot.i18n import t
 from bot.i18n.format import format_date
+from bot.process import Process
 from storage.repo import digest as repo
 from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
@@ -53,10 +53,10 @@ def due_digests(
     return out
 
 
-def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
+def question_labels(process: Process, locale: str) -> dict[str, str]:
     """Short labels of the question set's items, read generically (the qualification feature owns it)."""
     labels = {}
-    for q in getattr(process.get("questions"), "questions", None) or []:
+    for q in process.questions.questions:
         key = getattr(q, "key", None)
         text = next(
             (getattr(q, a) for a in ("short", "label", "title", "text") if getattr(q, a, None) is not None),
@@ -67,9 +67,9 @@ def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
     return labels
 
 
-def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
+def question_scoring(process: Process) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
     """(question key, option value) → score, and the scored question keys, from the question set."""
-    questions = getattr(process.get("questions"), "questions", None)
+    questions = process.questions.questions
     if not questions:
         return None, None
     scored = [q for q in questions if getattr(q, "item", None) is not None]
@@ -86,7 +86,7 @@ def digest_title(cfg: TeamConfig, week: datetime) -> str:
 def build_digest(
     session: Session,
     settings: Settings,
-    process: dict,
+    process: Process,
     *,
     team_id: str,
     channel_id: str,

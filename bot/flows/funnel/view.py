@@ -20,6 +20,7 @@ from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.users import Actor
 from bot.i18n import t
 from bot.i18n.format import format_date
+from bot.process import Process
 from storage.repo import digest as digest_repo
 from storage.repo.funnel import Scope
 
@@ -113,7 +114,7 @@ def prepare(
 
 
 def on_demand(
-    session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
+    session: Session, settings: Settings, process: Process, actor: Actor, text: str, now: datetime
 ) -> FunnelView:
     """The figures and the message (the big queries: run after the ack)."""
     cfg, f, scope = prepare(session, settings, actor, text)
