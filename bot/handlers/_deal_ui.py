@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.flows.errors import BadInput, DomainError, MilestoneMissing, NotFound, StaleCard
 from bot.flows.pipeline.status import card_of, deal_card, summarize
 from bot.flows.team.access import find_visible_deals
-from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.config import TeamConfig, effective_pass_line, team_config
 from bot.flows.team.users import Actor
 from bot.handlers.router import CommandCall
 from bot.i18n import t
@@ -68,9 +68,7 @@ def team_today(deps: Deps, cfg: TeamConfig) -> date:
 
 
 def pass_line(deps: Deps, cfg: TeamConfig) -> int:
-    if cfg.pass_line is not None:
-        return cfg.pass_line
-    return deps.process.questions.pass_line
+    return effective_pass_line(cfg, deps.process.questions)
 
 
 def text_of(error: DomainError, locale: str) -> str:

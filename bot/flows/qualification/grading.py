@@ -17,7 +17,7 @@ from bot.flows import hooks
 from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
 from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
-from bot.flows.team.config import team_config
+from bot.flows.team.config import effective_pass_line, team_config
 from bot.process.questions import QuestionSet
 from storage.models import Deal, Interview
 from storage.repo import deals as deals_repo
@@ -43,9 +43,9 @@ class Assessment:
 
 
 def grading_env(session: Session, settings: Settings, qset: QuestionSet, team_id: str) -> GradingEnv:
-    """The question set, the team's pass line (App Home over the set's) and the team's time zone."""
+    """The question set, the team's effective pass line and the team's time zone."""
     team = team_config(session, settings, team_id)
-    return GradingEnv(qset, team.pass_line or qset.pass_line, team.zone)
+    return GradingEnv(qset, effective_pass_line(team, qset), team.zone)
 
 
 def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
