@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.process import Process
 
 
 @dataclass
@@ -16,6 +16,5 @@ class Deps:
     settings: Settings
     engine: Engine
     clock: Clock
-    # Feature configuration loaded and validated at start (stage set, question set, ...).
-    process: dict[str, Any] = field(default_factory=dict)
+    process: Process  # the stage set and question set, loaded and validated at start
     worker_id: str = "local"

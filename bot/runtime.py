@@ -12,17 +12,11 @@ from bot.app import build_app
 from bot.clock import Clock, MovableClock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.process import load_process
 from storage.db import make_engine
 from storage.migrate import require_current
 
 log = logging.getLogger(__name__)
-
-
-def load_process(settings: Settings) -> dict:
-    """Company configuration (stages, questions), validated at start. Features add their loaders."""
-    from bot import process
-
-    return process.load_all(settings)
 
 
 def build_deps(settings: Settings, clock: Clock | None = None, *, check_schema: bool = True) -> Deps:

@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.flows.errors import DomainError, NotFound
 from bot.flows.pipeline.status import card_of, deal_card, summarize
 from bot.flows.team.access import find_visible_deals
-from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.config import TeamConfig, effective_pass_line, team_config
 from bot.flows.team.users import Actor
 from bot.handlers.router import CommandCall
 from bot.i18n import t
@@ -23,7 +23,6 @@ from bot.process.schema import StageSet
 from storage.db import read_scope
 
 log = logging.getLogger(__name__)
-DEFAULT_PASS_LINE = 12
 
 
 def config(deps: Deps, session: Session, team_id: str) -> TeamConfig:
@@ -35,10 +34,7 @@ def team_today(deps: Deps, cfg: TeamConfig) -> date:
 
 
 def pass_line(deps: Deps, cfg: TeamConfig) -> int:
-    if cfg.pass_line is not None:
-        return cfg.pass_line
-    questions = deps.process.get("questions")
-    return int(getattr(questions, "pass_line", None) or DEFAULT_PASS_LINE)
+    return effective_pass_line(cfg, deps.process.questions)
 
 
 def text_of(error: DomainError, locale: str) -> str:

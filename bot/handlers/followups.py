@@ -74,7 +74,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         meta = json.loads(view.get("private_metadata") or "{}")
         with session_scope(deps.engine) as s:
             deal, answered = flow.record_checkin(
-                s, deps.settings, actor, meta.get("deal"), form, deps.clock.now()
+                s, deps.settings, actor, meta.get("deal"), form, deps.clock.now(), process=deps.process
             )
         name = deal_name(deal.account, deal.title)
         done = settled_message(
@@ -126,7 +126,12 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         actor = context["actor"]
         with session_scope(deps.engine) as s:
             deal, old, new = flow.downgrade(
-                s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now()
+                s,
+                deps.settings,
+                actor,
+                body["actions"][0].get("value"),
+                deps.clock.now(),
+                process=deps.process,
             )
         text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
                  old=old or "—", new=new)  # fmt: skip

@@ -13,7 +13,6 @@ from bot.deps import Deps
 from bot.flows.errors import NotFound
 from bot.flows.qualification import interview as qualification
 from bot.flows.qualification import navigation as interview_nav
-from bot.flows.qualification.interview import question_set
 from bot.handlers.interview_send import send_step
 from storage.db import session_scope
 
@@ -31,6 +30,9 @@ def _where(body: dict) -> tuple[str | None, str | None]:
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
+    env = dict(settings=deps.settings, process=deps.process)  # what the flows that grade and emit read
+    qset = deps.process.questions
+
     def run(body: dict, context: BoltContext, client: WebClient, fn) -> None:  # noqa: ANN001
         channel, ts = _where(body)
         actor = context["actor"]
@@ -49,7 +51,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             body,
             context,
             client,
-            lambda s, a, ts: qualification.answer(s, a, iid, key, opt, now, message_ts=ts),
+            lambda s, a, ts: qualification.answer(s, a, iid, key, opt, now, message_ts=ts, **env),
         )
 
     @app.action(ids.ACT_Q_DATE)
@@ -61,7 +63,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             body,
             context,
             client,
-            lambda s, a, ts: qualification.answer_date(s, a, iid, key, day, now, message_ts=ts),
+            lambda s, a, ts: qualification.answer_date(s, a, iid, key, day, now, message_ts=ts, **env),
         )
 
     @app.action(ids.ACT_Q_SKIP)
@@ -69,13 +71,13 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         ack()
         iid, key = _parts(action.get("value"), 2)
         now = deps.clock.now()
-        run(body, context, client, lambda s, a, ts: interview_nav.skip(s, a, iid, key, now, ts))
+        run(body, context, client, lambda s, a, ts: interview_nav.skip(s, a, iid, key, now, ts, **env))
 
     @app.action(ids.ACT_Q_BACK)
     def on_back_clicked(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         iid, key = _parts(action.get("value"), 2)
-        run(body, context, client, lambda s, a, ts: interview_nav.back(s, a, iid, key, ts))
+        run(body, context, client, lambda s, a, ts: interview_nav.back(s, a, iid, key, ts, qset=qset))
 
     @app.action(ids.ACT_Q_MENU)
     def on_menu_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -86,16 +88,16 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             return
         actor = context["actor"]
         with session_scope(deps.engine) as s:
-            step, keys = interview_nav.answered_keys(s, actor, iid)
+            step, keys = interview_nav.answered_keys(s, actor, iid, qset=qset)
         if not keys:
             step.notes.append(("qualification.notes.no_answers", {}))
             send_step(client, deps, actor, step, _where(body)[0])
             return
-        picker = change_picker(question_set(), step.interview_id, keys, actor.locale)
+        picker = change_picker(qset, step.interview_id, keys, actor.locale)
         client.chat_postMessage(channel=_where(body)[0] or actor.user_id, **picker)
 
     @app.action(ids.ACT_Q_CHANGE)
     def on_change_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         iid, key = _parts((action.get("selected_option") or {}).get("value"), 2)
-        run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key))
+        run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key, qset=qset))

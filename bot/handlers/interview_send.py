@@ -17,7 +17,7 @@ from bot.blocks.interview import (
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.qualification import navigation as interview_nav
-from bot.flows.qualification.interview import Step, question_set
+from bot.flows.qualification.interview import Step
 from bot.flows.team.users import Actor
 from storage.db import session_scope
 
@@ -33,7 +33,7 @@ def _update(client: WebClient, channel: str, ts: str, payload: dict) -> None:
 
 
 def send_step(client: WebClient, deps: Deps, actor: Actor, step: Step, channel: str | None = None) -> None:
-    qset, loc = question_set(), actor.locale
+    qset, loc = deps.process.questions, actor.locale
     ch = channel or step.rep_id
     if step.marker and step.marker[0]:
         _update(client, ch, step.marker[0], marker_message(step.marker[1], loc))

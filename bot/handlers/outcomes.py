@@ -82,6 +82,8 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 today=today,
                 amount=v.get("amount"),
                 paid_on=v.get("paid_on"),
+                settings=deps.settings,
+                process=deps.process,
             )
         if which == "lost":
             return outcomes.mark_lost(
@@ -94,9 +96,20 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 reason=v.get("reason"),
                 competitor=v.get("competitor"),
                 note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
             )
         if which == "drop":
-            return outcomes.mark_dropped(s, actor, deal_id, version=version, now=now, reason=v.get("reason"))
+            return outcomes.mark_dropped(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                reason=v.get("reason"),
+                settings=deps.settings,
+                process=deps.process,
+            )
         if which == "hold":
             return outcomes.put_on_hold(
                 s,
@@ -107,9 +120,20 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 today=today,
                 new_close=v.get("expected_close"),
                 note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
             )
         if which == "reopen":
-            return outcomes.reopen(s, actor, deal_id, version=version, now=now, note=v.get("note"))
+            return outcomes.reopen(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
+            )
         return deal_edit.edit_deal(
             s,
             actor,
@@ -124,6 +148,8 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
             probability=v.get("probability"),
             next_step=v.get("next_step"),
             next_step_date=v.get("next_step_date"),
+            settings=deps.settings,
+            process=deps.process,
         )
 
 

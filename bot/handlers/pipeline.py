@@ -69,6 +69,8 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                 met_on=v.get("met_on") or ui.team_today(deps, cfg),
                 evidence=v.get("evidence"),
                 force_reason=v.get("force_reason"),
+                settings=deps.settings,
+                process=deps.process,
             )
             stages = cfg.stages
         sub.ack()

@@ -14,7 +14,7 @@ from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.errors import NotFound
 from bot.flows.qualification import registration, verdict_actions
-from bot.flows.qualification.interview import question_set, start_or_resume
+from bot.flows.qualification.interview import start_or_resume
 from bot.flows.team import access, team_config
 from bot.flows.team.users import Actor
 from bot.handlers._views import read_register_draft
@@ -57,11 +57,18 @@ def start(
 ) -> None:
     """Start, resume or redo the deal's interview in the DM; a finished one shows its verdict."""
     with session_scope(deps.engine) as s:
-        step = start_or_resume(s, actor, deal_id, deps.clock.now(), redo=redo)
+        step = start_or_resume(
+            s, actor, deal_id, deps.clock.now(), redo=redo, settings=deps.settings, process=deps.process
+        )
     if step.offer_redo and step.verdict:
         reply(
             **verdict_message(
-                question_set(), step.deal, step.verdict, step.interview_id, actor.locale, offer_redo=True
+                deps.process.questions,
+                step.deal,
+                step.verdict,
+                step.interview_id,
+                actor.locale,
+                offer_redo=True,
             )
         )
         return
@@ -77,7 +84,9 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         try:
             with session_scope(deps.engine) as s:
                 first = team_config(s, deps.settings, actor.team_id).stages.first.key
-                step = registration.register(s, actor, draft, deps.clock.now(), first)
+                step = registration.register(
+                    s, actor, draft, deps.clock.now(), first, settings=deps.settings, process=deps.process
+                )
         except registration.DraftErrors as e:
             errors = {b: _say(msg, actor.locale) for b, msg in e.errors.items()}
             ack(response_action="errors", errors=errors)

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from bot.process import loader
 from bot.process.schema import Text, load_yaml_model
 
 HERE = Path(__file__).parent
@@ -150,14 +149,3 @@ class QuestionSet(BaseModel):
 
 def load_question_set(path: str | Path | None = None) -> QuestionSet:
     return load_yaml_model(Path(path) if path else DEFAULT_FILE, QuestionSet)
-
-
-# What the app loaded at start, for code that runs without Deps (deal hooks in the same transaction).
-LOADED: dict[str, object] = {}
-
-
-@loader("questions")
-def _load(settings) -> QuestionSet:  # noqa: ANN001
-    qset = load_question_set(settings.dealbot_questions_file)
-    LOADED.update(questions=qset, settings=settings)
-    return qset

@@ -96,7 +96,7 @@ def load_demo_team(deps: Deps) -> str:
         specs = demo_deals()
         for spec in specs:
             if repo.deal_by_account(s, team_id=TEAM, account=spec.account) is None:
-                _deal(s, spec, keys, now, today, cfg.base_currency, deps.process.get("questions"))
+                _deal(s, spec, keys, now, today, cfg.base_currency, deps.process.questions)
                 created += 1
     return f"demo team {TEAM}: {created} deals added, {len(specs) - created} already there"
 

@@ -13,6 +13,7 @@ from bot.flows.hooks import emit
 from storage.db import session_scope
 from storage.models import Deal, DealEvent, Nudge
 from tests.support.bot import bot_env, run_cli
+from tests.support.factories import hook_context
 from tests.support.nudges import deal, new_deal, nudge_dms, rows, start_world
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Mon 09:00 Shanghai, Sun 20:00 New York
@@ -104,7 +105,7 @@ def test_a_deal_closed_before_its_nudge_is_skipped(world, sandbox):
     with session_scope(engine) as s:  # what the pipeline's "won" does
         d = s.get(Deal, won)
         d.status, d.closed_at = "won", T0
-        emit(s, "status_changed", d, now=T0, actor_id="U0REP2")
+        emit(s, "status_changed", d, hook_context(T0, "U0REP2"))
     run_at(bot, DAY1_NY)
     assert [n.deal_id for n, _ in nudge_dms(sandbox, engine, "U0REP2")] == [live]
     skipped = rows(engine, deal_id=won, kind="followup_1")[0]
@@ -150,7 +151,7 @@ def test_replayed_created_events_never_double_a_nudge(world):
     deal_id = new_deal(engine, owner_id="U0REP1", now=T0, expected_close=datetime(2027, 3, 31).date())
     for _ in range(3):
         with session_scope(engine) as s:
-            emit(s, "created", s.get(Deal, deal_id), now=T0, actor_id="U0REP1")
+            emit(s, "created", s.get(Deal, deal_id), hook_context(T0, "U0REP1"))
     kinds = sorted(n.kind for n in rows(engine, deal_id=deal_id))
     assert kinds == sorted(["followup_1", "followup_15", "followup_30", "qualification_incomplete", "stall",
                             "close_date_passed"])  # fmt: skip

@@ -11,6 +11,7 @@ from bot import ids
 from bot.flows.hooks import emit
 from storage.db import session_scope
 from storage.models import Deal, Interview, Milestone
+from tests.support.factories import hook_context
 from tests.support.nudges import new_deal, nudge_dms, rows, start_world
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Mon 09:00 Shanghai (U0REP1)
@@ -39,7 +40,7 @@ def test_qualification_incomplete_a_day_after_registration_unless_the_interview_
     with session_scope(engine) as s:  # what the interview does when it ends
         s.add(Interview(team_id="T0SANDBOX", deal_id=done, rep_id="U0REP1", status="done", started_at=T0,
                         finished_at=T0))  # fmt: skip
-        emit(s, "interview_finished", s.get(Deal, done), now=T0, actor_id="U0REP1")
+        emit(s, "interview_finished", s.get(Deal, done), hook_context(T0, "U0REP1"))
     # skipped in the same transaction, so no deal card or App Home lists a reminder that no longer applies
     assert [r.status for r in rows(engine, deal_id=done, kind="qualification_incomplete")] == ["skipped"]
     assert [r.status for r in rows(engine, deal_id=pending, kind="qualification_incomplete")] == ["pending"]
@@ -66,8 +67,7 @@ def test_stall_after_the_stage_duration_and_replanned_when_the_stage_changes(wor
             s,
             "stage_changed",
             d,
-            now=moved_at,
-            actor_id="U0REP1",
+            hook_context(moved_at, "U0REP1"),
             from_stage="qualify",
             to_stage="relationships",
         )
@@ -101,6 +101,6 @@ def test_milestone_due_and_close_date_passed(world, sandbox):
     with session_scope(engine) as s:  # the rep moves the date: the open nudge is answered, a new one planned
         d = s.get(Deal, late)
         d.expected_close = date(2027, 1, 15)
-        emit(s, "dates_changed", d, now=datetime(2026, 11, 5, 2, 0, tzinfo=UTC), actor_id="U0REP1")
+        emit(s, "dates_changed", d, hook_context(datetime(2026, 11, 5, 2, 0, tzinfo=UTC), "U0REP1"))
     old, new = rows(engine, deal_id=late, kind="close_date_passed")
     assert old.status == "answered" and new.status == "pending" and new.cycle == 20270115

@@ -13,9 +13,10 @@ from bot.flows.errors import BadInput, NotFound, StaleCard
 from bot.flows.followups import planning as plan
 from bot.flows.followups.kinds import FOLLOWUP_30, KINDS
 from bot.flows.followups.worktime import zone_or_utc
-from bot.flows.hooks import emit
+from bot.flows.hooks import HookContext, emit
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.models import Deal, Nudge, Vacation
 from storage.repo import deals as deals_repo
 from storage.repo import nudges as repo
@@ -57,7 +58,7 @@ def local_today(actor: Actor, now: datetime) -> date:
 
 
 def record_checkin(session: Session, settings: Settings, actor: Actor, deal_id: int | str, form: CheckinForm,
-                   now: datetime) -> tuple[Deal, list[Nudge]]:  # fmt: skip
+                   now: datetime, *, process: Process) -> tuple[Deal, list[Nudge]]:  # fmt: skip
     """Store the check-in, the deal's next step, and answer the deal's open nudges (not day 30)."""
     deal = load_deal(session, actor, deal_id, edit=True)
     if deal.status != "open":
@@ -87,7 +88,7 @@ def record_checkin(session: Session, settings: Settings, actor: Actor, deal_id: 
     before = {
         n.id for n in repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=["answered"])
     }
-    emit(session, "checkin", deal, now=now, actor_id=actor.user_id, settings=settings)
+    emit(session, "checkin", deal, HookContext(settings, process, now, actor.user_id))
     answered = repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=["answered"])
     return deal, [n for n in answered if n.id not in before]
 
@@ -147,7 +148,7 @@ def keep(session: Session, settings: Settings, actor: Actor, nudge_id: int | str
 
 
 def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
-              now: datetime) -> tuple[Deal, str | None, str]:  # fmt: skip
+              now: datetime, *, process: Process) -> tuple[Deal, str | None, str]:  # fmt: skip
     """Lower contact level and grade (a 'grade' event with its cause), then a new cycle."""
     _, deal = _decide(session, actor, nudge_id, now)
     old, new = deal.grade, GRADE_DOWN.get(deal.grade, "D")
@@ -159,7 +160,7 @@ def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int 
         session, deal=deal, kind="grade", actor_id=actor.user_id, at=now, from_value=old, to_value=new,
         reason=DOWNGRADE_CAUSE,
     )  # fmt: skip
-    emit(session, "regraded", deal, now=now, actor_id=actor.user_id, settings=settings, cause=DOWNGRADE_CAUSE)
+    emit(session, "regraded", deal, HookContext(settings, process, now, actor.user_id), cause=DOWNGRADE_CAUSE)
     plan.start_new_cycle(session, settings, deal, now)
     return deal, old, new
 

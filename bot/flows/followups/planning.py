@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -20,12 +20,6 @@ from bot.process.schema import StageSet
 from storage.models import Deal, Nudge
 from storage.repo import nudges as repo
 from storage.repo import users as users_repo
-
-
-@cache
-def default_settings() -> Settings:
-    """Hooks get no Settings from their emitters; the process's own environment is the same one."""
-    return Settings()
 
 
 def worktime(session: Session, settings: Settings, team_id: str, user_id: str) -> WorkTime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -13,6 +12,7 @@ from bot.config import Settings
 from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import latest_due
 from bot.flows.team.config import TeamConfig, team_config
+from bot.process import Process
 from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
 from storage.repo.funnel import digest as repo
@@ -61,10 +61,10 @@ def due_digests(
     return out
 
 
-def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
+def question_labels(process: Process, locale: str) -> dict[str, str]:
     """Short labels of the question set's items, read generically (the qualification feature owns it)."""
     labels = {}
-    for q in getattr(process.get("questions"), "questions", None) or []:
+    for q in process.questions.questions:
         key = getattr(q, "key", None)
         text = next(
             (getattr(q, a) for a in ("short", "label", "title", "text") if getattr(q, a, None) is not None),
@@ -75,9 +75,9 @@ def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
     return labels
 
 
-def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
+def question_scoring(process: Process) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
     """(question key, option value) → score, and the scored question keys, from the question set."""
-    questions = getattr(process.get("questions"), "questions", None)
+    questions = process.questions.questions
     if not questions:
         return None, None
     scored = [q for q in questions if getattr(q, "item", None) is not None]
@@ -90,7 +90,7 @@ def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int
 def build_digest(
     session: Session,
     settings: Settings,
-    process: dict,
+    process: Process,
     *,
     team_id: str,
     channel_id: str,

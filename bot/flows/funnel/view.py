@@ -18,6 +18,7 @@ from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.repo.funnel import Scope
 from storage.repo.funnel import digest as digest_repo
 
@@ -102,7 +103,7 @@ def prepare(
 
 
 def on_demand(
-    session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
+    session: Session, settings: Settings, process: Process, actor: Actor, text: str, now: datetime
 ) -> FunnelView:
     """The figures and what the title says (the big queries: run after the ack)."""
     cfg, f, scope = prepare(session, settings, actor, text)

@@ -8,10 +8,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput
 from bot.flows.pipeline.outcomes import DATE_FIELDS, open_for_change, save_versioned
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.repo import deals as deals_repo
 
 
@@ -46,6 +48,8 @@ def edit_deal(
     probability: str | None,
     next_step: str | None,
     next_step_date: date | None,
+    settings: Settings,
+    process: Process,
 ) -> Edited:
     deal = open_for_change(session, actor, deal_id, version)
     if expected_close is not None and expected_close < today and expected_close != deal.expected_close:
@@ -70,5 +74,6 @@ def edit_deal(
     deals_repo.add_event(session, deal=deal, kind="edit", actor_id=actor.user_id, at=now, note=summary[:2000])
     dates = [k for k in DATE_FIELDS if k in changes]
     if dates:
-        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=dates)
+        ctx = hooks.HookContext(settings, process, now, actor.user_id)
+        hooks.emit(session, "dates_changed", deal, ctx, fields=dates)
     return Edited(deal.id, tuple(changes), deal.version)

@@ -10,11 +10,13 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.pipeline.stage import MAX_TEXT, check_version, stage_position
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from bot.process.schema import StageSet
 from storage.models import Deal
 from storage.repo import deals as deals_repo
@@ -70,25 +72,23 @@ def _text(value: str | None, field: str, *, required: bool = True, limit: int = 
 
 
 def _close(
-    session: Session, actor: Actor, deal: Deal, version: int | None, now: datetime, status: str, **event
+    session: Session, ctx: hooks.HookContext, deal: Deal, version: int | None, status: str, **event
 ) -> Outcome:
     if deal.status in CLOSED:
         raise BadInput("outcomes.errors.closed", field="")
     before = deal.status
-    save_versioned(session, deal, version, now, status=status, closed_at=now)
+    save_versioned(session, deal, version, ctx.now, status=status, closed_at=ctx.now)
     deals_repo.add_event(
         session,
         deal=deal,
         kind=status,
-        actor_id=actor.user_id,
-        at=now,
+        actor_id=ctx.actor_id,
+        at=ctx.now,
         from_value=before,
         to_value=status,
         **event,
     )
-    hooks.emit(
-        session, "status_changed", deal, now=now, actor_id=actor.user_id, from_status=before, to_status=status
-    )
+    hooks.emit(session, "status_changed", deal, ctx, from_status=before, to_status=status)
     return Outcome(deal.id, status, deal.version)
 
 
@@ -103,6 +103,8 @@ def mark_won(
     today: date,
     amount: str | None,
     paid_on: date | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     value = parse_amount(amount)
@@ -111,7 +113,8 @@ def mark_won(
     if deal.status in CLOSED:
         raise BadInput("outcomes.errors.closed", field="")
     _, stage = stage_position(stages, deal.stage)
-    result = _close(session, actor, deal, version, now, "won", note=f"{value} {deal.currency}")
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    result = _close(session, ctx, deal, version, "won", note=f"{value} {deal.currency}")
     repo.add_payment(session, deal=deal, amount=value, paid_on=paid_on, by=actor.user_id, at=now)
     if stage.key == stages.last.key:
         repo.add_milestone(
@@ -138,20 +141,32 @@ def mark_lost(
     reason: str | None,
     competitor: str | None,
     note: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     if reason not in reasons:
         raise BadInput("outcomes.errors.reason", field="reason")
     competitor = _text(competitor, "competitor", limit=200)
     note = _text(note, "note")
-    return _close(session, actor, deal, version, now, "lost", reason=reason, competitor=competitor, note=note)
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    return _close(session, ctx, deal, version, "lost", reason=reason, competitor=competitor, note=note)
 
 
 def mark_dropped(
-    session: Session, actor: Actor, deal_id: object, *, version: int | None, now: datetime, reason: str | None
+    session: Session,
+    actor: Actor,
+    deal_id: object,
+    *,
+    version: int | None,
+    now: datetime,
+    reason: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
-    return _close(session, actor, deal, version, now, "dropped", reason=_text(reason, "reason"))
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    return _close(session, ctx, deal, version, "dropped", reason=_text(reason, "reason"))
 
 
 def put_on_hold(
@@ -164,6 +179,8 @@ def put_on_hold(
     today: date,
     new_close: date | None,
     note: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     if deal.status != "open":
@@ -183,16 +200,9 @@ def put_on_hold(
         to_value=new_close.isoformat(),
         note=note,
     )
-    hooks.emit(
-        session,
-        "status_changed",
-        deal,
-        now=now,
-        actor_id=actor.user_id,
-        from_status="open",
-        to_status="on_hold",
-    )
-    hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["expected_close"])
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    hooks.emit(session, "status_changed", deal, ctx, from_status="open", to_status="on_hold")
+    hooks.emit(session, "dates_changed", deal, ctx, fields=["expected_close"])
     return Outcome(deal.id, "on_hold", deal.version)
 
 
@@ -204,6 +214,8 @@ def reopen(
     version: int | None,
     now: datetime,
     note: str | None = None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     if deal.status == "open":
@@ -220,7 +232,6 @@ def reopen(
         to_value="open",
         note=_text(note, "note", required=False),
     )
-    hooks.emit(
-        session, "status_changed", deal, now=now, actor_id=actor.user_id, from_status=before, to_status="open"
-    )
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    hooks.emit(session, "status_changed", deal, ctx, from_status=before, to_status="open")
     return Outcome(deal.id, "open", deal.version)

@@ -15,10 +15,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput, MilestoneMissing, StaleCard
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from bot.process.schema import StageDef, StageSet
 from storage.models import Deal
 from storage.repo import deals as deals_repo
@@ -179,6 +181,8 @@ def advance(
     met_on: date,
     evidence: str | None = None,
     force_reason: str | None = None,
+    settings: Settings,
+    process: Process,
 ) -> StageChange:
     """Record the milestone and move on; or, with a reason, force past an unmet gate (red flag)."""
     deal = load_deal(session, actor, deal_id, edit=True)
@@ -211,18 +215,18 @@ def advance(
         evidence=evidence,
         reason=force_reason,
     )
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
     hooks.emit(
         session,
         "stage_changed",
         deal,
-        now=now,
-        actor_id=actor.user_id,
+        ctx,
         from_stage=plan.stage.key,
         to_stage=plan.next_stage.key,
         forced=not met,
     )
     if "signing_date" in changes:
-        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["signing_date"])
+        hooks.emit(session, "dates_changed", deal, ctx, fields=["signing_date"])
     return StageChange(deal.id, plan.stage.key, plan.next_stage.key, not met, deal.version)
 
 

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
+from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
 from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
-from bot.process.questions import LOADED, QuestionSet, load_question_set
+from bot.flows.team.config import effective_pass_line, team_config
+from bot.process.questions import QuestionSet
 from storage.models import Deal, Interview
 from storage.repo import deals as deals_repo
 from storage.repo import interviews as repo
@@ -39,16 +42,10 @@ class Assessment:
     close: date | None
 
 
-def grading_env(session: Session, team_id: str) -> GradingEnv:
-    """The loaded question set, the team's pass line (App Home over the set's) and time zone."""
-    from bot.flows.team.config import team_config
-
-    qset = LOADED.get("questions") or load_question_set()
-    settings = LOADED.get("settings")
-    if settings is None:
-        return GradingEnv(qset, qset.pass_line, ZoneInfo("Asia/Shanghai"))
+def grading_env(session: Session, settings: Settings, qset: QuestionSet, team_id: str) -> GradingEnv:
+    """The question set, the team's effective pass line and the team's time zone."""
     team = team_config(session, settings, team_id)
-    return GradingEnv(qset, team.pass_line or qset.pass_line, team.zone)
+    return GradingEnv(qset, effective_pass_line(team, qset), team.zone)
 
 
 def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -74,16 +71,20 @@ def assess(
     )
 
 
-def assess_interview(session: Session, deal: Deal, iv: Interview, now: datetime) -> Assessment:
+def assess_interview(
+    session: Session, deal: Deal, iv: Interview, now: datetime, *, settings: Settings, qset: QuestionSet
+) -> Assessment:
     answers, skipped = answer_values(session, iv.id)
-    return assess(grading_env(session, deal.team_id), answers, skipped, deal.expected_close, now)
+    env = grading_env(session, settings, qset, deal.team_id)
+    return assess(env, answers, skipped, deal.expected_close, now)
 
 
 def apply_assessment(
-    session: Session, deal: Deal, iv: Interview, a: Assessment, *, now: datetime, actor_id: str, cause: str
+    session: Session, deal: Deal, iv: Interview, a: Assessment, ctx: HookContext, *, cause: str
 ) -> str | None:
-    """Store score and grade on the interview and the deal; record a grade change. Returns the old grade
-    when the grade changed."""
+    """Store score and grade on the interview and the deal; record a grade change (by ``ctx.actor_id``
+    at ``ctx.now``). Returns the old grade when the grade changed."""
+    now, actor_id = ctx.now, ctx.actor_id
     iv.score, iv.grade = a.card.total, a.grade.grade
     iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
     session.add(iv)
@@ -102,7 +103,7 @@ def apply_assessment(
         to_value=a.grade.grade,
         reason=cause[:2000],
     )
-    hooks.emit(session, "regraded", deal, now=now, actor_id=actor_id, old=old, new=a.grade.grade, cause=cause)
+    hooks.emit(session, "regraded", deal, ctx, old=old, new=a.grade.grade, cause=cause)
     return old or "-"
 
 
@@ -113,11 +114,12 @@ def _save(session: Session, deal: Deal, now: datetime, **changes: Any) -> None:
         deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes)
 
 
-def regrade(session: Session, deal: Deal, *, now: datetime, actor_id: str, cause: str) -> Assessment | None:
-    """Recompute from the deal's latest finished interview (nothing to do before one is finished)."""
+def regrade(session: Session, deal: Deal, ctx: HookContext, *, cause: str) -> Assessment | None:
+    """Recompute from the deal's latest finished interview (nothing to do before one is finished), with
+    the question set and settings of ``ctx``."""
     iv = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id, done=True)
     if iv is None:
         return None
-    a = assess_interview(session, deal, iv, now)
-    apply_assessment(session, deal, iv, a, now=now, actor_id=actor_id, cause=cause)
+    a = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings, qset=ctx.process.questions)
+    apply_assessment(session, deal, iv, a, ctx, cause=cause)
     return a

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import Settings, parse_work_days, parse_work_hours
+from bot.process.questions import QuestionSet
 from bot.process.schema import StageSet
 from bot.process.stages import SHIPPED, load_stage_set
 from storage.repo import users as repo
@@ -70,3 +71,9 @@ def team_config(session: Session, settings: Settings, team_id: str) -> TeamConfi
         quota_period=pick("quota_period", "quarter"),
         lost_reasons=tuple(pick("lost_reasons", list(DEFAULT_LOST_REASONS))),
     )
+
+
+def effective_pass_line(team: TeamConfig, questions: QuestionSet) -> int:
+    """The pass line a prospect's score is held to: the team's (App Home) when set, else the question
+    set's own. Both the interview's grading and the pipeline's qualification gate read it here."""
+    return questions.pass_line if team.pass_line is None else team.pass_line
