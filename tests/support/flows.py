@@ -12,8 +12,6 @@ Carter (America/New_York, en-US), U0MGR, U0ADMIN; T0OTHER has the same people as
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,8 +28,6 @@ from bot.deps import Deps
 from bot.flows import followups, hooks
 from bot.flows.errors import DomainError
 from bot.flows.funnel import digest as funnel_digest
-from bot.flows.funnel import export as funnel_export
-from bot.flows.funnel import figures as funnel_figures
 from bot.flows.funnel import quota
 from bot.flows.funnel import view as funnel_view
 from bot.flows.pipeline import outcomes, people, status
@@ -43,13 +39,12 @@ from bot.flows.team.users import Actor, refresh_profile, resolve_actor
 from bot.i18n import t
 from bot.process.schema import StageSet
 from sandbox.users import default_workspace
-from storage.db import read_scope, session_scope
+from storage.db import session_scope
 from storage.models import Deal, DealEvent, Interview, Nudge
 from tests.support.factories import make_deal
 
 TEAM = "T0SANDBOX"
 WORKSPACES = {w.team_id: w for w in (default_workspace(), default_workspace("T0OTHER"))}
-DEFAULT_PASS_LINE = 12  # the handlers' fallback when neither the team nor the question set has one
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -77,6 +72,7 @@ class World:
     settings: Settings
     clock: FixedClock
     process: dict = field(default_factory=dict)
+    dms: DmRecorder = field(default_factory=lambda: DmRecorder(), repr=False)  # what the sweep sent
 
     # -- plumbing ------------------------------------------------------------------------------
     @property
@@ -94,9 +90,6 @@ class World:
     def session(self):  # noqa: ANN201
         return session_scope(self.engine)
 
-    def read(self):  # noqa: ANN201
-        return read_scope(self.engine)
-
     def config(self, session: Session, team_id: str = TEAM) -> TeamConfig:
         return team_config(session, self.settings, team_id)
 
@@ -104,14 +97,10 @@ class World:
         return self.config(session, team_id).stages
 
     def pass_line(self, session: Session, team_id: str = TEAM) -> int:
-        cfg = self.config(session, team_id)
-        if cfg.pass_line is not None:
-            return cfg.pass_line
-        return int(getattr(self.process.get("questions"), "pass_line", None) or DEFAULT_PASS_LINE)
+        """The team's pass line, else the question set's (as the pipeline's handlers read it)."""
+        from bot.handlers._deal_ui import pass_line
 
-    @property
-    def questions(self):  # noqa: ANN201
-        return self.process["questions"]
+        return pass_line(self.deps, self.config(session, team_id))
 
     # -- people --------------------------------------------------------------------------------
     def profile(self, user_id: str, team_id: str = TEAM) -> dict:
@@ -277,11 +266,6 @@ class World:
         """/funnel on demand: figures (and, today, the message) for what the actor may see."""
         return funnel_view.on_demand(session, self.settings, self.process, actor, text, now)
 
-    def figures(self, session: Session, scope, *, now: datetime, previous: dict | None = None):  # noqa: ANN001, ANN201
-        cfg = self.config(session, scope.team_id)
-        return funnel_figures.compute(session, cfg, now=now, scope=scope, previous=previous,
-                                      scoring=funnel_digest.question_scoring(self.process))  # fmt: skip
-
     def digest(self, session: Session, *, channel_id: str, week: datetime, now: datetime,
                team_id: str = TEAM) -> Digest:  # fmt: skip
         """The weekly digest for the team: its figures, compared with the channel's last one, and message."""
@@ -293,9 +277,6 @@ class World:
     def set_quota(self, session: Session, actor: Actor, args: str, *, now: datetime):  # noqa: ANN201
         return quota.set_quota(session, self.settings, actor, args, now)
 
-    def export(self, session: Session, actor: Actor) -> tuple[bytes, int]:
-        return funnel_export.export_csv(session, self.settings, actor)
-
     # -- the nudge sweep, Slack replaced by a recorder -----------------------------------------
     def run_sweep(self, at: datetime) -> dict:
         """The production nudge sweep (bot/jobs/nudges.py) at ``at``: claims, staleness, quiet time,
@@ -305,12 +286,6 @@ class World:
         self.clock.set(at)
         with mock.patch.object(nudge_slack, "sweep_client", lambda client, lease: client):
             return nudges.sweep(self.deps, self.dms, at)
-
-    @property
-    def dms(self) -> DmRecorder:
-        if not hasattr(self, "_dms"):
-            self._dms = DmRecorder()
-        return self._dms
 
 
 @dataclass(frozen=True)
@@ -371,17 +346,6 @@ def sent(world: World, user: str, kind: str | None = None) -> list[tuple[Nudge, 
     by_id = {n.id: n for n in world.nudges(owner_id=user)}
     return [(by_id[m.nudge_id], m) for m in world.dms.to(user)
             if m.nudge_id and (kind is None or by_id[m.nudge_id].kind == kind)]  # fmt: skip
-
-
-@contextmanager
-def frozen(world: World, at: datetime) -> Iterator[World]:
-    """The world's clock set to ``at`` for a block (what a request at that instant sees)."""
-    before = world.clock.now()
-    world.clock.set(at)
-    try:
-        yield world
-    finally:
-        world.clock.set(before)
 
 
 def utc(*args: int) -> datetime:
