@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from storage.db import make_engine
 from storage.models import CheckIn, Deal, DigestRun, Interview, Nudge
 from tests.e2e.conftest import ARTIFACTS
 from tests.support.interview_scripts import STRONG_BUTTONS
@@ -68,10 +67,6 @@ def as_user(page, user: str) -> None:
     page.wait_for_function("u => document.querySelector('#user-switch').value === u", arg=user)
 
 
-def db(app) -> Session:  # noqa: ANN001
-    return Session(make_engine(app.db_url))
-
-
 def answer_interview(page) -> list[str]:
     asked: list[str] = []
     for _ in range(40):
@@ -98,7 +93,7 @@ def answer_interview(page) -> list[str]:
     raise AssertionError(f"the interview did not end: {asked}")
 
 
-def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_page):
+def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_page, app_db):
     page, app = browser_page, sandbox_app
     app.set_clock(T0)
     page.goto(app.url)
@@ -122,7 +117,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     wait_text(page, "Grade A")
     shot(page, "02-verdict")
     assert re.search(r"Score \d+ / 20", conv_text(page))
-    with db(app) as s:
+    with app_db.session() as s:
         deal = s.exec(select(Deal).where(Deal.account == "Wenzhou Hotel")).one()
         assert (deal.owner_id, deal.grade, deal.stage) == (REP, "A", "qualify")
         interview = s.exec(select(Interview).where(Interview.deal_id == deal.id)).one()
@@ -136,7 +131,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     modal.locator(".m-foot .btn.primary").click()
     modal.wait_for(state="detached")
     wait_text(page, "Now in: Map roles, build relationships")
-    with db(app) as s:
+    with app_db.session() as s:
         assert s.get(Deal, deal.id).stage == "relationships"
 
     # App Home: the rep's deals by stage
@@ -169,7 +164,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     modal.locator(".m-foot .btn.primary").click()
     modal.wait_for(state="detached")
     wait_text(page, "✓ Checked in")
-    with db(app) as s:
+    with app_db.session() as s:
         checkin = s.exec(select(CheckIn).where(CheckIn.deal_id == deal.id)).one()
         assert checkin.done_text == "Met the facilities head on site" and checkin.progress
         day15 = s.exec(select(Nudge).where(Nudge.deal_id == deal.id, Nudge.kind == "followup_15")).one()
@@ -192,7 +187,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     digest.scroll_into_view_if_needed()
     shot(page, "06-digest")
     chart.screenshot(path=str(ARTIFACTS / "07-digest-chart.png"))
-    with db(app) as s:
+    with app_db.session() as s:
         runs = s.exec(
             select(DigestRun).where(DigestRun.channel_id == "C0MANAGERS").order_by(DigestRun.id)
         ).all()

@@ -7,10 +7,9 @@ import json
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from sandbox.server import SandboxServer
-from storage.db import make_engine
 from storage.models import Deal
 from tests.e2e.conftest import ARTIFACTS
 
@@ -110,12 +109,12 @@ def test_block_kit_and_mrkdwn_render_safely(sandbox_app, browser_page):
     page.screenshot(path=str(ARTIFACTS / "10-block-kit.png"))
 
 
-def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
+def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page, app_db):
     page, app = browser_page, sandbox_app
     page.goto(app.url)
     page.click("#demo-data")
     page.locator("#toast", has_text="demo data loaded").wait_for()
-    with Session(make_engine(app.db_url)) as s:
+    with app_db.session() as s:
         assert len(s.exec(select(Deal).where(Deal.team_id == "T0SANDBOX")).all()) == 14
 
     # Wang Li (zh-CN) sees App Home in Chinese; "Open" on a deal posts its card to her DM
@@ -123,7 +122,8 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
     page.click("#nav-home")
     home = page.locator("#home-view")
     home.locator("button", has_text="打开").first.wait_for()
-    assert "需要你处理" in home.inner_text() or "我的商机" in home.inner_text()
+    shown = home.inner_text()
+    assert "今天需要你处理" in shown and "我的项目" in shown  # both of a rep's headings, in Chinese
     page.screenshot(path=str(ARTIFACTS / "11-app-home-zh.png"))
     home.locator("button", has_text="打开").first.click()
     page.click("#nav-dm")
@@ -140,7 +140,7 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
     error = modal.locator('[data-block-id="force_reason"] .err')
     error.filter(has_text="reason").wait_for()
     page.screenshot(path=str(ARTIFACTS / "12-modal-error.png"))
-    with Session(make_engine(app.db_url)) as s:  # nothing changed
+    with app_db.session() as s:  # nothing changed
         assert s.exec(select(Deal).where(Deal.account == "Chengdu Food Group")).one().stage == "qualify"
     modal.locator(".m-foot .btn", has_text="Cancel").click()
     modal.wait_for(state="detached")

@@ -1,7 +1,7 @@
 """A hand-computed funnel: 31 deals over three reps, written straight through storage.
 
 The digest is due Monday 2026-11-23 09:00 Asia/Shanghai (01:00 UTC); the quota period is 2026-Q4.
-Every expected figure is worked out by hand in tests/integration/test_digest_figures.py.
+Every expected figure is worked out by hand in tests/flows/test_funnel_digest.py.
 """
 
 from __future__ import annotations

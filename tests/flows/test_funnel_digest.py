@@ -1,5 +1,6 @@
-"""The weekly digest over a hand-computed fixture (tests/support/funnel_fixture.py), through the real
-app and the sandbox: every figure in the posted message is a literal worked out by hand below.
+"""The weekly digest's figures over a hand-computed fixture (tests/support/funnel_fixture.py), straight
+from the use cases (bot/flows/funnel): every figure is a literal worked out by hand below, then the
+message rendered from them.
 
 Hand computation (CNY unless noted; probabilities 10/20/45/55/80/100; b1 override 70, i2 override 50):
   open per stage  qualify 5: 1.0M+0.5M+0.8M+0.2M+0.3M = 2.8M, weighted 280K
@@ -25,14 +26,28 @@ Hand computation (CNY unless noted; probabilities 10/20/45/55/80/100; b1 overrid
 
 from __future__ import annotations
 
-from storage.db import read_scope, session_scope
-from storage.repo.funnel import digest as digest_repo
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.flows.funnel.digest import DueDigest, due_digests
 from tests.support import funnel_fixture as fx
+
+WEEK = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)  # Monday 00:00 in Shanghai
+
+
+@pytest.fixture
+def team(make_world):
+    world = make_world(dealbot_manager_channel=fx.CHANNEL)
+    with world.session() as s:
+        fx.build(s)
+    return world
 
 
 def _texts(message) -> list[str]:
     out = []
-    for b in message.blocks:
+    for b in message["blocks"]:
         if b["type"] == "header":
             out.append(b["text"]["text"])
         elif b["type"] == "section" and "fields" in b:
@@ -44,20 +59,80 @@ def _texts(message) -> list[str]:
     return out
 
 
-def test_every_figure_of_the_digest_equals_the_hand_computed_one(make_bot, sandbox, db_url, engine):
-    with session_scope(engine) as s:
-        fx.build(s)
-    bot = make_bot(db_url, DEALBOT_MANAGER_CHANNEL=fx.CHANNEL)
-    bot.set_clock("2026-11-23T01:00:00Z")
-    assert bot.run_due()["jobs"]["digest"] == 1
+def M(n: int | str) -> Decimal:  # noqa: N802
+    return Decimal(n).quantize(Decimal("0.01"))
 
-    posted = [m for m in sandbox.state.channel_messages(fx.CHANNEL) if m.blocks]
-    assert len(posted) == 1
-    assert posted[0].text == (
+
+def test_the_digest_is_due_for_the_week_of_23_november_in_the_managers_channel(team):
+    with team.session() as s:
+        assert due_digests(s, team.settings, fx.NOW) == [DueDigest("T0SANDBOX", fx.CHANNEL, WEEK, fx.NOW)]
+
+
+def test_every_figure_equals_the_hand_computed_one(team):
+    with team.session() as s:
+        f = team.digest(s, channel_id=fx.CHANNEL, week=WEEK, now=fx.NOW).figures
+    assert f.period.key == "2026-Q4" and f.currency == "CNY"
+    assert {k: (m.base, m.others) for k, m in f.headline.items()} == {
+        "quota": (M(19_000_000), {}),
+        "forecast": (M(22_820_000), {"USD": M(130_000)}),
+        "commitment": (M(14_500_000), {"USD": M(100_000)}),
+        "achievement": (M(10_500_000), {"USD": M(50_000)}),
+        "won": (M(5_000_000), {}),
+        "cash": (M(5_000_000), {"USD": M(20_000)}),
+    }
+    assert f.deltas == {"quota": M(0), "forecast": M(820_000), "commitment": M(-500_000),
+                        "achievement": M(1_500_000), "won": M(0), "cash": M(1_000_000)}  # fmt: skip
+    assert [(x.key, x.count, x.amount, x.weighted) for x in f.stages] == [
+        ("qualify", 5, M(2_800_000), M(280_000)),
+        ("relationships", 3, M(4_200_000), M(840_000)),
+        ("influence", 3, M(7_000_000), M(3_250_000)),
+        ("bid", 3, M(6_000_000), M(3_750_000)),
+        ("negotiate", 3, M(7_500_000), M(6_000_000)),
+        ("deliver", 4, M(8_700_000), M(8_700_000)),
+    ]
+    assert f.other_stages == {"USD": (2, M(150_000), M(130_000))}
+    assert f.grades == {"A": 7, "B": 8, "C": 3, "D": 2, "-": 1}
+    assert f.movement == {"new": 2, "advanced": 3, "won": 1, "lost": 1, "dropped": 1, "delayed": 1}
+    assert [(g.kind, g.count, [d[1] for d in g.deals]) for g in f.flags] == [
+        ("stalled", 2, ["R1 Ruian Steel", "D2 Dongguan Toys"]),
+        ("forced_advance", 1, ["N1 Ningbo Grid"]),
+        ("overdue", 1, ["I3 Inner Mongolia Coal"]),
+        ("failed_prospect", 1, ["Q2 Baotou Mill"]),
+        ("no_coach", 1, ["I1 Ili Power"]),
+        ("decision_maker_not_met", 1, ["B2 Baoding Auto"]),
+        ("close_date_past", 1, ["R2 Rizhao Steel"]),
+    ]
+    assert f.flag_total == 8
+    assert [
+        (r.owner_id, r.open_deals, r.weighted, r.quota, r.achieved, r.on_time, r.due) for r in f.reps
+    ] == [
+        ("U0REP1", 8, M(15_950_000), M(10_000_000), M(10_500_000), 3, 4),
+        ("U0REP2", 8, M(3_950_000), M(5_000_000), M(0), 1, 2),
+        ("U0REP3", 5, M(2_920_000), M(4_000_000), M(0), 0, 1),
+    ]
+    assert [r.attainment for r in f.reps] == [105.0, 0.0, 0.0]
+    assert f.loss_reasons == [("price", 2), ("no_decision", 1), ("technology", 1)]
+    assert f.competitors == [("Sunan Boiler", 2), ("Harbin Heat", 1)]
+    assert f.weakest == [("budget_realistic", 0.5, 2.0), ("edge_price", 1.0, 1.0)]
+    # stored on the digest run, for next week's comparison
+    assert f.stored() == {
+        "quota": "19000000.00",
+        "forecast": "22820000.00",
+        "commitment": "14500000.00",
+        "achievement": "10500000.00",
+        "won": "5000000.00",
+        "cash": "5000000.00",
+    }
+
+
+def test_the_digest_message_shows_every_hand_computed_figure(team):
+    with team.session() as s:
+        message = team.digest(s, channel_id=fx.CHANNEL, week=WEEK, now=fx.NOW).message
+    assert message["text"] == (
         "Funnel · week of 23 Nov 2026: forecast ¥22,820,000, commitment ¥14,500,000, "
         "achievement ¥10,500,000, 8 red flags"
     )
-    assert _texts(posted[0]) == [
+    assert _texts(message) == [
         "Funnel · week of 23 Nov 2026",
         "*Quota*\n¥19,000,000 (±0)",
         "*Forecast*\n¥22,820,000 (+¥820,000)",
@@ -98,23 +173,3 @@ def test_every_figure_of_the_digest_equals_the_hand_computed_one(make_bot, sandb
         "`/funnel @rep`, `/funnel stage <stage>`, `/funnel grade A` narrow it down · "
         "`/funnel export` for a CSV",
     ]
-
-    # stored: the run is posted with its ts and this week's headline, for next week's comparison
-    with read_scope(engine) as s:
-        runs = [
-            (r.status, r.period_start.isoformat(), r.message_ts, r.figures)
-            for r in digest_repo.runs(s, team_id="T0SANDBOX")
-        ]
-    assert [r[:2] for r in runs] == [
-        ("posted", "2026-11-15T16:00:00+00:00"),
-        ("posted", "2026-11-22T16:00:00+00:00"),
-    ]
-    assert runs[1][2] == posted[0].ts
-    assert runs[1][3] == {
-        "quota": "19000000.00",
-        "forecast": "22820000.00",
-        "commitment": "14500000.00",
-        "achievement": "10500000.00",
-        "won": "5000000.00",
-        "cash": "5000000.00",
-    }
