@@ -12,6 +12,7 @@ import pytest
 
 from bot.blocks.deal_card import grade_line
 from bot.blocks.deal_list import summary_line
+from bot.blocks.home import home_view
 from bot.config import Settings
 from bot.flows.errors import MilestoneMissing
 from bot.flows.followups import planning
@@ -25,6 +26,7 @@ from bot.flows.qualification.registration import Draft, register
 from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
 from bot.process import load_process
+from sandbox.checks import check_view
 from storage.db import session_scope
 from storage.models import Deal, Interview, Nudge
 from storage.repo.funnel import Scope
@@ -195,6 +197,18 @@ def test_needs_you_today_groups_by_urgency_and_ranks_by_grade_inside(engine):
         ("today", ["A today", "C today"]),
         ("week", ["A week"]),
     ]
+    view = home_view(home)  # App Home shows the groups in that order, A first in each
+    text = str(view)
+    assert check_view(view) == []
+    assert (
+        text.index("*Overdue* (4)")
+        < text.index("A overdue")
+        < text.index("B overdue")
+        < text.index("*Today* (2)")
+        < text.index("A today")
+        < text.index("C today")
+        < text.index("*This week* (1)")
+    )
     failed = next(x for x in home.mine if x.account == "Failed but B overdue")
     assert failed.failed and "grade failed" in summary_line(failed, "en")
     assert "grade B" not in summary_line(failed, "en")
