@@ -52,6 +52,10 @@ ACT_Q_CHANGE = "q_change"  # select a question to answer again; option value "in
 ACT_QUALIFY_REDO = "qualify_redo"  # value = deal id
 ACT_VERDICT_PURSUE = "verdict_pursue"  # value = deal id
 ACT_VERDICT_LOWER = "verdict_lower"  # keep at a lower contact level; value = deal id
+ACT_VERDICT_FIND_OUT = "verdict_find_out"  # assessment incomplete: find out, continue later; value = deal id
+ACT_CARD_FIND_OUT = (
+    "card_find_out"  # the card's to-find-out checklist: answer one; option "<interview id>:<key>"
+)
 
 # View callbacks (callback_id)
 # -- pipeline; private_metadata = {"d": deal id, "v": deal version} (never trusted: re-checked on submit)

@@ -168,6 +168,8 @@ class Deal(SQLModel, table=True):
     signing_date: date | None = None
     contact_level: str = Field(default="normal", max_length=8)
     committed: bool = False  # the rep commits to close it this period
+    # the latest interview left items to find out (SPEC §3.3): the grade is provisional
+    assessment_incomplete: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     probability_override: int | None = None  # percent, 0..100
     next_step: str | None = Field(default=None, max_length=500)
     next_step_date: date | None = None

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot import ids
@@ -58,9 +59,35 @@ def money_line(s: Summary, locale: str) -> str:
 
 
 def grade_line(card: Card, locale: str) -> str:
-    if card.summary.grade is None:
+    s, score = card.summary, "—" if card.score is None else card.score
+    if s.provisional:  # unknown is not bad: items to find out, no final grade yet
+        if s.grade is None:
+            return t("card.grade_incomplete", locale)
+        return t("card.grade_provisional", locale, grade=s.grade, score=score)
+    if s.grade is None:
         return t("card.not_graded", locale)
-    return t("card.grade", locale, grade=card.summary.grade, score="—" if card.score is None else card.score)
+    if s.failed:  # below the pass line or knocked out, whatever letter it carries
+        return t("card.grade_failed", locale, grade=s.grade, score=score)
+    return t("card.grade", locale, grade=s.grade, score=score)
+
+
+def find_out_text(card: Card, locale: str) -> str:
+    """The checklist of items still to find out (SPEC §3.3)."""
+    items = "\n".join(f"☐ {name.get(locale)}" for _, name in card.to_find_out[:20])
+    return t("card.find_out", locale, n=len(card.to_find_out), items=items)
+
+
+def find_out_select(card: Card, locale: str) -> StaticSelectElement:
+    """Answer one item from the card: the question is asked in the DM, and the verdict follows."""
+    options = [
+        Option(text=clip(name.get(locale), 75), value=f"{card.interview_id}:{key}")
+        for key, name in card.to_find_out[:100]
+    ]
+    return StaticSelectElement(
+        action_id=ids.ACT_CARD_FIND_OUT,
+        placeholder=PlainTextObject(text=t("card.find_out_pick", locale)),
+        options=options,
+    )
 
 
 def dates_line(card: Card, locale: str) -> str:
@@ -139,6 +166,8 @@ def card_actions(card: Card, locale: str) -> ActionsBlock:
         buttons.append(
             ButtonElement(text=t("card.btn.checkin", locale), action_id=ids.ACT_CHECKIN_OPEN, value=plain)
         )
+        if card.to_find_out and card.interview_id is not None:
+            buttons.append(find_out_select(card, locale))
     buttons.append(ButtonElement(text=t("card.btn.people", locale), action_id=ids.ACT_PEOPLE_OPEN, value=ref))
     more = {
         "open": ["won", "lost", "drop", "hold", "edit"],
@@ -173,6 +202,8 @@ def card_blocks(card: Card, locale: str, notice: str | None = None) -> list[Bloc
             ]
         )
     )
+    if card.to_find_out:
+        blocks.append(SectionBlock(text=md(find_out_text(card, locale))))
     blocks.append(SectionBlock(text=md(people_line(card, locale))))
     small = small_print(card, locale)
     if small:

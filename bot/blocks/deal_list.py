@@ -15,6 +15,15 @@ from bot.process.schema import StageSet
 LIST_MAX = 20
 
 
+def grade_label(s: Summary, locale: str) -> str:
+    """A failed prospect shows as failed, whatever letter it carries; an incomplete one as provisional."""
+    if s.provisional and s.grade:
+        return t("list.provisional", locale, grade=s.grade)
+    if s.failed:
+        return t("list.failed", locale)
+    return s.grade or "—"
+
+
 def summary_line(s: Summary, locale: str) -> str:
     money = format_money(s.amount, s.currency, locale) if s.amount is not None else "—"
     marks = "".join(f" · ⚠ {t(f'card.attention.{a}', locale)}" for a in s.attention)
@@ -29,7 +38,7 @@ def summary_line(s: Summary, locale: str) -> str:
             days=s.days_in_stage,
             expected=s.stage.duration_days,
             money=money,
-            grade=s.grade or "—",
+            grade=grade_label(s, locale),
         )
         + status
         + marks

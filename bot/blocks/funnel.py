@@ -135,10 +135,11 @@ def stage_lines(f: Figures, stages: StageSet, locale: str) -> list[str]:
 
 
 def _grades_and_moves(f: Figures, locale: str) -> str:
+    named = {"-": t("funnel.grades.none", locale), "incomplete": t("funnel.grades.incomplete", locale)}
     grades = " · ".join(
-        f"{g if g != '-' else t('funnel.grades.none', locale)} {f.grades.get(g, 0)}"
-        for g in ("A", "B", "C", "D", "-")
-        if g != "-" or f.grades.get("-")
+        f"{named.get(g, g)} {f.grades.get(g, 0)}"
+        for g in ("A", "B", "C", "D", "incomplete", "-")
+        if g not in named or f.grades.get(g)
     )
     moves = " · ".join(f"{t(f'funnel.moves.{m}', locale)} {f.movement.get(m, 0)}" for m in MOVES)
     return f"*{t('funnel.grades.title', locale)}*  {grades}\n*{t('funnel.moves.title', locale)}*  {moves}"

@@ -29,13 +29,20 @@ FLAGS_MAX = 5
 
 
 def _needs_you(home: Home, locale: str) -> list:
+    """Grouped by urgency (overdue, today, this week), A first inside each group."""
     needs = home.needs_you
     blocks: list = [HeaderBlock(text=t("home.needs_title", locale))]
     if not needs:
         return [*blocks, SectionBlock(text=md(t("home.needs_none", locale)))]
-    for s in needs[:NEEDS_MAX]:
-        button = ButtonElement(text=t("list.open", locale), action_id=ids.ACT_DEAL_OPEN, value=str(s.id))
-        blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
+    shown = 0
+    for urgency, group in home.needs_groups:
+        if shown >= NEEDS_MAX:
+            break
+        blocks.append(ContextBlock(elements=[md(t(f"home.urgency.{urgency}", locale, n=len(group)))]))
+        for s in group[: NEEDS_MAX - shown]:
+            button = ButtonElement(text=t("list.open", locale), action_id=ids.ACT_DEAL_OPEN, value=str(s.id))
+            blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
+            shown += 1
     if len(needs) > NEEDS_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(needs) - NEEDS_MAX))]))
     return blocks

@@ -64,12 +64,20 @@ def find_one(call: CommandCall, action_id: str) -> int | None:
 
 def card_payload(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
     with read_scope(deps.engine) as s:
-        card = deal_card(s, actor, config(deps, s, actor.team_id).stages, deal_id, now=deps.clock.now())
+        card = deal_card(
+            s,
+            actor,
+            config(deps, s, actor.team_id).stages,
+            deal_id,
+            now=deps.clock.now(),
+            questions=deps.process.questions,
+        )
     return deal_card_message(card, actor.locale, notice)
 
 
 def fresh_card_for(deps: Deps, session: Session, actor: Actor, stages: StageSet, deal) -> dict:  # noqa: ANN001
-    return deal_card_message(card_of(session, deal, stages, deps.clock.now()), actor.locale)
+    card = card_of(session, deal, stages, deps.clock.now(), questions=deps.process.questions)
+    return deal_card_message(card, actor.locale)
 
 
 def post_to_user(client, actor: Actor, payload: dict) -> None:  # noqa: ANN001

@@ -27,7 +27,8 @@ ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
 def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
-        card = card_of(s, load_deal(s, actor, deal_id, edit=True), cfg.stages, deps.clock.now())
+        deal = load_deal(s, actor, deal_id, edit=True)
+        card = card_of(s, deal, cfg.stages, deps.clock.now(), questions=deps.process.questions)
         pipeline.check_version_of(card.summary.id, card.summary.version, version)
         meta = pipeline.metadata_of(card.summary.id, card.summary.version)
         loc = actor.locale

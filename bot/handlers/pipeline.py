@@ -25,7 +25,9 @@ def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | Non
         )
         meta = pipeline.metadata_of(plan.deal_id, plan.version)
         if plan.next_stage is None:
-            card = deal_card(s, actor, cfg.stages, plan.deal_id, now=deps.clock.now())
+            card = deal_card(
+                s, actor, cfg.stages, plan.deal_id, now=deps.clock.now(), questions=deps.process.questions
+            )
             return won_modal(card, actor.locale, ui.team_today(deps, cfg), meta)
         return advance_modal(plan, actor.locale, ui.team_today(deps, cfg), meta)
 

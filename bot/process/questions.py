@@ -45,6 +45,8 @@ class Question(BaseModel):
     deal_field: Literal["expected_close", "amount"] | None = None
     min: float | None = None
     max: float | None = None
+    # who in the buying organisation could tell, when it is still to find out (people roles)
+    who_can_tell: list[Literal["coach", "gatekeeper", "decision_maker", "user"]] = ["coach"]
 
     @field_validator("key")
     @classmethod
@@ -102,6 +104,7 @@ class QuestionSet(BaseModel):
     title: Text
     pass_line: int
     average_margin: float | None = None
+    max_unknown: int = 2  # more unknown scored items than this (or any unknown knock-out): incomplete
     grades: list[GradeRule]
     questions: list[Question]
 

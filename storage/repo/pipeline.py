@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from storage.models import Deal, Interview, Milestone, Nudge, Payment, RedFlag
@@ -113,6 +114,26 @@ def latest_done_interview(session: Session, *, team_id: str, deal_id: int) -> In
         .where(Interview.team_id == team_id, Interview.deal_id == deal_id, Interview.status == "done")
         .order_by(Interview.finished_at.desc(), Interview.id.desc())
     ).first()
+
+
+def failed_deal_ids(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> set[int]:
+    """Deals whose latest finished assessment failed them: knocked out, or complete and below the pass
+    line (the verdict's recommendation then is drop or lower contact), whatever grade they carry now."""
+    ids = list(deal_ids)
+    if not ids:
+        return set()
+    latest = (
+        select(Interview.deal_id, func.max(Interview.id).label("iid"))
+        .where(Interview.team_id == team_id, Interview.deal_id.in_(ids), Interview.status == "done")
+        .group_by(Interview.deal_id)
+        .subquery()
+    )
+    q = (
+        select(Interview.deal_id)
+        .join(latest, Interview.id == latest.c.iid)
+        .where(or_(Interview.knocked_out.is_(True), Interview.recommendation.in_(("lower", "drop"))))
+    )
+    return set(session.exec(q))
 
 
 def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[Nudge]]:

@@ -39,7 +39,9 @@ def test_a_deal_closed_before_its_nudge_is_skipped(reps):
 
 def test_replayed_created_events_never_double_a_nudge(reps):
     world = reps
-    deal_id = world.new_deal(owner_id="U0REP1", now=T0, expected_close=date(2027, 3, 31))
+    deal_id = world.new_deal(  # not yet qualified: qualification_incomplete is planned only while it is not
+        owner_id="U0REP1", now=T0, interviewed=False, expected_close=date(2027, 3, 31)
+    )
     for _ in range(3):
         with world.session() as s:
             world.emit(s, "created", s.get(Deal, deal_id), now=T0, actor_id="U0REP1")

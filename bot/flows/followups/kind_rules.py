@@ -4,7 +4,7 @@ it (answer conditions) and when the deal needs attention for the same reason. No
 planner gets the key of the kind it plans, so a new kind reuses them or brings its own.
 
 Cycle numbers (with deal and kind, a row's unique key) are the planner's: the deal's follow-up cycle
-(``cycle_day``), 0 (``after_registration``), the stage entry instant in epoch seconds
+(``cycle_day``, ``while_assessment_open``), 0 (``after_registration``), the stage entry instant in epoch seconds
 (``past_stage_duration``), the close date as ``yyyymmdd`` (``day_after_close``), and
 ``yyyymmdd·100 + stage index·10 + date kind`` (``before_key_dates``). A stale rule compares them.
 """
@@ -67,6 +67,20 @@ def after_registration(days: int) -> Planner:
     return plan
 
 
+def while_assessment_open(days: int) -> Planner:
+    """Once per follow-up cycle, ``days`` after its T0 (the first: after registration), while the deal
+    has no complete assessment — none finished, or items still to find out (SPEC §3.3)."""
+
+    def plan(ctx: KindContext, kind: str, now: datetime) -> int:
+        deal = ctx.deal
+        if deal.status != "open" or assessment_unfinished(ctx, None) is not None:
+            return 0
+        due = (deal.followup_t0 or deal.created_at or now) + timedelta(days=days)
+        return int(ctx.enqueue(kind, deal.followup_cycle, due, now))
+
+    return plan
+
+
 def past_stage_duration(ctx: KindContext, kind: str, now: datetime) -> int:
     """When the open deal has been in its stage for the stage's expected duration."""
     deal = ctx.deal
@@ -120,9 +134,17 @@ def same_close_date(ctx: KindContext, n: Nudge) -> str | None:
     return None if close and ymd(close) == n.cycle else "date_changed"
 
 
-def interview_unfinished(ctx: KindContext, n: Nudge) -> str | None:
+def interview_unfinished(ctx: KindContext, n: Nudge | None) -> str | None:
     done = repo.has_finished_interview(ctx.session, team_id=ctx.deal.team_id, deal_id=ctx.deal.id)
     return "interview_finished" if done else None
+
+
+def assessment_unfinished(ctx: KindContext, n: Nudge | None) -> str | None:
+    """Applies until the interview has finished with a complete assessment (no item left open that
+    keeps it incomplete)."""
+    if ctx.deal.assessment_incomplete:
+        return None
+    return interview_unfinished(ctx, n)
 
 
 def milestone_unrecorded(ctx: KindContext, n: Nudge) -> str | None:
@@ -171,6 +193,10 @@ def key_date(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
 # --------------------------------------------------------------------------- answered by the act?
 def always(deal: Deal, now: datetime) -> bool:
     return True
+
+
+def assessment_complete(deal: Deal, now: datetime) -> bool:
+    return not deal.assessment_incomplete
 
 
 def close_not_passed(deal: Deal, now: datetime) -> bool:

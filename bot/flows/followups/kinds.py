@@ -170,12 +170,12 @@ FOLLOWUP_30 = NudgeKind(
     stale=rule.same_followup_cycle,
     actions=DECIDE,
 )
-QUALIFICATION_INCOMPLETE = NudgeKind(
+QUALIFICATION_INCOMPLETE = NudgeKind(  # keeps coming, a cycle at a time, while items are to find out
     key="qualification_incomplete",
-    plan=rule.after_registration(days=1),
-    planned_on=("created",),
-    answered_on=answered("interview_finished", "checkin", "closed"),
-    stale=rule.interview_unfinished,
+    plan=rule.while_assessment_open(days=1),
+    planned_on=("created", "new_cycle", "interview_finished"),
+    answered_on=answered("checkin", "closed", interview_finished=rule.assessment_complete),
+    stale=rule.assessment_unfinished,
     shows=rule.since_registration,
     actions=QUALIFY,
 )

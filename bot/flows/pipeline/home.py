@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.flows.pipeline.status import Summary, visible_summaries
+from bot.flows.pipeline.status import URGENCY, Summary, visible_summaries
 from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.roles import RoleRow, team_roles
 from bot.flows.team.users import Actor
@@ -39,7 +39,13 @@ class Home:
 
     @property
     def needs_you(self) -> list[Summary]:
-        return [s for s in self.mine if s.attention]
+        """Grouped by urgency (overdue, today, this week), by grade inside a group: A first (SPEC §3.4)."""
+        return [s for _, group in self.needs_groups for s in group]
+
+    @property
+    def needs_groups(self) -> list[tuple[str, list[Summary]]]:
+        groups = [(u, [s for s in self.mine if s.urgency == u]) for u in URGENCY]
+        return [(u, sorted(g, key=lambda s: (s.grade_rank, s.rank))) for u, g in groups if g]
 
 
 def rep_rows(summaries: list[Summary], base_currency: str) -> list[RepRow]:

@@ -1,7 +1,8 @@
 """Advance a deal through its stages with a milestone gate (SPEC §2).
 
 A stage's milestone opens the next stage. Stage gates: ``record`` (the rep records what, when,
-evidence), ``interview_passed`` (a finished interview at or above the pass line, no knock-out),
+evidence), ``interview_passed`` (a finished, complete assessment — nothing essential left to find out, SPEC §3.3 —
+at or above the pass line, no knock-out),
 ``coach_and_decision_maker`` (a coach and a met key decision-maker among the deal's people),
 ``signed`` (recorded; sets the signing date), ``paid`` (the last stage: leaving it is "won").
 Forcing past an unmet gate needs a reason and raises a stored red flag.
@@ -126,6 +127,7 @@ def gate_checks(session: Session, deal: Deal, stage: StageDef, pass_line: int) -
         iv = repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id)
         return (
             GateCheck("interview_done", iv is not None),
+            GateCheck("assessment_complete", iv is not None and not deal.assessment_incomplete),
             GateCheck("interview_passed", bool(iv and not iv.knocked_out and (iv.score or 0) >= pass_line)),
         )
     if stage.gate == "coach_and_decision_maker":

@@ -13,14 +13,19 @@ from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
-from bot.process.schema import StageDef, StageSet
+from bot.process.questions import QuestionSet
+from bot.process.schema import StageDef, StageSet, Text
 from storage.models import Deal, Nudge
 from storage.repo import deals as deals_repo
+from storage.repo import interviews as interviews_repo
 from storage.repo import people as people_repo
 from storage.repo import pipeline as repo
 
 OVERDUE_AFTER = timedelta(days=1)
 OVERDUE_WEIGHT = 8  # a sent nudge gone unanswered past its reminder; the kinds weigh their own flags
+URGENCY = ("overdue", "today", "week")  # "needs you today", most urgent group first
+LATE = {"overdue", "stalled", "close_passed"}  # attention flags that make a deal overdue
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}  # then provisional (4), not graded (5), failed (6)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Summary:
     probability: int
     grade: str | None
     attention: tuple[str, ...]  # overdue, then the flags of the nudge kinds whose reason holds (kinds.py)
+    failed: bool = False  # below the pass line or knocked out, whatever letter it carries (SPEC §3.4)
+    provisional: bool = False  # the assessment is incomplete: the grade is provisional
+    urgency: str | None = None  # overdue | today | week (URGENCY), None when nothing is due this week
 
     @property
     def weighted(self) -> Decimal | None:
@@ -54,6 +62,15 @@ class Summary:
             -self.days_in_stage / self.stage.duration_days,
             self.id,
         )
+
+    @property
+    def grade_rank(self) -> int:
+        """A first (the method ranks in-funnel prospects A–D); provisional, ungraded, failed last."""
+        if self.failed:
+            return 6
+        if self.provisional:
+            return 4
+        return GRADE_ORDER.get(self.grade or "", 5)
 
 
 @dataclass(frozen=True)
@@ -74,9 +91,33 @@ class Card:
     qualified: bool
     is_last_stage: bool = False
     warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
+    to_find_out: tuple[tuple[str, Text], ...] = ()  # (question key, its name): the checklist (SPEC §3.3)
+    interview_id: int | None = None  # the latest finished interview (answers the checklist)
 
 
-def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) -> Summary:
+def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
+    """How soon the deal needs its rep: overdue (an unanswered nudge past its reminder, a stalled stage, a
+    passed close date or next step), today (a nudge out or due, a date today), this week (a milestone or
+    a date within seven days); None otherwise."""
+    today = now.date()
+    if LATE & set(attention) or (
+        deal.status == "open" and deal.next_step_date and deal.next_step_date < today
+    ):
+        return "overdue"
+    if deal.status != "open":
+        return None
+    dates = [d for d in (deal.next_step_date, deal.tender_date, deal.signing_date) if d]
+    due_now = any(n.status == "sent" or (n.status == "pending" and n.due_at <= now) for n in nudges)
+    if due_now or today in dates:
+        return "today"
+    if "milestone_due" in attention or any(today < d <= today + timedelta(days=7) for d in dates):
+        return "week"
+    return None
+
+
+def summarize(
+    deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge], *, failed: bool = False
+) -> Summary:
     i, stage = stage_position(stages, deal.stage)
     days = max(0, (now - deal.stage_entered_at).days)
     attention = []
@@ -103,17 +144,33 @@ def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) 
         prob,
         deal.grade,
         tuple(attention),
+        failed=failed and not deal.assessment_incomplete,
+        provisional=deal.assessment_incomplete,
+        urgency=urgency_of(deal, attention, nudges, now),
     )
 
 
-def deal_card(session: Session, actor: Actor, stages: StageSet, deal_id: object, *, now: datetime) -> Card:
+def deal_card(
+    session: Session,
+    actor: Actor,
+    stages: StageSet,
+    deal_id: object,
+    *,
+    now: datetime,
+    questions: QuestionSet | None = None,
+) -> Card:
     deal = load_deal(session, actor, deal_id)
-    return card_of(session, deal, stages, now)
+    return card_of(session, deal, stages, now, questions=questions)
 
 
-def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Card:
+def card_of(
+    session: Session, deal: Deal, stages: StageSet, now: datetime, *, questions: QuestionSet | None = None
+) -> Card:
+    """The deal card; with ``questions``, its items still to find out as a checklist."""
     nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
-    s = summarize(deal, stages, now, nudges)
+    failed = bool(repo.failed_deal_ids(session, team_id=deal.team_id, deal_ids=[deal.id]))
+    s = summarize(deal, stages, now, nudges, failed=failed)
+    iv = repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id)
     people = people_repo.people_of(session, team_id=deal.team_id, deal_id=deal.id)
     flags = repo.open_flags(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
     return Card(
@@ -130,10 +187,18 @@ def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Ca
         coverage=coverage(people),
         flags=tuple((f.kind, f.reason) for f in flags),
         nudges=tuple((n.kind, n.status, n.due_at) for n in nudges),
-        qualified=repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id) is not None,
+        qualified=iv is not None,
         is_last_stage=s.stage_index == len(stages.stages) - 1,
         warnings=people_warnings(stages, s.stage_index, people),
+        to_find_out=to_find_out(session, iv.id, questions) if iv is not None and questions else (),
+        interview_id=iv.id if iv is not None else None,
     )
+
+
+def to_find_out(session: Session, interview_id: int, questions: QuestionSet) -> tuple[tuple[str, Text], ...]:
+    """The interview's items still to find out (skipped), in question order, with their names."""
+    answers = interviews_repo.current_answers(session, interview_id=interview_id)
+    return tuple((q.key, q.short) for q in questions.questions if q.key in answers and answers[q.key].skipped)
 
 
 def people_warnings(stages: StageSet, index: int, people: list) -> tuple[str, ...]:
@@ -179,5 +244,8 @@ def visible_summaries(
     """Open and on-hold deals the actor may see (only their own with ``mine_only``), most urgent first."""
     owners = [actor.user_id] if mine_only else visible_owner_ids(session, actor)
     deals = repo.deals_of_owners(session, team_id=actor.team_id, owner_ids=owners)
-    nudges = repo.open_nudges(session, team_id=actor.team_id, deal_ids=[d.id for d in deals])
-    return sorted((summarize(d, stages, now, nudges.get(d.id, [])) for d in deals), key=lambda s: s.rank)
+    ids = [d.id for d in deals]
+    nudges = repo.open_nudges(session, team_id=actor.team_id, deal_ids=ids)
+    failed = repo.failed_deal_ids(session, team_id=actor.team_id, deal_ids=ids)
+    summaries = (summarize(d, stages, now, nudges.get(d.id, []), failed=d.id in failed) for d in deals)
+    return sorted(summaries, key=lambda s: s.rank)

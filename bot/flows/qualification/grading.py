@@ -1,6 +1,8 @@
 """Assess a deal from its interview, and regrade it when an answer or the expected close changes.
 
 Every grade change is a DealEvent kind 'grade' (from, to, reason = the cause) and emits 'regraded'.
+An incomplete assessment (items still to find out, SPEC §3.3) stores its provisional grade with
+``Deal.assessment_incomplete`` set; the grade becomes final when the assessment completes.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ class Assessment:
     skipped: tuple[str, ...]
     close: date | None
 
+    @property
+    def complete(self) -> bool:
+        return self.card.complete
+
+    @property
+    def to_find_out(self) -> tuple[str, ...]:
+        """Every question still to find out (skipped), in question order."""
+        return self.skipped
+
 
 def grading_env(session: Session, settings: Settings, qset: QuestionSet, team_id: str) -> GradingEnv:
     """The question set, the team's effective pass line and the team's time zone."""
@@ -55,6 +66,10 @@ def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], 
     return values, tuple(k for k, r in rows.items() if r.skipped)
 
 
+def in_order(qset: QuestionSet, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in qset.keys if k in keys)
+
+
 def assess(
     env: GradingEnv, answers: dict[str, Any], skipped: tuple[str, ...], close: date | None, now: datetime
 ) -> Assessment:
@@ -66,7 +81,7 @@ def assess(
         recommendation=recommend(card),
         frames=frame_prospect(answers, card, env.qset.average_margin),
         answers=answers,
-        skipped=skipped,
+        skipped=in_order(env.qset, skipped),
         close=close,
     )
 
@@ -83,16 +98,31 @@ def apply_assessment(
     session: Session, deal: Deal, iv: Interview, a: Assessment, ctx: HookContext, *, cause: str
 ) -> str | None:
     """Store score and grade on the interview and the deal; record a grade change (by ``ctx.actor_id``
-    at ``ctx.now``). Returns the old grade when the grade changed."""
-    now, actor_id = ctx.now, ctx.actor_id
-    iv.score, iv.grade = a.card.total, a.grade.grade
+    at ``ctx.now``). Returns the old grade when the grade changed (or became final)."""
+    now = ctx.now
+    score, incomplete = a.card.scaled, not a.complete
+    iv.score, iv.grade = score, a.grade.grade
     iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
     session.add(iv)
-    old = deal.grade
-    if (deal.grade, deal.score) != (a.grade.grade, a.card.total):
-        _save(session, deal, now, grade=a.grade.grade, score=a.card.total)
-    if old == a.grade.grade:
-        return None
+    old, was_incomplete = deal.grade, deal.assessment_incomplete
+    if (deal.grade, deal.score, deal.assessment_incomplete) != (a.grade.grade, score, incomplete):
+        _save(session, deal, now, grade=a.grade.grade, score=score, assessment_incomplete=incomplete)
+    completed = was_incomplete and not incomplete
+    if completed:
+        cause = f"assessment complete: {cause}"
+    elif incomplete:
+        cause = f"{cause} (provisional: assessment incomplete)"
+    changed = _record_change(session, deal, a, ctx, old, cause) if old != a.grade.grade or completed else None
+    if completed:  # the items found out: for the follow-ups, the interview has now ended
+        hooks.emit(session, "interview_finished", deal, ctx, grade=a.grade.grade, score=score,
+                   passed=a.card.passed)  # fmt: skip
+    return changed
+
+
+def _record_change(
+    session: Session, deal: Deal, a: Assessment, ctx: HookContext, old: str | None, cause: str
+) -> str:
+    now, actor_id = ctx.now, ctx.actor_id
     deals_repo.add_event(
         session,
         deal=deal,

@@ -100,6 +100,8 @@ def start_or_resume(
         return _begin(session, deal, ctx)
     if latest.status == "done":
         verdict = assess_interview(session, deal, latest, now, settings=settings, qset=process.questions)
+        if not verdict.complete and verdict.to_find_out:
+            return _find_out(session, latest, deal, actor.user_id, verdict.to_find_out, process.questions)
         return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=verdict, offer_redo=True)
     repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=actor.user_id, keep_id=latest.id)
     latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
@@ -107,6 +109,34 @@ def start_or_resume(
     if latest.current_key and process.questions.get(latest.current_key):
         return _ask(session, latest, latest.current_key, step, process.questions)
     return _ask_next(session, latest, deal, step, ctx)
+
+
+def _find_out(
+    session: Session, iv: Interview, deal: Deal, rep_id: str, keys: tuple[str, ...], qset: QuestionSet
+) -> Step:
+    """An incomplete assessment is continued, not redone: ask the items still to find out, in order."""
+    repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=rep_id, keep_id=iv.id)
+    iv.dm_active, iv.rep_id = True, rep_id
+    step = Step(iv.id, DealInfo.of(deal), rep_id)
+    step.notes.append(("qualification.notes.find_out", {"deal": deal.account, "n": len(keys)}))
+    return _ask(session, iv, keys[0], step, qset)
+
+
+def _next_to_find_out(
+    session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext
+) -> Step:
+    """In a finished interview, after an item to find out: the score and verdict follow the answer; the
+    next item still to find out (after this one) is asked, and after the last the verdict is shown."""
+    key = step.answered.key if step.answered else None
+    qset = ctx.process.questions
+    answers = repo.current_answers(session, interview_id=iv.id)
+    after = qset.keys[qset.index(key) + 1 :] if key in qset.keys else []
+    nxt = next((k for k in after if k in answers and answers[k].skipped), None)
+    if nxt is None:
+        return _finish(session, iv, deal, step, ctx)
+    regrade(session, deal, ctx, cause=f"found out: {key}")
+    step.deal = DealInfo.of(deal)
+    return _ask(session, iv, nxt, step, qset)
 
 
 def _begin(session: Session, deal: Deal, ctx: hooks.HookContext) -> Step:
@@ -153,6 +183,7 @@ def _ask(session: Session, iv: Interview, key: str, step: Step, qset: QuestionSe
 
 def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext) -> Step:
     first_time = iv.finished_at is None
+    was_incomplete = deal.assessment_incomplete
     iv.status, iv.dm_active, iv.current_key, iv.question_ts = "done", False, None, None
     iv.finished_at = ctx.now
     a = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings, qset=ctx.process.questions)
@@ -162,7 +193,7 @@ def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.
         else f"answers changed: {step.answered.key if step.answered else ''}"
     )
     apply_assessment(session, deal, iv, a, ctx, cause=cause)
-    if first_time:
+    if first_time and not (was_incomplete and a.complete):  # else apply_assessment emitted it
         hooks.emit(session, "interview_finished", deal, ctx, grade=a.grade.grade, score=a.card.total,
                    passed=a.card.passed)  # fmt: skip
     step.verdict = a
@@ -220,6 +251,8 @@ def answer(
     if prev is None or prev.skipped != skipped or prev.value != value:
         _record(session, iv, deal, q, value, skipped, ctx, raw, ts)
     step.answered = Answered(ts, key, value, skipped, None if prev is None else (prev.value, prev.skipped))
+    if is_current and iv.status == "done" and prev is not None and prev.skipped:
+        return _next_to_find_out(session, iv, deal, step, ctx)
     if is_current:
         return _ask_next(session, iv, deal, step, ctx)
     step.notes.append(("qualification.notes.changed", {"question": q.short.get(actor.locale)}))

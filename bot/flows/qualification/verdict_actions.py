@@ -22,7 +22,7 @@ from storage.repo import interviews as repo
 class VerdictDone:
     deal_id: int
     account: str
-    what: str  # pursue | lower
+    what: str  # pursue | lower | find_out
     flagged: bool = False
 
 
@@ -54,3 +54,13 @@ def keep_lower(session: Session, actor: Actor, deal_id: Any, now: datetime) -> V
         repo.raise_red_flag(session, deal=deal, kind="failed_prospect_kept", by=actor.user_id, now=now,
                             reason=f"failed qualification (score {deal.score}) kept open at lower contact level")  # fmt: skip
     return VerdictDone(deal.id, deal.account, "lower", flagged=failed)
+
+
+def find_out(session: Session, actor: Actor, deal_id: Any, now: datetime) -> VerdictDone:
+    """Assessment incomplete: the rep goes to find the items out and continues later (SPEC §3.3). The
+    prospect has not failed: contact stays normal, no flag; the items stay on the card as a checklist
+    and the qualification-incomplete reminder keeps coming while they are open."""
+    deal = _set_contact(session, actor, deal_id, "normal", now)
+    deals_repo.add_event(session, deal=deal, kind="edit", actor_id=actor.user_id, at=now,
+                         note="qualification verdict: find out and continue later")  # fmt: skip
+    return VerdictDone(deal.id, deal.account, "find_out")

@@ -54,6 +54,12 @@ def weighted_expr(probabilities: Mapping[str, int]) -> ColumnElement:
     return func.coalesce(Deal.amount, 0) * probability_expr(probabilities) / literal_column("100.0")
 
 
+def grade_mix_expr() -> ColumnElement:
+    """The deal's bucket in the grade mix: its grade, or "incomplete" while its assessment has items to
+    find out (a provisional grade is no grade yet, SPEC §3.3)."""
+    return case((Deal.assessment_incomplete.is_(True), literal("incomplete")), else_=Deal.grade)
+
+
 def _money(v) -> Decimal:  # noqa: ANN001
     return Decimal(str(v or 0)).quantize(Decimal("0.01"))
 
@@ -68,7 +74,7 @@ def open_groups(session: Session, *, scope: Scope, probabilities: Mapping[str, i
     One scan feeds the stage table, the grade mix, the commitment and the per-rep pipeline; the
     result has at most owners × stages × currencies × 5 grades × 2 rows, whatever the deal count.
     """
-    keys = (Deal.owner_id, Deal.stage, Deal.currency, Deal.grade, Deal.committed)
+    keys = (Deal.owner_id, Deal.stage, Deal.currency, grade_mix_expr(), Deal.committed)
     q = (
         select(
             *keys,
