@@ -9,11 +9,13 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.flows.followups.kinds import KINDS
+from bot.flows.pipeline.customer import CustomerStep, customer_step
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
+from bot.flows.qualification.grade_hold import is_held
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
-from bot.process.schema import StageDef, StageSet
+from bot.process.schema import StageDef, StageSet, Text
 from storage.models import Deal, Nudge
 from storage.repo import deals as deals_repo
 from storage.repo import people as people_repo
@@ -74,6 +76,10 @@ class Card:
     qualified: bool
     is_last_stage: bool = False
     warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
+    customer: CustomerStep | None = None  # the customer's buying step; ahead of ours: what we have not met
+    todo: tuple[Text, ...] = ()  # the stage's work items (its to-do list)
+    grade_held_since: datetime | None = None  # a rep's day-30 downgrade that still holds
+    steps: tuple[StageDef, ...] = ()  # the stage set, whose buying steps the customer's step is one of
 
 
 def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) -> Summary:
@@ -133,6 +139,10 @@ def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Ca
         qualified=repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id) is not None,
         is_last_stage=s.stage_index == len(stages.stages) - 1,
         warnings=people_warnings(stages, s.stage_index, people),
+        customer=customer_step(session, deal, stages),
+        todo=tuple(s.stage.work_items),
+        grade_held_since=deal.downgraded_at if is_held(deal, deal.score) else None,
+        steps=tuple(stages.stages),
     )
 
 

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
+from bot.flows.qualification.grade_hold import held_grade
 from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
 from bot.flows.team.config import effective_pass_line, team_config
 from bot.process.questions import QuestionSet
@@ -89,9 +90,10 @@ def apply_assessment(
     iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
     session.add(iv)
     old = deal.grade
-    if (deal.grade, deal.score) != (a.grade.grade, a.card.total):
-        _save(session, deal, now, grade=a.grade.grade, score=a.card.total)
-    if old == a.grade.grade:
+    grade, hold = held_grade(deal, a.grade.grade, a.card.total)  # a rep's downgrade holds
+    if (deal.grade, deal.score) != (grade, a.card.total) or hold:
+        _save(session, deal, now, grade=grade, score=a.card.total, **hold)
+    if old == grade:
         return None
     deals_repo.add_event(
         session,
@@ -100,10 +102,10 @@ def apply_assessment(
         actor_id=actor_id,
         at=now,
         from_value=old,
-        to_value=a.grade.grade,
+        to_value=grade,
         reason=cause[:2000],
     )
-    hooks.emit(session, "regraded", deal, ctx, old=old, new=a.grade.grade, cause=cause)
+    hooks.emit(session, "regraded", deal, ctx, old=old, new=grade, cause=cause)
     return old or "-"
 
 
