@@ -52,7 +52,7 @@ def test_day_30_recommends_drop_without_progress_and_keep_starts_a_new_cycle(wor
     assert updated.text.startswith("✓ Kept") and not any(b["type"] == "actions" for b in updated.blocks)
 
 
-def test_day_30_downgrade_lowers_grade_and_contact_with_its_cause(world, sandbox):
+def test_day_30_downgrade_lowers_the_grade_with_its_cause_and_keeps_it_in_the_funnel(world, sandbox):
     bot, slack, engine = world
     deal_id = new_deal(engine, owner_id="U0REP1", now=T0, grade="A")
     run_at(bot, "2026-11-03T01:00:00Z")  # day 1: check in with progress
@@ -64,7 +64,7 @@ def test_day_30_downgrade_lowers_grade_and_contact_with_its_cause(world, sandbox
     assert "建议：*保持*" in str(msg.blocks)  # progress was recorded: keep
     assert slack.click("U0REP1", msg, ids.ACT_NUDGE_DOWNGRADE).status == 200
     d = deal(engine, deal_id)
-    assert (d.grade, d.contact_level, d.followup_cycle) == ("B", "lower", 1)
+    assert (d.grade, d.contact_level, d.followup_cycle) == ("B", "normal", 1)  # issue 11: stays in the funnel
     with session_scope(engine) as s:
         ev = s.exec(select(DealEvent).where(DealEvent.deal_id == deal_id, DealEvent.kind == "grade")).one()
     assert (ev.from_value, ev.to_value, ev.actor_id) == ("A", "B", "U0REP1") and "day-30" in ev.reason
