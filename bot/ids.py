@@ -26,9 +26,12 @@ ACT_PEOPLE_OPEN = "people_open"  # open the buying-influences modal (pipeline)
 ACT_MILESTONE_OPEN = "milestone_open"  # record the stage milestone (pipeline)
 ACT_ADVANCE_OPEN = "advance_open"  # the advance dialog: checklist, or force with a reason (pipeline)
 ACT_DROP_OPEN = "drop_open"  # the drop dialog with its reason (pipeline)
+ACT_LOST_OPEN = "lost_open"  # the lost dialog (pipeline; a held deal's wake-up)
+ACT_HOLD_OPEN = "hold_open"  # the on-hold dialog: a new expected date (pipeline; "still on hold")
 # -- pipeline (deal card, people, App Home); card button values are "<deal id>:<version>"
 ACT_DEAL_MORE = "deal_more"  # the card's overflow: won, lost, drop, hold, edit, reopen
 ACT_DEAL_HISTORY = "deal_history"  # the card's History button
+ACT_CUSTOMER_STEP = "customer_step"  # the card's select of the customer's buying step; "<stage>:<id>:<v>"
 ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
 ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
@@ -38,7 +41,9 @@ ACT_ROLES_OPEN = "roles_open"  # App Home (admin): assign a role
 ACT_NUDGE_SNOOZE_DAY = "nudge_snooze_day"
 ACT_NUDGE_SNOOZE_WEEK = "nudge_snooze_week"
 ACT_NUDGE_KEEP = "nudge_keep"  # day 30: intent confirmed, new cycle
-ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: lower grade and contact level
+ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: one grade lower, held; stays in the funnel
+ACT_NUDGE_LOWER = "nudge_lower"  # day 30: keep at a lower contact level
+ACT_NUDGE_RESUME = "nudge_resume"  # a held deal's wake-up: resume (reopen)
 
 # -- qualification interview (DM); an answer button's action_id is Q_ANSWER_PREFIX + option value
 #    (unique within its block), its value "interview:question:option"

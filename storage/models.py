@@ -175,6 +175,12 @@ class Deal(SQLModel, table=True):
     next_step_date: date | None = None
     followup_t0: datetime | None = ts(default=None)  # start of the current 1/15/30 cycle
     followup_cycle: int = 0
+    # where the customer is in its own buying steps: the key of the stage whose buying_step it is at
+    customer_step: str | None = Field(default=None, max_length=32)
+    # a rep's day-30 downgrade, held until the score or the expected close differs from these
+    downgraded_at: datetime | None = ts(default=None)
+    downgrade_score: int | None = None
+    downgrade_close: date | None = None
     version: int = 1
     created_at: datetime = ts()
     updated_at: datetime = ts()

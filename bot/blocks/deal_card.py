@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks import clip, message
 from bot.flows.followups.kinds import KINDS
+from bot.flows.pipeline.customer import CustomerStep
 from bot.flows.pipeline.people import KEY_ROLES
 from bot.flows.pipeline.status import Card, Summary
 from bot.i18n import t
@@ -67,8 +68,10 @@ def grade_line(card: Card, locale: str) -> str:
     if s.grade is None:
         return t("card.not_graded", locale)
     if s.failed:  # below the pass line or knocked out, whatever letter it carries
-        return t("card.grade_failed", locale, grade=s.grade, score=score)
-    return t("card.grade", locale, grade=s.grade, score=score)
+        line = t("card.grade_failed", locale, grade=s.grade, score=score)
+    else:
+        line = t("card.grade", locale, grade=s.grade, score=score)
+    return f"{line}\n{grade_why(card, locale)}"
 
 
 def find_out_text(card: Card, locale: str) -> str:
@@ -88,6 +91,78 @@ def find_out_select(card: Card, locale: str) -> StaticSelectElement:
         placeholder=PlainTextObject(text=t("card.find_out_pick", locale)),
         options=options,
     )
+
+
+def grade_why(card: Card, locale: str) -> str:
+    """Why the grade is what it is: the rep's held downgrade, or the rule (risk score and close date)."""
+    if card.grade_held_since:
+        return t("card.grade_why.held", locale, date=format_date(card.grade_held_since, locale))
+    return t("card.grade_why.rule", locale, close=format_date(card.expected_close, locale))
+
+
+def customer_blocks(card: Card, locale: str) -> list[Block]:
+    """The customer's buying step (a select on open and held deals), and when it is ahead of our stage,
+    the milestones we have not met."""
+    c, s = card.customer, card.summary
+    if c is None or s.status not in ("open", "on_hold"):
+        return []
+    if c.step is None:
+        text = t("card.customer.unknown", locale)
+    else:
+        text = t("card.customer.at", locale, n=c.index + 1, step=c.step.buying_step.get(locale))
+    if c.ahead:
+        text += "\n" + customer_ahead_line(card, locale)
+    ref = f"{s.id}:{s.version}"
+    options = [
+        Option(text=clip(f"{i + 1}. {st.buying_step.get(locale)}", 75), value=f"{st.key}:{ref}")
+        for i, st in enumerate(card.steps)
+    ]
+    chosen = next((o for o in options if c.step and o.value.startswith(f"{c.step.key}:")), None)
+    select = StaticSelectElement(
+        action_id=ids.ACT_CUSTOMER_STEP,
+        placeholder=t("card.customer.pick", locale),
+        options=options,
+        initial_option=chosen,
+    )
+    return [SectionBlock(block_id=f"customer_{s.id}", text=md(text), accessory=select if options else None)]
+
+
+def customer_ahead_line(card: Card, locale: str) -> str:
+    return ahead_text(card.customer, card.summary.stage_index, locale)
+
+
+def ahead_text(c: CustomerStep, our_index: int, locale: str) -> str:
+    """ "⚠ The customer is already at <step> (we are at stage n); not met: <gaps>" """
+    return "⚠ " + t(
+        "card.customer.ahead",
+        locale,
+        step=c.step.buying_step.get(locale),
+        ours=our_index + 1,
+        missing=gaps_text(c.gaps, locale),
+    )
+
+
+def gaps_text(gaps, locale: str) -> str:  # noqa: ANN001
+    """The milestones we have not met, in the user's words ("no coach; the decision-maker not met")."""
+    if not gaps:
+        return t("card.gap.none", locale)
+    sep = "；" if locale == "zh-Hans" else "; "
+    return sep.join(
+        g.stage.milestone.get(locale) if g.key == "milestone" else t(f"card.gap.{g.key}", locale)
+        for g in gaps
+    )
+
+
+def todo_block(card: Card, locale: str) -> list[Block]:
+    """The stage's work items from the stage file: its to-do list."""
+    if not card.todo or card.summary.status != "open":
+        return []
+    items = "\n".join(f"☐ {clip(item.get(locale), 300)}" for item in card.todo)
+    return [
+        SectionBlock(
+            text=md(t("card.todo", locale, stage=card.summary.stage.name.get(locale)) + "\n" + items)
+        )
+    ]
 
 
 def dates_line(card: Card, locale: str) -> str:
@@ -205,6 +280,8 @@ def card_blocks(card: Card, locale: str, notice: str | None = None) -> list[Bloc
     if card.to_find_out:
         blocks.append(SectionBlock(text=md(find_out_text(card, locale))))
     blocks.append(SectionBlock(text=md(people_line(card, locale))))
+    blocks += customer_blocks(card, locale)
+    blocks += todo_block(card, locale)
     small = small_print(card, locale)
     if small:
         blocks.append(ContextBlock(elements=[md("\n".join(small))]))

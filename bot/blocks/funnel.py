@@ -15,9 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import clip, message
+from bot.blocks.deal_card import gaps_text
 from bot.flows.funnel.digest import Digest
 from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
 from bot.flows.funnel.view import FunnelView
+from bot.flows.pipeline.customer import CustomerStep
 from bot.i18n import has, t
 from bot.i18n.format import format_date, format_money
 from bot.process.schema import StageSet
@@ -150,6 +152,13 @@ def deal_label(account: str, title: str) -> str:
     return clip(name.replace("*", "").replace("<", "‹").replace(">", "›"), 60)
 
 
+def ahead_note(c: CustomerStep, locale: str) -> str:
+    """ " — the customer is at <step>; not met: <gaps>" after a customer_ahead deal."""
+    return " — " + t(
+        "funnel.flags.ahead", locale, step=c.step.buying_step.get(locale), missing=gaps_text(c.gaps, locale)
+    )
+
+
 def flag_lines(f: Figures, locale: str) -> str:
     head = f"*🚩 {t('funnel.flags.title', locale, count=f.flag_total)}*"
     if not f.flags:
@@ -158,7 +167,8 @@ def flag_lines(f: Figures, locale: str) -> str:
     for g in f.flags:
         deals = ", ".join(
             t("funnel.flags.deal", locale, deal=deal_label(acc, title), owner=f"<@{owner}>")
-            for _, acc, title, owner, _, _ in g.deals
+            + (ahead_note(g.ahead[i], locale) if i in g.ahead else "")
+            for i, acc, title, owner, _, _ in g.deals
         )
         if g.count > len(g.deals):
             deals += " " + t("funnel.flags.more", locale, n=g.count - len(g.deals))

@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks import MAX_VIEW_BLOCKS, clip
-from bot.blocks.deal_card import deal_title, md
+from bot.blocks.deal_card import ahead_text, deal_title, md
 from bot.blocks.deal_list import summary_line
 from bot.flows.pipeline.home import Home, RepRow
 from bot.i18n import t
@@ -26,6 +26,7 @@ PER_STAGE = 5
 REPS_MAX = 20
 ROLES_MAX = 30
 FLAGS_MAX = 5
+AHEAD_MAX = 5
 
 
 def _needs_you(home: Home, locale: str) -> list:
@@ -46,6 +47,20 @@ def _needs_you(home: Home, locale: str) -> list:
     if len(needs) > NEEDS_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(needs) - NEEDS_MAX))]))
     return blocks
+
+
+def _ahead(home: Home, locale: str) -> list:
+    """Deals whose customer is ahead of our stage, with the milestones we have not met."""
+    ahead = home.ahead or []
+    if not ahead:
+        return []
+    lines = [
+        f"• *{clip(deal_title(s), 80)}* — {ahead_text(c, s.stage_index, locale)}"
+        for s, c in ahead[:AHEAD_MAX]
+    ]
+    if len(ahead) > AHEAD_MAX:
+        lines.append(t("common.and_more", locale, n=len(ahead) - AHEAD_MAX))
+    return [SectionBlock(text=md(clip(t("home.ahead_title", locale) + "\n" + "\n".join(lines), 3000)))]
 
 
 def _by_stage(home: Home, locale: str) -> list:
@@ -193,7 +208,7 @@ def _admin(home: Home, locale: str) -> list:
 
 def home_view(home: Home) -> dict:
     locale = home.actor.locale
-    blocks = [*_needs_you(home, locale), *_by_stage(home, locale)]
+    blocks = [*_needs_you(home, locale), *_ahead(home, locale), *_by_stage(home, locale)]
     if home.team is not None:
         blocks += _team(home, locale)
     if home.roles is not None:

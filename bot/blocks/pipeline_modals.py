@@ -86,6 +86,16 @@ def won_modal(card: Card, locale: str, today: date, metadata: str) -> dict:
         ),
         date_input("paid_on", t("outcomes.won.paid_on", locale), initial=today),
     ]
+    if not card.is_last_stage:  # won before the last stage skips milestones: a forced advance
+        blocks += [
+            DividerBlock(),
+            text_input(
+                "force_reason",
+                t("outcomes.won.force", locale),
+                multiline=True,
+                hint=t("outcomes.won.force_hint", locale, stage=card.summary.stage.name.get(locale)),
+            ),
+        ]
     return modal(
         ids.VIEW_WON,
         t("outcomes.won.title", locale),

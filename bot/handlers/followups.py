@@ -137,6 +137,38 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                  old=old or "—", new=new)  # fmt: skip
         _update(client, _origin(body), settled_message(text))
 
+    @app.action(ids.ACT_NUDGE_LOWER)
+    def on_lower(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            deal = flow.lower_contact_from_day30(
+                s,
+                deps.settings,
+                actor,
+                body["actions"][0].get("value"),
+                deps.clock.now(),
+                process=deps.process,
+            )
+        text = t("followups.done.lower", actor.locale, deal=deal_name(deal.account, deal.title))
+        _update(client, _origin(body), settled_message(text))
+
+    @app.action(ids.ACT_NUDGE_RESUME)
+    def on_resume(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            deal = flow.resume_from_hold(
+                s,
+                deps.settings,
+                actor,
+                body["actions"][0].get("value"),
+                deps.clock.now(),
+                process=deps.process,
+            )
+        text = t("followups.done.resume", actor.locale, deal=deal_name(deal.account, deal.title))
+        _update(client, _origin(body), settled_message(text))
+
 
 @deal_subcommand("checkin", "跟进")
 def deal_checkin(call: CommandCall) -> None:

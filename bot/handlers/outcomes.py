@@ -22,6 +22,7 @@ from storage.db import read_scope, session_scope
 
 DIALOGS = ("won", "lost", "drop", "hold", "reopen", "edit")
 ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
+OPENERS = {ids.ACT_DROP_OPEN: "drop", ids.ACT_LOST_OPEN: "lost", ids.ACT_HOLD_OPEN: "hold"}  # value: deal
 
 
 def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
@@ -85,6 +86,7 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 paid_on=v.get("paid_on"),
                 settings=deps.settings,
                 process=deps.process,
+                force_reason=v.get("force_reason"),
             )
         if which == "lost":
             return outcomes.mark_lost(
@@ -174,6 +176,7 @@ FIELDS = {
     "probability",
     "next_step",
     "next_step_date",
+    "force_reason",
 }
 
 
@@ -182,10 +185,16 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         deal_id, version = pipeline.parse_ref(ref)
         click.open(dialog(deps, click.actor, which, deal_id, version))
 
-    @app.action(ids.ACT_DROP_OPEN)
-    @card_action(deps)
-    def on_drop_clicked(click: Click) -> None:
-        open_dialog(click, "drop", click.action.get("value"))
+    def opener(which: str):  # noqa: ANN202
+        @card_action(deps)
+        def on_opener_clicked(click: Click) -> None:
+            open_dialog(click, which, click.action.get("value"))
+
+        on_opener_clicked.__name__ = f"on_{which}_clicked"
+        return on_opener_clicked
+
+    for action_id, which in OPENERS.items():  # shared buttons (the nudges' drop, lost, still on hold)
+        app.action(action_id)(opener(which))
 
     @app.action(ids.ACT_DEAL_MORE)
     @card_action(deps)

@@ -7,6 +7,7 @@ from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
 from bot.deps import Deps
 from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline.customer import set_customer_step
 from bot.flows.pipeline.status import deal_card
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
@@ -51,6 +52,20 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
 
     app.action(ids.ACT_ADVANCE_OPEN)(on_open)
     app.action(ids.ACT_MILESTONE_OPEN)(on_open)
+
+    @app.action(ids.ACT_CUSTOMER_STEP)
+    @card_action(deps)
+    def on_customer_step_chosen(click: Click) -> None:
+        """The card's select: where the customer is in its buying steps (option "<stage>:<id>:<v>")."""
+        step, _, ref = ((click.action.get("selected_option") or {}).get("value") or "").partition(":")
+        deal_id, version = pipeline.parse_ref(ref)
+        with session_scope(deps.engine) as s:
+            cfg = ui.config(deps, s, click.actor.team_id)
+            deal = set_customer_step(s, click.actor, cfg.stages, deal_id, step, version=version,
+                                     now=deps.clock.now())  # fmt: skip
+            found = deal.id
+        notice = t("card.customer.saved", click.actor.locale)
+        click.show(ui.card_payload(deps, click.actor, found, notice), replace=True)
 
     @app.view(ids.VIEW_ADVANCE)
     @view_submission(deps, {"what", "met_on", "evidence", "force_reason"})

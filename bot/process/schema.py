@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,18 @@ class StageDef(BaseModel):
     probability: int
     duration_days: int
     gate: str = "record"  # record | interview_passed | coach_and_decision_maker | signed | paid
+
+    @property
+    def work_items(self) -> list[Text]:
+        """The stage's work as a to-do list: ``work`` split at semicolons (the same count in both
+        languages, else the whole text as one item)."""
+        en, zh = (
+            [x.strip() for x in re.split(r"[;；]", text) if x.strip()]
+            for text in (self.work.en, self.work.zh)
+        )
+        if len(en) != len(zh) or not en:
+            return [self.work]
+        return [Text(en=a[:1].upper() + a[1:], zh=b) for a, b in zip(en, zh, strict=True)]
 
     @field_validator("probability")
     @classmethod

@@ -147,6 +147,15 @@ def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> d
     )
 
 
+def deals_with_customer_step(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> list[Deal]:
+    """The deals among ``deal_ids`` whose customer's buying step is recorded."""
+    ids = list(deal_ids)
+    if not ids:
+        return []
+    q = select(Deal).where(Deal.team_id == team_id, Deal.id.in_(ids), Deal.customer_step.is_not(None))
+    return list(session.exec(q.order_by(Deal.id)))
+
+
 def deals_of_owners(
     session: Session,
     *,

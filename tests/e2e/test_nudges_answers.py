@@ -55,7 +55,7 @@ def test_day_30_buttons_and_a_check_in_from_the_dm_settle_their_messages(world, 
     assert "建议：*保持*" in str(msg.blocks)  # progress was recorded: keep
     assert slack.click("U0REP1", msg, ids.ACT_NUDGE_DOWNGRADE).status == 200
     d = deal(engine, deal_id)
-    assert (d.grade, d.contact_level, d.followup_cycle) == ("B", "lower", 1)
+    assert (d.grade, d.contact_level, d.followup_cycle) == ("B", "normal", 1)  # issue 11: stays in the funnel
     with session_scope(engine) as s:
         ev = s.exec(select(DealEvent).where(DealEvent.deal_id == deal_id, DealEvent.kind == "grade")).one()
     assert (ev.from_value, ev.to_value, ev.actor_id) == ("A", "B", "U0REP1") and "day-30" in ev.reason

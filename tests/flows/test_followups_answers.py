@@ -85,7 +85,11 @@ def test_day_30_downgrade_lowers_grade_and_contact_with_its_cause(reps):
     with world.session() as s:
         world.downgrade(s, world.actor(s, "U0REP1", now=at), n30.id, now=at)
     d = world.deal(deal_id)
-    assert (d.grade, d.contact_level, d.followup_cycle) == ("B", "lower", 1)
+    assert (d.grade, d.contact_level, d.followup_cycle) == (
+        "B",
+        "normal",
+        1,
+    )  # issue 11: a downgrade stays in the funnel
     with world.session() as s:
         ev = s.exec(select(DealEvent).where(DealEvent.deal_id == deal_id, DealEvent.kind == "grade")).one()
     assert (ev.from_value, ev.to_value, ev.actor_id) == ("A", "B", "U0REP1") and "day-30" in ev.reason

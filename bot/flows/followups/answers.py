@@ -1,5 +1,6 @@
-"""Answering nudges: check in, snooze, the day-30 decision (keep / downgrade; drop is the pipeline's
-dialog), and a rep's vacation dates. Every deal access goes through ``access.load_deal``."""
+"""Answering nudges: check in, snooze, the day-30 decision (keep / downgrade / lower contact; drop is the
+pipeline's dialog), a held deal's wake-up (resume; still on hold, lost and drop are the pipeline's
+dialogs), and a rep's vacation dates. Every deal access goes through ``access.load_deal``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.flows.errors import BadInput, NotFound, StaleCard
 from bot.flows.followups import planning as plan
-from bot.flows.followups.kinds import FOLLOWUP_30, KINDS
+from bot.flows.followups.kinds import FOLLOWUP_30, HOLD_WAKE, KINDS
 from bot.flows.followups.worktime import zone_or_utc
 from bot.flows.hooks import HookContext, emit
 from bot.flows.team.access import load_deal
@@ -120,12 +121,21 @@ def snooze(session: Session, settings: Settings, actor: Actor, nudge_id: int | s
     return n
 
 
-def recommendation(session: Session, deal: Deal) -> str:
-    """Day 30: drop when no progress was recorded since the cycle began (day 1), else keep."""
+@dataclass(frozen=True)
+class Recommendation:
+    """Day 30's advice and what it rests on: what counted as progress since the cycle began."""
+
+    what: str  # keep | drop
+    since: datetime
+    found: dict[str, int]  # repo.PROGRESS_KINDS -> how many since ``since``
+
+
+def recommendation(session: Session, deal: Deal) -> Recommendation:
+    """Day 30: keep when anything recorded since the cycle began (day 1) counts as progress — a check-in
+    with progress, a milestone or checkpoint, a stage change, a person added; drop only when none does."""
     since = deal.followup_t0 or deal.created_at
-    return (
-        "keep" if repo.progress_since(session, team_id=deal.team_id, deal_id=deal.id, since=since) else "drop"
-    )
+    found = repo.progress_counts(session, team_id=deal.team_id, deal_id=deal.id, since=since)
+    return Recommendation("keep" if any(found.values()) else "drop", since, found)
 
 
 def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) -> tuple[Nudge, Deal]:
@@ -149,11 +159,13 @@ def keep(session: Session, settings: Settings, actor: Actor, nudge_id: int | str
 
 def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
               now: datetime, *, process: Process) -> tuple[Deal, str | None, str]:  # fmt: skip
-    """Lower contact level and grade (a 'grade' event with its cause), then a new cycle."""
+    """One grade lower (a 'grade' event with its cause), held against regrades until the score or the
+    expected close changes; the deal stays in the funnel at its contact level; then a new cycle."""
     _, deal = _decide(session, actor, nudge_id, now)
     old, new = deal.grade, GRADE_DOWN.get(deal.grade, "D")
+    held = {"downgraded_at": now, "downgrade_score": deal.score, "downgrade_close": deal.expected_close}
     if not deals_repo.save_if_version(
-        session, deal=deal, expected_version=deal.version, now=now, grade=new, contact_level="lower"
+        session, deal=deal, expected_version=deal.version, now=now, grade=new, **held
     ):
         raise StaleCard()
     deals_repo.add_event(
@@ -163,6 +175,30 @@ def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int 
     emit(session, "regraded", deal, HookContext(settings, process, now, actor.user_id), cause=DOWNGRADE_CAUSE)
     plan.start_new_cycle(session, settings, deal, now)
     return deal, old, new
+
+
+def lower_contact_from_day30(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
+                             now: datetime, *, process: Process) -> Deal:  # fmt: skip
+    """Day 30's "lower contact": answer the review, then the lower-contact act (one place to point at
+    the pipeline's own flow once it exists)."""
+    from bot.flows.qualification.verdict_actions import keep_lower
+
+    _, deal = _decide(session, actor, nudge_id, now)
+    keep_lower(session, actor, deal.id, now)
+    return deal
+
+
+def resume_from_hold(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
+                     now: datetime, *, process: Process) -> Deal:  # fmt: skip
+    """A held deal's wake-up answered with "resume": reopen it (a fresh follow-up cycle; the reopen
+    answers the wake-up)."""
+    from bot.flows.pipeline.outcomes import reopen
+
+    n, deal = _own_nudge(session, actor, nudge_id)
+    if n.kind != HOLD_WAKE.key or n.status in ("answered", "skipped", "failed") or deal.status != "on_hold":
+        raise StaleCard()
+    reopen(session, actor, deal.id, version=None, now=now, settings=settings, process=process)
+    return deal
 
 
 # --------------------------------------------------------------------------- vacations

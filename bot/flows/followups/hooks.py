@@ -35,6 +35,7 @@ def on_stage_changed(session: Session, deal: Deal, ctx: HookContext, **info: Any
 @on("status_changed")
 def on_status_changed(session: Session, deal: Deal, ctx: HookContext, **info: Any) -> None:
     if deal.status == "open":  # reopened, or back from on hold: a fresh cycle and fresh plans
+        _answer(session, deal, "reopened", ctx.now)
         plan.start_new_cycle(session, ctx.settings, deal, ctx.now)
         plan.plan_on("reopened", session, ctx.settings, deal, ctx.now)
     else:  # won, lost, dropped, on hold: every open nudge got its answer

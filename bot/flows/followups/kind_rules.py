@@ -5,8 +5,9 @@ planner gets the key of the kind it plans, so a new kind reuses them or brings i
 
 Cycle numbers (with deal and kind, a row's unique key) are the planner's: the deal's follow-up cycle
 (``cycle_day``, ``while_assessment_open``), 0 (``after_registration``), the stage entry instant in epoch seconds
-(``past_stage_duration``), the close date as ``yyyymmdd`` (``day_after_close``), and
-``yyyymmdd·100 + stage index·10 + date kind`` (``before_key_dates``). A stale rule compares them.
+(``past_stage_duration``), the close date as ``yyyymmdd`` (``day_after_close``),
+``yyyymmdd·100 + stage index·10 + date kind`` (``before_key_dates``) and the hold's number
+(``on_held_close``). A stale rule compares them.
 """
 
 from __future__ import annotations
@@ -120,6 +121,27 @@ def before_key_dates(days: int) -> Planner:
     return plan
 
 
+def on_held_close(ctx: KindContext, kind: str, now: datetime) -> int:
+    """A deal on hold comes back on its new expected close date (SPEC §5): the start of that working
+    day. Cycle = the hold's number; the close date edited while held moves the pending row."""
+    deal = ctx.deal
+    if deal.status != "on_hold" or deal.expected_close is None:
+        return 0
+    due = max(ctx.worktime.start_of_day(deal.expected_close), now)
+    cycle = repo.hold_number(ctx.session, team_id=deal.team_id, deal_id=deal.id)
+    if ctx.enqueue(kind, cycle, due, now):
+        return 1
+    repo.reschedule_pending(
+        ctx.session,
+        deal_id=deal.id,
+        kind=kind,
+        cycle=cycle,
+        due_at=due,
+        send_after=ctx.worktime.next_slot(due),
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- still relevant?
 def same_followup_cycle(ctx: KindContext, n: Nudge) -> str | None:
     return None if ctx.deal.followup_cycle == n.cycle else "new_cycle"
@@ -157,6 +179,11 @@ def milestone_unrecorded(ctx: KindContext, n: Nudge) -> str | None:
     if repo.has_milestone(ctx.session, team_id=deal.team_id, deal_id=deal.id, stage=deal.stage):
         return "milestone_recorded"
     return None
+
+
+def same_hold(ctx: KindContext, n: Nudge) -> str | None:
+    held = repo.hold_number(ctx.session, team_id=ctx.deal.team_id, deal_id=ctx.deal.id)
+    return None if held == n.cycle else "new_hold"
 
 
 def while_open(ctx: KindContext, n: Nudge) -> str | None:
@@ -197,6 +224,10 @@ def always(deal: Deal, now: datetime) -> bool:
 
 def assessment_complete(deal: Deal, now: datetime) -> bool:
     return not deal.assessment_incomplete
+
+
+def left_hold(deal: Deal, now: datetime) -> bool:
+    return deal.status != "on_hold"
 
 
 def close_not_passed(deal: Deal, now: datetime) -> bool:

@@ -35,13 +35,15 @@ if TYPE_CHECKING:
 PLANS = frozenset(
     {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle"}
 )
-ANSWERS = frozenset({"stage_changed", "closed", "dates_changed", "interview_finished", "checkin"})
+ANSWERS = frozenset({"stage_changed", "closed", "reopened", "dates_changed", "interview_finished", "checkin"})
 
 # The answer buttons a DM leads with (bot/blocks/nudges.py draws them); snooze and open always follow.
 CHECK_IN = ("checkin",)
 RECORD_MILESTONE = ("milestone", "checkin")
 QUALIFY = ("qualify",)
-DECIDE = ("keep", "downgrade", "drop")  # a decision, with a recommendation; a check-in does not answer it
+# a decision, with a recommendation; a check-in does not answer it
+DECIDE = ("keep", "downgrade", "lower", "drop")
+WAKE = ("resume", "still_on_hold", "lost", "drop")  # a held deal is back: what now?
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class NudgeKind:
     shows: rule.ShownRule = rule.nothing_more  # the facts its question names
     actions: tuple[str, ...] = CHECK_IN
     attention: Attention | None = None
+    while_status: str = "open"  # the deal status in which its rows apply (else skipped as deal_<status>)
 
     def __post_init__(self) -> None:
         unknown = (set(self.planned_on) - PLANS) | (set(self.answered_on) - ANSWERS)
@@ -79,7 +82,7 @@ class NudgeKind:
 
     @property
     def decides(self) -> bool:
-        """Answered by keep / downgrade / drop (the day-30 review), with a recommendation."""
+        """Answered by keep / downgrade / lower contact / drop (the day-30 review), with a recommendation."""
         return self.actions == DECIDE
 
 
@@ -209,6 +212,20 @@ MILESTONE_DUE = NudgeKind(
     attention=Attention("milestone_due", 1, rule.milestone_soon),
 )
 
+
+# A deal on hold comes back to its rep on its new expected date (SPEC §5, §12): resume, still on hold
+# (a new date: the next hold's row), lost or drop. It applies while the deal is on hold.
+HOLD_WAKE = NudgeKind(
+    key="hold_wake",
+    plan=rule.on_held_close,
+    planned_on=("dates_changed",),
+    answered_on=answered("reopened", closed=rule.left_hold, dates_changed=rule.close_not_passed),
+    stale=rule.same_hold,
+    shows=rule.close_date,
+    actions=WAKE,
+    while_status="on_hold",
+)
+
 KINDS = Registry(
     FOLLOWUP_1,
     FOLLOWUP_15,
@@ -217,4 +234,5 @@ KINDS = Registry(
     STALL,
     CLOSE_DATE_PASSED,
     MILESTONE_DUE,
+    HOLD_WAKE,
 )

@@ -123,6 +123,7 @@ def stale_reason(session: Session, settings: Settings, n: Nudge, deal: Deal | No
 
 
 def _stale(ctx: KindContext, n: Nudge) -> str | None:
-    if ctx.deal.status != "open":
+    kind = KINDS.find(n.kind)
+    if ctx.deal.status != (kind.while_status if kind else "open"):
         return f"deal_{ctx.deal.status}"
     return KINDS.get(n.kind).stale(ctx, n)

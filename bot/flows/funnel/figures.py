@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.flows.funnel.periods import Period, period_of, week_start, working_day_before
+from bot.flows.pipeline.customer import CustomerStep, ahead_of
 from bot.flows.team.config import TeamConfig
 from storage.repo.funnel import Scope
 from storage.repo.funnel import figures as repo
@@ -72,6 +73,7 @@ class FlagGroup:
     kind: str
     count: int
     deals: list[funnel_flags.FlagRow]
+    ahead: dict[int, CustomerStep] = field(default_factory=dict)  # customer_ahead: what we have not met
 
 
 @dataclass
@@ -224,8 +226,12 @@ def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> li
         bid_or_later=keys[bid_at:],
         overdue_before=working_day_before(now, cfg.zone, cfg.work_days),
         today=now.astimezone(cfg.zone).date(),
+        stage_order=keys,
     )
     groups = [FlagGroup(k, n, rows) for k, (n, rows) in found.items() if n]
+    for g in groups:
+        if g.kind == "customer_ahead":
+            g.ahead = ahead_of(session, scope.team_id, cfg.stages, [r[0] for r in g.deals])
     return sorted(groups, key=lambda g: -g.count)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.flows.pipeline.customer import CustomerStep, ahead_of
 from bot.flows.pipeline.status import URGENCY, Summary, visible_summaries
 from bot.flows.team.config import TeamConfig, team_config
 from bot.flows.team.roles import RoleRow, team_roles
@@ -36,6 +37,7 @@ class Home:
     team: list[RepRow] | None  # managers and admins
     roles: list[RoleRow] | None  # admins
     flags: list[tuple[Summary, str, str]] | None = None  # managers: stored red flags (deal, kind, reason)
+    ahead: list[tuple[Summary, CustomerStep]] | None = None  # the customer ahead of our stage (visible deals)
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -79,4 +81,7 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
         raised = repo.open_flags(session, team_id=actor.team_id, deal_ids=[s.id for s in visible])
         flags = [(s, f.kind, f.reason) for s in visible for f in raised.get(s.id, [])]
     roles = team_roles(session, actor) if actor.is_admin else None
-    return Home(actor, cfg, mine, team, roles, flags)
+    seen = visible if actor.is_manager else mine
+    found = ahead_of(session, actor.team_id, cfg.stages, [s.id for s in seen if s.status == "open"])
+    ahead = [(s, found[s.id]) for s in seen if s.id in found]
+    return Home(actor, cfg, mine, team, roles, flags, ahead)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.flows import hooks
-from bot.flows.errors import BadInput, StaleCard
+from bot.flows.errors import BadInput, MilestoneMissing, StaleCard
 from bot.flows.pipeline.stage import MAX_TEXT, check_version, stage_position
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
@@ -105,7 +105,10 @@ def mark_won(
     paid_on: date | None,
     settings: Settings,
     process: Process,
+    force_reason: str | None = None,
 ) -> Outcome:
+    """Full payment received. From a stage before the last it skips milestones: a forced advance that
+    needs a reason and raises the red flag (SPEC §2)."""
     deal = open_for_change(session, actor, deal_id, version)
     value = parse_amount(amount)
     if paid_on is None or paid_on > today:
@@ -113,8 +116,15 @@ def mark_won(
     if deal.status in CLOSED:
         raise BadInput("outcomes.errors.closed", field="")
     _, stage = stage_position(stages, deal.stage)
+    early = stage.key != stages.last.key
+    reason = _text(force_reason, "force_reason", required=False) if early else None
+    if early and not reason:
+        raise MilestoneMissing("outcomes.errors.won_early", stage=stage.name.get(actor.locale))
     ctx = hooks.HookContext(settings, process, now, actor.user_id)
-    result = _close(session, ctx, deal, version, "won", note=f"{value} {deal.currency}")
+    forced = {"forced": True, "reason": reason} if early else {}
+    result = _close(session, ctx, deal, version, "won", note=f"{value} {deal.currency}", **forced)
+    if early:
+        repo.raise_flag(session, deal=deal, kind="forced_advance", reason=reason, by=actor.user_id, at=now)
     repo.add_payment(session, deal=deal, amount=value, paid_on=paid_on, by=actor.user_id, at=now)
     if stage.key == stages.last.key:
         repo.add_milestone(
@@ -182,13 +192,14 @@ def put_on_hold(
     settings: Settings,
     process: Process,
 ) -> Outcome:
+    """Put an open deal on hold, or keep a held one on hold to a new date (its wake-up moves there)."""
     deal = open_for_change(session, actor, deal_id, version)
-    if deal.status != "open":
+    if deal.status not in ("open", "on_hold"):
         raise BadInput("outcomes.errors.not_open", field="")
     if new_close is None or new_close <= today:
         raise BadInput("outcomes.errors.future_date", field="expected_close")
     note = _text(note, "note", required=False)
-    before = deal.expected_close
+    before, was = deal.expected_close, deal.status
     save_versioned(session, deal, version, now, status="on_hold", expected_close=new_close)
     deals_repo.add_event(
         session,
@@ -201,7 +212,8 @@ def put_on_hold(
         note=note,
     )
     ctx = hooks.HookContext(settings, process, now, actor.user_id)
-    hooks.emit(session, "status_changed", deal, ctx, from_status="open", to_status="on_hold")
+    if was == "open":
+        hooks.emit(session, "status_changed", deal, ctx, from_status="open", to_status="on_hold")
     hooks.emit(session, "dates_changed", deal, ctx, fields=["expected_close"])
     return Outcome(deal.id, "on_hold", deal.version)
 

@@ -9,8 +9,10 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.flows.followups.kinds import KINDS
+from bot.flows.pipeline.customer import CustomerStep, customer_step
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
+from bot.flows.qualification.grade_hold import is_held
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
 from bot.process.questions import QuestionSet
@@ -93,6 +95,10 @@ class Card:
     warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
     to_find_out: tuple[tuple[str, Text], ...] = ()  # (question key, its name): the checklist (SPEC §3.3)
     interview_id: int | None = None  # the latest finished interview (answers the checklist)
+    customer: CustomerStep | None = None  # the customer's buying step; ahead of ours: what we have not met
+    todo: tuple[Text, ...] = ()  # the stage's work items (its to-do list)
+    grade_held_since: datetime | None = None  # a rep's day-30 downgrade that still holds
+    steps: tuple[StageDef, ...] = ()  # the stage set, whose buying steps the customer's step is one of
 
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
@@ -192,6 +198,10 @@ def card_of(
         warnings=people_warnings(stages, s.stage_index, people),
         to_find_out=to_find_out(session, iv.id, questions) if iv is not None and questions else (),
         interview_id=iv.id if iv is not None else None,
+        customer=customer_step(session, deal, stages),
+        todo=tuple(s.stage.work_items),
+        grade_held_since=deal.downgraded_at if is_held(deal, deal.score) else None,
+        steps=tuple(stages.stages),
     )
 
 

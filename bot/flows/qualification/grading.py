@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
+from bot.flows.qualification.grade_hold import held_grade
 from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
 from bot.flows.team.config import effective_pass_line, team_config
 from bot.process.questions import QuestionSet
@@ -105,35 +106,35 @@ def apply_assessment(
     iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
     session.add(iv)
     old, was_incomplete = deal.grade, deal.assessment_incomplete
-    if (deal.grade, deal.score, deal.assessment_incomplete) != (a.grade.grade, score, incomplete):
-        _save(session, deal, now, grade=a.grade.grade, score=score, assessment_incomplete=incomplete)
+    grade, hold = held_grade(deal, a.grade.grade, score)  # a rep's downgrade holds
+    if (deal.grade, deal.score, deal.assessment_incomplete) != (grade, score, incomplete) or hold:
+        _save(session, deal, now, grade=grade, score=score, assessment_incomplete=incomplete, **hold)
     completed = was_incomplete and not incomplete
     if completed:
         cause = f"assessment complete: {cause}"
     elif incomplete:
         cause = f"{cause} (provisional: assessment incomplete)"
-    changed = _record_change(session, deal, a, ctx, old, cause) if old != a.grade.grade or completed else None
+    changed = _record_change(session, deal, ctx, old, grade, cause) if old != grade or completed else None
     if completed:  # the items found out: for the follow-ups, the interview has now ended
-        hooks.emit(session, "interview_finished", deal, ctx, grade=a.grade.grade, score=score,
+        hooks.emit(session, "interview_finished", deal, ctx, grade=grade, score=score,
                    passed=a.card.passed)  # fmt: skip
     return changed
 
 
 def _record_change(
-    session: Session, deal: Deal, a: Assessment, ctx: HookContext, old: str | None, cause: str
+    session: Session, deal: Deal, ctx: HookContext, old: str | None, grade: str | None, cause: str
 ) -> str:
-    now, actor_id = ctx.now, ctx.actor_id
     deals_repo.add_event(
         session,
         deal=deal,
         kind="grade",
-        actor_id=actor_id,
-        at=now,
+        actor_id=ctx.actor_id,
+        at=ctx.now,
         from_value=old,
-        to_value=a.grade.grade,
+        to_value=grade,
         reason=cause[:2000],
     )
-    hooks.emit(session, "regraded", deal, ctx, old=old, new=a.grade.grade, cause=cause)
+    hooks.emit(session, "regraded", deal, ctx, old=old, new=grade, cause=cause)
     return old or "-"
 
 

@@ -41,6 +41,7 @@ def flags(
     bid_or_later: Sequence[str],
     overdue_before: datetime,
     today: date,
+    stage_order: Sequence[str] = (),
 ) -> dict[str, tuple[int, list[FlagRow]]]:
     """{kind: (count, top ``limit`` deals)} for every kind with at least one deal."""
     team = scope.team_id
@@ -90,6 +91,10 @@ def flags(
         ),
         "close_date_past": and_(is_open, Deal.expected_close < today),
     }
+    if stage_order:  # the customer's buying step is ahead of our stage (SPEC §2, "where is the customer")
+        order = {k: i for i, k in enumerate(stage_order)}
+        customer_at = case(order, value=Deal.customer_step, else_=-1)
+        derived["customer_ahead"] = and_(is_open, customer_at > case(order, value=Deal.stage, else_=0))
     conds = {k: stored.c[f"s{i}"] == 1 for i, k in enumerate(kinds)} | derived
     cols = {k: case((c, 1), else_=0).label(f"f{i}") for i, (k, c) in enumerate(conds.items())}
     flagged = (
