@@ -3,20 +3,18 @@ assigned). Only admins assign roles; everything is scoped to the admin's own wor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.flows.errors import BadInput, NotAllowed
+from bot.flows.team.mentions import USER_ID
 from bot.flows.team.users import Actor
 from storage.repo import access as access_repo
 from storage.repo import roles as repo
 
 ROLES = ("rep", "manager", "admin")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -29,13 +27,6 @@ class RoleRow:
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise NotAllowed("errors.admin_only")
-
-
-def mentioned_users(text: str) -> list[str]:
-    """User ids from ``<@U123|name>`` mentions or bare ids in command text."""
-    found = MENTION.findall(text or "")
-    bare = [w for w in (text or "").split() if USER_ID.match(w)]
-    return list(dict.fromkeys(found + bare))
 
 
 def assign_role(
