@@ -13,6 +13,7 @@ from bot.flows.team.mentions import USER_ID
 from bot.flows.team.users import Actor
 from storage.repo import access as access_repo
 from storage.repo import roles as repo
+from storage.repo import users as users_repo
 
 ROLES = ("rep", "manager", "admin")
 
@@ -61,3 +62,15 @@ def team_roles(session: Session, actor: Actor) -> list[RoleRow]:
         reps = access_repo.reps_of_manager(session, team_id=actor.team_id, manager_id=m.user_id)
         rows.append(RoleRow(m.user_id, m.role, tuple(sorted(reps))))
     return rows
+
+
+def admin_ids(session: Session, team_id: str, env_admins: frozenset[str]) -> list[str]:
+    """Who looks after the workspace's setup (told when the digest cannot reach its channel): its Slack
+    admins and owners, the admins dealbot assigned, the admin who last saved the settings; the
+    DEALBOT_ADMINS when none of them is known."""
+    found = set(users_repo.slack_admins(session, team_id=team_id))
+    found |= {m.user_id for m in repo.memberships(session, team_id=team_id) if m.role == "admin"}
+    row = users_repo.get_team_settings(session, team_id=team_id)
+    if row is not None and row.updated_by and USER_ID.match(row.updated_by):
+        found.add(row.updated_by)
+    return sorted(found or env_admins)
