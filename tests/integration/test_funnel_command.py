@@ -83,7 +83,7 @@ def test_a_manager_sees_their_reps_and_gets_the_chart_in_the_dm(team, sandbox):
 
 
 def test_filters_by_rep_stage_and_grade(team):
-    by_rep = team.funnel("U0MGR", "<@U0REP2|sam.carter>")
+    by_rep = team.funnel("U0MGR", "@Sam Carter")  # as the composer completes it; /funnel escapes it
     assert by_rep[0] == "Funnel · your team · 23 Nov 2026 · rep @sam.carter"
     assert "1. Qualify the prospect — 2 · ¥1,000,000 · weighted ¥100,000" in by_rep
     assert [line for line in by_rep if line.startswith("• <@")] == [
@@ -101,7 +101,7 @@ def test_a_rep_sees_only_their_own_funnel(team):
     mine = team.funnel("U0REP2")
     assert mine[0] == "Your funnel · 23 Nov 2026"
     assert "1. Qualify the prospect — 2 · ¥1,000,000 · weighted ¥100,000" in mine
-    refused = team.command("U0REP2", "/funnel", "<@U0REP1|wang.li>")
+    refused = team.command("U0REP2", "/funnel", "@wang.li")
     assert _answer(refused) == "You can only see your own funnel and your reps'."
     zh = team.funnel("U0REP1")
     assert zh[0] == "我的销售漏斗 · 2026年11月23日"
@@ -148,9 +148,9 @@ def _quotas(engine) -> list[tuple]:  # noqa: ANN001
 
 def test_a_manager_sets_and_replaces_a_quota(team, engine):
     before = _quotas(engine)
-    reply = team.command("U0MGR", "/funnel", "quota <@U0REP2|sam.carter> 5,000,000 2027-Q1")
+    reply = team.command("U0MGR", "/funnel", "quota @sam.carter 5,000,000 2027-Q1")
     assert _answer(reply) == "Quota for <@U0REP2> in 2027-Q1: ¥5,000,000."
-    assert _answer(team.command("U0MGR", "/funnel", "quota <@U0REP2|sam.carter> 600万 2027-q1")) == (
+    assert _answer(team.command("U0MGR", "/funnel", "quota @Sam Carter 600万 2027-q1")) == (
         "Quota for <@U0REP2> in 2027-Q1: ¥6,000,000."
     )
     assert _quotas(engine) == sorted(
@@ -159,27 +159,27 @@ def test_a_manager_sets_and_replaces_a_quota(team, engine):
 
 
 BAD_QUOTAS = [
-    ("U0MGR", "quota <@U0REP3|x> 5000000 2027-Q1", "You can only set quotas for your own reps."),
-    ("U0REP2", "quota <@U0REP2|sam> 5000000 2027-Q1", "Only a manager or an admin can set quotas."),
-    ("U0REP1", "quota <@U0REP1|wang> 5000000 2027-Q1", "只有销售经理或管理员可以设置指标。"),
+    ("U0MGR", "quota U0REP3 5000000 2027-Q1", "You can only set quotas for your own reps."),
+    ("U0REP2", "quota @sam.carter 5000000 2027-Q1", "Only a manager or an admin can set quotas."),
+    ("U0REP1", "quota @wang.li 5000000 2027-Q1", "只有销售经理或管理员可以设置指标。"),
     (
         "U0MGR",
-        "quota <@U0REP1|wang> lots 2027-Q1",
+        "quota @wang.li lots 2027-Q1",
         "The amount should be a positive number, e.g. 5000000 or 500万.",
     ),
     (
         "U0MGR",
-        "quota <@U0REP1|wang> -5 2027-Q1",
+        "quota @wang.li -5 2027-Q1",
         "The amount should be a positive number, e.g. 5000000 or 500万.",
     ),
     (
         "U0MGR",
-        "quota <@U0REP1|wang> 5000000 2027-Q5",
+        "quota @wang.li 5000000 2027-Q5",
         "The period should look like 2027-Q1, e.g. `/funnel quota @wang 5000000 2027-Q1`.",
     ),
     (
         "U0MGR",
-        "quota <@U0REP1|wang> 5000000 2027-03",
+        "quota @Wang Li 5000000 2027-03",
         "The period should look like 2027-Q1, e.g. `/funnel quota @wang 5000000 2027-Q1`.",
     ),
     (
@@ -199,7 +199,7 @@ def test_quota_refusals_store_nothing(team, engine):
 
 
 def test_an_admin_sets_a_quota_for_anyone(team, engine):
-    reply = team.command("U0ADMIN", "/funnel", "quota <@U0REP3|lee> 1.2亿 2027-Q1")
+    reply = team.command("U0ADMIN", "/funnel", "quota U0REP3 1.2亿 2027-Q1")  # a bare user id works too
     assert _answer(reply) == "Quota for <@U0REP3> in 2027-Q1: ¥120,000,000."
     assert (
         "U0REP3",
