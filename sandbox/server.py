@@ -23,6 +23,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from sandbox.checks import check_message, load_json
 from sandbox.limits import Fault, PostingLimits
+from sandbox.manifest import AppManifest
 from sandbox.socket_mode import SocketModeHub
 from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message, SandboxState
 from sandbox.users import Workspace
@@ -41,9 +42,11 @@ class SandboxServer:
         app_url: str | None = None,
         bot_token: str = "xoxb-sandbox-0000-dealbot",
         app_token: str = "xapp-sandbox-0000-dealbot",
+        manifest: AppManifest | None = None,
     ) -> None:
+        """``manifest``: the installed app as Slack knows it (scopes, escaping); manifest.yaml by default."""
         workspaces = workspace if isinstance(workspace, list) else [workspace]
-        self.state = SandboxState(workspaces, bot_token, app_token)
+        self.state = SandboxState(workspaces, bot_token, app_token, manifest)
         self.api = WebApi(self.state, self)
         self.signing_secret = signing_secret
         self.app_url = app_url

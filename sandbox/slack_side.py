@@ -3,6 +3,9 @@ callbacks, shaped as Slack documents them (shared/SLACK-FACTS.md §5), sent to t
 
 Replies that Slack would show (a command's ack body, a view submission's response_action) are
 applied to the sandbox state, so a test or the page sees what a user would see.
+
+A command's text is given as the user types it (``role @chen.jing manager @Wang Li``); it goes out as
+Slack would send it, escaped per the command's ``should_escape`` in the manifest (sandbox/escaping.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
+from sandbox.escaping import command_text
 from sandbox.server import SandboxServer
 from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message
 
@@ -124,13 +128,36 @@ class SlackSide:
             "user_id": user_id,
             "user_name": self.state.all_users()[user_id].name,
             "command": command,
-            "text": text,
+            "text": self.command_text(user_id, command, text),
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": self.server.response_url(user_id, channel_id),
             "trigger_id": trigger,
         }
         return urlencode(fields), channel_id
+
+    def command_text(self, user_id: str, command: str, typed: str) -> str:
+        """The ``text`` Slack sends for ``typed``: entities always; mentions, channels, links escaped
+        when the manifest sets the command's ``should_escape``."""
+        ws = self.state.workspace_of(user_id)
+        escape = self.state.manifest.escapes(command)
+        return command_text(typed, users=ws.users, channels=ws.channels, escape=escape)
+
+    def invite_bot(self, user_id: str, channel_id: str) -> None:
+        """``/invite @dealbot`` typed in a channel: Slack's own command (it never reaches the app) adds
+        the bot to the channel, public or private."""
+        self.state.add_bot_to(channel_id)
+        with self.state.lock:
+            self.state.messages.append(
+                Message(
+                    channel=channel_id,
+                    ts=self.state.next_ts(),
+                    text=f"<@{BOT_USER_ID}> has joined the channel (added by <@{user_id}>)",
+                    blocks=[],
+                    user=BOT_USER_ID,
+                    source="system",
+                )
+            )
 
     def command(
         self,

@@ -164,7 +164,13 @@ def _flags(home: Home, locale: str) -> list:
     return [SectionBlock(text=md(t("home.flags_title", locale) + "\n" + "\n".join(lines)))]
 
 
-def _admin(home: Home, locale: str) -> list:
+def channel_access_notice(status: str, error: str | None, channel: str, locale: str) -> str:
+    """What App Home tells the admin who picked ``channel`` (bot.channel_access: in, invite, failed)."""
+    key = {"in": "joined", "invite": "invite"}.get(status, "failed")
+    return t(f"settings.access.{key}", locale, channel=channel, error=error or "")
+
+
+def _admin(home: Home, locale: str, notice: str | None = None) -> list:
     c = home.config
     day = t(f"settings.weekday.{c.digest_weekday}", locale)
     fields = [
@@ -192,6 +198,7 @@ def _admin(home: Home, locale: str) -> list:
         DividerBlock(),
         HeaderBlock(text=t("home.settings_title", locale)),
         SectionBlock(fields=fields),
+        *([SectionBlock(text=md(notice))] if notice else []),
         SectionBlock(text=md(t("settings.roles_head", locale) + "\n" + ("\n".join(role_lines) or "—"))),
         ActionsBlock(
             elements=[
@@ -206,13 +213,14 @@ def _admin(home: Home, locale: str) -> list:
     ]
 
 
-def home_view(home: Home) -> dict:
+def home_view(home: Home, notice: str | None = None) -> dict:
+    """``notice``: what the admin's last settings change found (the manager channel's access)."""
     locale = home.actor.locale
     blocks = [*_needs_you(home, locale), *_ahead(home, locale), *_by_stage(home, locale)]
     if home.team is not None:
         blocks += _team(home, locale)
     if home.roles is not None:
-        blocks += _admin(home, locale)
+        blocks += _admin(home, locale, notice)
     blocks.append(ContextBlock(elements=[md(t("home.footer", locale))]))
     if len(blocks) > MAX_VIEW_BLOCKS:  # a safety net; the caps above keep it far below
         blocks = blocks[: MAX_VIEW_BLOCKS - 1] + [blocks[-1]]

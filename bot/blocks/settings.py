@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
-    ChannelSelectElement,
+    ConversationFilter,
+    ConversationSelectElement,
     InputBlock,
     UserMultiSelectElement,
     UserSelectElement,
@@ -18,12 +19,20 @@ from bot.process.stages import SHIPPED
 
 
 def settings_modal(cfg: TeamConfig, locale: str) -> dict:
-    channel = ChannelSelectElement(action_id=VALUE, initial_channel=cfg.manager_channel or None)
+    channel = ConversationSelectElement(  # public or private: the bot joins one, is invited to the other
+        action_id=VALUE,
+        initial_conversation=cfg.manager_channel or None,
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
     days = [(str(i), t(f"settings.weekday.{i}", locale)) for i in range(7)]
     stage_sets = [(name, t(f"settings.stage_sets.{name.replace('-', '_')}", locale)) for name in SHIPPED]
     blocks = [
         InputBlock(
-            block_id="manager_channel", label=t("settings.channel", locale), element=channel, optional=True
+            block_id="manager_channel",
+            label=t("settings.channel", locale),
+            element=channel,
+            optional=True,
+            hint=t("settings.channel_hint", locale),
         ),
         select_input(
             "digest_weekday", t("settings.digest_day", locale), days, initial=str(cfg.digest_weekday)

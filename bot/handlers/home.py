@@ -7,9 +7,10 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.home import home_view
+from bot.blocks.home import channel_access_notice, home_view
 from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
+from bot.channel_access import join_channel
 from bot.deps import Deps
 from bot.flows.pipeline.home import build_home
 from bot.flows.qualification.registration import Draft
@@ -21,10 +22,10 @@ from bot.handlers._listeners import Click, Submission, card_action, refuse_in_dm
 from storage.db import read_scope, session_scope
 
 
-def publish_home(deps: Deps, client: WebClient, actor: Actor) -> None:
+def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None = None) -> None:
     with read_scope(deps.engine) as s:
         home = build_home(s, deps.settings, actor, now=deps.clock.now())
-    client.views_publish(user_id=actor.user_id, view=home_view(home))
+    client.views_publish(user_id=actor.user_id, view=home_view(home, notice))
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
@@ -63,9 +64,13 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @view_submission(deps, SETTINGS_FIELDS)
     def on_settings_submitted(sub: Submission) -> None:
         with session_scope(deps.engine) as s:
-            save_settings(s, sub.actor, sub.values, now=deps.clock.now())
+            saved = save_settings(s, sub.actor, sub.values, now=deps.clock.now())
         sub.ack()
-        publish_home(deps, sub.client, sub.actor)
+        channel, notice = saved.get("manager_channel"), None
+        if channel:  # the bot joins a public channel; a private one it is not in needs an /invite
+            access = join_channel(sub.client, channel)
+            notice = channel_access_notice(access.status, access.error, channel, sub.actor.locale)
+        publish_home(deps, sub.client, sub.actor, notice)
 
     @app.view(ids.VIEW_ROLES)
     @view_submission(deps, {"user", "role", "reps"})

@@ -144,3 +144,33 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page, app
         assert s.exec(select(Deal).where(Deal.account == "Chengdu Food Group")).one().stage == "qualify"
     modal.locator(".m-foot .btn", has_text="Cancel").click()
     modal.wait_for(state="detached")
+
+
+def test_the_composer_completes_mentions_and_invites_dealbot(sandbox_app, browser_page):
+    page, app = browser_page, sandbox_app
+    page.goto(app.url)
+    page.select_option("#user-switch", "U0ADMIN")
+    page.click("#nav-dm")
+    composer = page.locator("#composer-input")
+    # typing @ offers the workspace's people; choosing one inserts "@Real Name", as Slack's composer does
+    composer.press_sequentially("/deal role @che")
+    menu = page.locator("#mention-menu")
+    menu.locator("li", has_text="Chen Jing").wait_for()
+    composer.press("Enter")
+    assert composer.input_value() == "/deal role @Chen Jing "
+    composer.press_sequentially("manager @sa")
+    menu.locator("li", has_text="Sam Carter").click()
+    assert composer.input_value() == "/deal role @Chen Jing manager @Sam Carter "
+    page.screenshot(path=str(ARTIFACTS / "13-mention-completion.png"))
+    composer.press("Enter")  # /deal escapes mentions (manifest): the bot gets <@U0MGR|chen.jing> …
+    page.locator("#conv .msg", has_text="@Chen Jing is now manager. Reps: @Sam Carter").wait_for()
+
+    # /invite @dealbot in the private #deal-desk: Slack's own command adds the bot to the channel
+    page.locator("#channel-list a", has_text="deal-desk").click()
+    assert "dealbot is not in this channel" in page.inner_text("#conv-title")
+    composer.press_sequentially("/invite @deal")
+    composer.press("Enter")
+    assert composer.input_value() == "/invite @dealbot "
+    composer.press("Enter")
+    page.locator("#conv .msg", has_text="has joined the channel").wait_for()
+    assert "not in this channel" not in page.inner_text("#conv-title")

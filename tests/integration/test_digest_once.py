@@ -107,6 +107,7 @@ def test_a_replica_that_died_after_posting_is_not_followed_by_a_second_post(
         )
         s.execute(DigestRun.__table__.update().values(status="claimed", attempts=1, lease_owner="dead"))
         run_id = s.exec(DigestRun.__table__.select()).first().id
+    sandbox.state.add_bot_to(CHANNEL)  # the dead replica had joined the channel, then posted
     landed = sandbox.api.call(
         "chat.postMessage",
         {

@@ -96,15 +96,15 @@ def _quotas(engine) -> list[tuple]:  # noqa: ANN001
 
 def test_a_manager_sets_and_replaces_a_quota(team, engine):
     before = _quotas(engine)
-    reply = team.command("U0MGR", "/funnel", "quota <@U0REP2|sam.carter> 5,000,000 2027-Q1")
+    reply = team.command("U0MGR", "/funnel", "quota @sam.carter 5,000,000 2027-Q1")
     assert _answer(reply) == "Quota for <@U0REP2> in 2027-Q1: ¥5,000,000."
-    assert _answer(team.command("U0MGR", "/funnel", "quota <@U0REP2|sam.carter> 600万 2027-q1")) == (
+    assert _answer(team.command("U0MGR", "/funnel", "quota @Sam Carter 600万 2027-q1")) == (
         "Quota for <@U0REP2> in 2027-Q1: ¥6,000,000."
     )
     assert _quotas(engine) == sorted(
         [*before, ("U0REP2", "2027-Q1", date(2027, 1, 1), date(2027, 4, 1), Decimal("6000000.00"), "U0MGR")]
     )
-    refused = team.command("U0REP2", "/funnel", "quota <@U0REP2|sam> 5000000 2027-Q1")
+    refused = team.command("U0REP2", "/funnel", "quota @sam.carter 5000000 2027-Q1")
     assert _answer(refused) == "Only a manager or an admin can set quotas."
     assert len(_quotas(engine)) == len(before) + 1
 

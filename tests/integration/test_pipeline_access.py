@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 
 from bot import ids
+from sandbox.manifest import AppManifest
 from sandbox.state import BOT_ID, BOT_USER_ID, Message
-from storage.models import Milestone, Person, RedFlag
+from storage.models import Membership, Milestone, Person, RedFlag
 from tests.support.pipeline import all_text, last_to
 
 SECRET = "Secret Turbine Project"
@@ -157,10 +158,11 @@ def test_manager_sees_their_reps_deals_only_after_an_admin_assigns_them(slack, s
     sam = db.add_deal(owner_id="U0REP2", account="Sam Deal")
     assert "couldn't find" in slack.command("U0MGR", "/deal", "wang deal").text
 
-    refused = slack.command("U0REP2", "/deal", "role <@U0MGR> manager <@U0REP1>")
+    # typed as a user types (or completes) a mention; /deal escapes, so the bot gets <@U…|name>
+    refused = slack.command("U0REP2", "/deal", "role @chen.jing manager @wang.li")
     assert "Only a dealbot admin" in refused.text
-    reply = slack.command("U0ADMIN", "/deal", "role <@U0MGR|chen.jing> manager <@U0REP1|wang.li>")
-    assert "is now manager" in reply.text
+    reply = slack.command("U0ADMIN", "/deal", "role @Chen Jing manager @wang.li")
+    assert "<@U0MGR> is now manager. Reps: <@U0REP1>" in reply.text
 
     assert "Wang Deal" in slack.command("U0MGR", "/deal", "wang deal").text
     assert "couldn't find" in slack.command("U0MGR", "/deal", "sam deal").text
@@ -178,6 +180,17 @@ def test_manager_sees_their_reps_deals_only_after_an_admin_assigns_them(slack, s
     assert "Wang Deal — Boilers · Forced past a milestone: customer pushes" in all_text(
         sandbox.state.home_view("U0MGR")
     )
+
+
+def test_with_escaping_off_the_role_command_gets_raw_names_and_cannot_work(slack, sandbox, db):
+    """What /deal did with should_escape: false: Slack sends "@chen.jing" as typed, no user id."""
+    sandbox.state.manifest = AppManifest.default().with_escape("/deal", False)
+    reply = slack.command("U0ADMIN", "/deal", "role @chen.jing manager @wang.li")
+    assert "Type `/deal role @person rep|manager|admin" in reply.text
+    assert db.rows(Membership) == []
+    sandbox.state.manifest = AppManifest.default()  # as manifest.yaml has it: escaped, and it works
+    assert "is now manager" in slack.command("U0ADMIN", "/deal", "role @chen.jing manager @wang.li").text
+    assert [(m.user_id, m.role) for m in db.rows(Membership)] == [("U0MGR", "manager")]
 
 
 def test_admin_assigns_a_manager_in_app_home(slack, sandbox, db):

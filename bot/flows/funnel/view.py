@@ -4,7 +4,6 @@ the handler renders them."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,12 +16,12 @@ from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.mentions import take_mention
 from bot.flows.team.users import Actor
 from bot.process import Process
 from storage.repo.funnel import Scope
 from storage.repo.funnel import digest as digest_repo
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -35,13 +34,10 @@ class Filter:
 
 
 def parse_filter(text: str, cfg: TeamConfig) -> Filter:
-    """``<@U…>``, ``stage <key|number|name>``, ``grade <A-D>`` in any order; BadInput otherwise."""
-    text = (text or "").strip()
-    rep = rep_name = None
-    m = MENTION.search(text)
-    if m:
-        rep, rep_name = m.group(1), m.group(2)
-        text = (text[: m.start()] + " " + text[m.end() :]).strip()
+    """``@rep`` (``<@U…>`` or a bare id), ``stage <key|number|name>``, ``grade <A-D>`` in any order;
+    BadInput otherwise."""
+    mention, text = take_mention(text)
+    rep, rep_name = (mention.user_id, mention.name) if mention else (None, None)
     stage = grade = None
     words = text.split()
     while words:
