@@ -39,6 +39,8 @@ ACT_NUDGE_SNOOZE_DAY = "nudge_snooze_day"
 ACT_NUDGE_SNOOZE_WEEK = "nudge_snooze_week"
 ACT_NUDGE_KEEP = "nudge_keep"  # day 30: intent confirmed, new cycle
 ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: lower grade and contact level
+ACT_TOUCH_REQUALIFY = "touch_requalify"  # low-contact touch: the interview again
+ACT_TOUCH_STILL_LOW = "touch_still_low"  # low-contact touch: next touch in N days
 
 # -- qualification interview (DM); an answer button's action_id is Q_ANSWER_PREFIX + option value
 #    (unique within its block), its value "interview:question:option"

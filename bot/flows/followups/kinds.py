@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 #   interview_finished  its qualification interview ended
 #   checkin             the rep checked in
 #   new_cycle           a new follow-up cycle began (reopened, or kept / downgraded at day 30)
+#   contact_lowered     kept at lower contact, or a light touch answered (its next one is due)
 PLANS = frozenset(
-    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle"}
-)
+    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle",
+     "contact_lowered"}
+)  # fmt: skip
 ANSWERS = frozenset({"stage_changed", "closed", "dates_changed", "interview_finished", "checkin"})
 
 # The answer buttons a DM leads with (bot/blocks/nudges.py draws them); snooze and open always follow.
@@ -42,6 +44,7 @@ CHECK_IN = ("checkin",)
 RECORD_MILESTONE = ("milestone", "checkin")
 QUALIFY = ("qualify",)
 DECIDE = ("keep", "downgrade", "drop")  # a decision, with a recommendation; a check-in does not answer it
+TOUCH = ("requalify", "still_low", "drop")  # a lower-contact deal's light touch: anything changed?
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class NudgeKind:
     shows: rule.ShownRule = rule.nothing_more  # the facts its question names
     actions: tuple[str, ...] = CHECK_IN
     attention: Attention | None = None
+    # planned and sent only for a deal at lower contact (SPEC §3.3); every other kind only for one at
+    # normal contact — a lower-contact deal gets no follow-up cycle, stall or milestone nudges
+    at_low_contact: bool = False
 
     def __post_init__(self) -> None:
         unknown = (set(self.planned_on) - PLANS) | (set(self.answered_on) - ANSWERS)
@@ -124,6 +130,11 @@ class Registry:
         """Keys of the kinds whose sent rows ``act`` answers for this deal."""
         _check(act, ANSWERS)
         return tuple(k.key for k in self if act in k.answered_on and k.answered_on[act](deal, now))
+
+    def for_contact(self, kinds: tuple[NudgeKind, ...], deal: Deal) -> tuple[NudgeKind, ...]:
+        """Of ``kinds``, those that apply at the deal's contact level."""
+        lower = deal.contact_level == "lower"
+        return tuple(k for k in kinds if k.at_low_contact == lower)
 
     def attention(self) -> tuple[Attention, ...]:
         return tuple(k.attention for k in self if k.attention)
@@ -209,6 +220,19 @@ MILESTONE_DUE = NudgeKind(
     attention=Attention("milestone_due", 1, rule.milestone_soon),
 )
 
+# ---- lower contact (SPEC §3.3): one light touch every N days, nothing else
+LOW_CONTACT_TOUCH = NudgeKind(
+    key="low_contact_touch",
+    plan=rule.low_contact_touch,
+    planned_on=("contact_lowered",),
+    answered_on=answered("closed"),
+    stale=rule.same_contact_touch,
+    shows=rule.since_contact_lowered,
+    actions=TOUCH,
+    at_low_contact=True,
+)
+# ----
+
 KINDS = Registry(
     FOLLOWUP_1,
     FOLLOWUP_15,
@@ -217,4 +241,5 @@ KINDS = Registry(
     STALL,
     CLOSE_DATE_PASSED,
     MILESTONE_DUE,
+    LOW_CONTACT_TOUCH,
 )
