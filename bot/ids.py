@@ -29,6 +29,9 @@ ACT_DROP_OPEN = "drop_open"  # the drop dialog with its reason (pipeline)
 # -- pipeline (deal card, people, App Home); card button values are "<deal id>:<version>"
 ACT_DEAL_MORE = "deal_more"  # the card's overflow: won, lost, drop, hold, edit, reopen
 ACT_DEAL_HISTORY = "deal_history"  # the card's History button
+ACT_RECORD_RUNG = (
+    "record_rung"  # the card: a checkpoint or a skipped milestone; "<stage>|<checkpoint>|<id>:<v>"
+)
 ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
 ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal

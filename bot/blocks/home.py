@@ -47,7 +47,7 @@ def _by_stage(home: Home, locale: str) -> list:
         blocks.append(SectionBlock(text=md(t("home.mine_none", locale))))
     cur = home.config.base_currency
     for i, stage in enumerate(home.config.stages.stages):
-        items = [s for s in home.mine if s.stage.key == stage.key]
+        items = [s for s in home.mine if s.stage.key == stage.key and s.below != "low_contact"]
         if not items:
             continue
         total = sum((s.amount for s in items if s.amount is not None and s.currency == cur), 0)
@@ -67,6 +67,13 @@ def _by_stage(home: Home, locale: str) -> list:
         ]
         if len(items) > PER_STAGE:
             lines.append(t("common.and_more", locale, n=len(items) - PER_STAGE))
+        blocks.append(SectionBlock(text=md("\n".join(lines))))
+    low = home.low_contact
+    if low:  # out of the funnel: listed apart, with when their next touch comes (SPEC §3.3)
+        lines = [t("home.low_contact", locale, n=len(low))]
+        lines += [f"• {clip(deal_title(s), 80)}" for s in low[:PER_STAGE]]
+        if len(low) > PER_STAGE:
+            lines.append(t("common.and_more", locale, n=len(low) - PER_STAGE))
         blocks.append(SectionBlock(text=md("\n".join(lines))))
     blocks.append(
         ActionsBlock(

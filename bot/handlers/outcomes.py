@@ -8,6 +8,7 @@ from collections.abc import Callable
 from bot import ids
 from bot.blocks import pipeline_modals as modals
 from bot.deps import Deps
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import edit as deal_edit
 from bot.flows.pipeline import outcomes
 from bot.flows.pipeline import stage as pipeline
@@ -27,7 +28,9 @@ ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
 def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
-        card = card_of(s, load_deal(s, actor, deal_id, edit=True), cfg.stages, deps.clock.now())
+        now = deps.clock.now()
+        period = current_period(cfg, now).key
+        card = card_of(s, load_deal(s, actor, deal_id, edit=True), cfg.stages, now, period=period)
         pipeline.check_version_of(card.summary.id, card.summary.version, version)
         meta = pipeline.metadata_of(card.summary.id, card.summary.version)
         loc = actor.locale

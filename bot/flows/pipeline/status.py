@@ -9,15 +9,20 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.flows.followups.kinds import KINDS
+from bot.flows.funnel.weighting import stage_weighting
+from bot.flows.pipeline import ladder
+from bot.flows.pipeline.ladder import Rung
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
-from bot.process.schema import StageDef, StageSet
+from bot.process.schema import StageDef, StageSet, Text
 from storage.models import Deal, Nudge
 from storage.repo import deals as deals_repo
 from storage.repo import people as people_repo
 from storage.repo import pipeline as repo
+from storage.repo.funnel import figures as funnel_repo
+from storage.repo.funnel.figures import IN_FUNNEL
 
 OVERDUE_AFTER = timedelta(days=1)
 OVERDUE_WEIGHT = 8  # a sent nudge gone unanswered past its reminder; the kinds weigh their own flags
@@ -41,10 +46,16 @@ class Summary:
     probability: int
     grade: str | None
     attention: tuple[str, ...]  # overdue, then the flags of the nudge kinds whose reason holds (kinds.py)
+    # the 965531 ladder, computed by the same SQL as every other weighted figure (funnel/weighting.py)
+    weighted_amount: Decimal | None = None
+    below: str | None = None  # open and below the funnel: qualification | low_contact | failed
+    in_pipeline: bool = False  # in the funnel and not yet signed: counts in the weighted pipeline
+    rung: Rung | None = None  # why the probability is what it is (the last milestone met in order)
+    override: bool = False  # the probability is the rep's manual override
 
     @property
     def weighted(self) -> Decimal | None:
-        return None if self.amount is None else self.amount * self.probability / 100
+        return self.weighted_amount
 
     @property
     def rank(self) -> tuple:
@@ -74,9 +85,27 @@ class Card:
     qualified: bool
     is_last_stage: bool = False
     warnings: tuple[str, ...] = ()  # derived from people: no_coach | dm_not_met (past the relationship gate)
+    period: str | None = None  # the current quota period (the commit control names it)
+    commit_period: str | None = None  # the period the rep committed for (lapsed when not ``period``)
+    checkpoint: tuple[str, str] | None = None  # (stage key, checkpoint key) the rep may record now
+    skipped: tuple[str, ...] = ()  # earlier stages whose milestone is unmet: record it to earn the rung
+    skipped_names: tuple[Text, ...] = ()  # their stages' names
 
 
-def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) -> Summary:
+Weight = tuple[int, Decimal | None, str | None, bool]  # storage.repo.funnel.figures.deal_weights
+
+
+def weights_of(session: Session, deals: list[Deal], stages: StageSet) -> dict[int, Weight]:
+    """Probability, weighted amount, bucket and pipeline membership of these deals, in one query."""
+    if not deals:
+        return {}
+    w = stage_weighting(stages)
+    return funnel_repo.deal_weights(session, team_id=deals[0].team_id, deal_ids=[d.id for d in deals], w=w)
+
+
+def summarize(
+    deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge], weight: Weight | None = None
+) -> Summary:
     i, stage = stage_position(stages, deal.stage)
     days = max(0, (now - deal.stage_entered_at).days)
     attention = []
@@ -84,10 +113,11 @@ def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) 
         n.status == "sent" and n.reminder_sent_at and now - n.reminder_sent_at > OVERDUE_AFTER for n in nudges
     ):
         attention.append("overdue")
-    if deal.status == "open":
+    if deal.status == "open" and deal.contact_level != "lower":  # no stall checks at lower contact
         today = now.date()
         attention += [a.flag for a in KINDS.attention() if a.holds(deal, stage, days, today)]
-    prob = deal.probability_override if deal.probability_override is not None else stage.probability
+    prob, weighted, below, in_pipeline = weight or (0, None, None, False)
+    below = below if below != IN_FUNNEL else None
     return Summary(
         deal.id,
         deal.version,
@@ -103,17 +133,33 @@ def summarize(deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge]) 
         prob,
         deal.grade,
         tuple(attention),
+        weighted_amount=weighted,
+        below=below,
+        in_pipeline=in_pipeline,
+        rung=ladder.rung(stages, deal.earned_rung) if below is None else None,
+        override=below is None and deal.status == "open" and deal.probability_override is not None,
     )
 
 
-def deal_card(session: Session, actor: Actor, stages: StageSet, deal_id: object, *, now: datetime) -> Card:
+def deal_card(
+    session: Session,
+    actor: Actor,
+    stages: StageSet,
+    deal_id: object,
+    *,
+    now: datetime,
+    period: str | None = None,
+) -> Card:
     deal = load_deal(session, actor, deal_id)
-    return card_of(session, deal, stages, now)
+    return card_of(session, deal, stages, now, period=period)
 
 
-def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Card:
+def card_of(
+    session: Session, deal: Deal, stages: StageSet, now: datetime, *, period: str | None = None
+) -> Card:
+    """``period``: the team's current quota period key (bot.flows.funnel.weighting.current_period)."""
     nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
-    s = summarize(deal, stages, now, nudges)
+    s = summarize(deal, stages, now, nudges, weights_of(session, [deal], stages).get(deal.id))
     people = people_repo.people_of(session, team_id=deal.team_id, deal_id=deal.id)
     flags = repo.open_flags(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
     return Card(
@@ -133,7 +179,39 @@ def card_of(session: Session, deal: Deal, stages: StageSet, now: datetime) -> Ca
         qualified=repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id) is not None,
         is_last_stage=s.stage_index == len(stages.stages) - 1,
         warnings=people_warnings(stages, s.stage_index, people),
+        period=period,
+        commit_period=deal.commit_period if deal.committed else None,
+        checkpoint=open_checkpoint(session, deal, stages, s.stage),
+        skipped=(skipped := skipped_milestones(session, deal, stages, s.stage_index)),
+        skipped_names=tuple(stages.get(k).name for k in skipped),
     )
+
+
+def open_checkpoint(
+    session: Session, deal: Deal, stages: StageSet, stage: StageDef
+) -> tuple[str, str] | None:
+    """The current stage's checkpoint, while the open deal has not recorded it (SPEC §2: stage 5's
+    "negotiation under way")."""
+    if deal.status != "open" or stage.checkpoint is None:
+        return None
+    done = any(
+        m.stage == stage.key and m.checkpoint == stage.checkpoint.key
+        for m in repo.milestones_of(session, team_id=deal.team_id, deal_id=deal.id)
+    )
+    return None if done else (stage.key, stage.checkpoint.key)
+
+
+def skipped_milestones(session: Session, deal: Deal, stages: StageSet, index: int) -> tuple[str, ...]:
+    """Earlier stages whose milestone the deal has not met (forced past): recording one raises the
+    probability once every earlier one is met. Automatic gates are met by their facts instead."""
+    if deal.status != "open" or index == 0:
+        return ()
+    met = {
+        m.stage
+        for m in repo.milestones_of(session, team_id=deal.team_id, deal_id=deal.id)
+        if not m.checkpoint
+    }
+    return tuple(s.key for s in stages.stages[:index] if s.key not in met and s.gate not in ladder.AUTO_GATES)
 
 
 def people_warnings(stages: StageSet, index: int, people: list) -> tuple[str, ...]:
@@ -180,4 +258,8 @@ def visible_summaries(
     owners = [actor.user_id] if mine_only else visible_owner_ids(session, actor)
     deals = repo.deals_of_owners(session, team_id=actor.team_id, owner_ids=owners)
     nudges = repo.open_nudges(session, team_id=actor.team_id, deal_ids=[d.id for d in deals])
-    return sorted((summarize(d, stages, now, nudges.get(d.id, [])) for d in deals), key=lambda s: s.rank)
+    weights = weights_of(session, deals, stages)
+    return sorted(
+        (summarize(d, stages, now, nudges.get(d.id, []), weights.get(d.id)) for d in deals),
+        key=lambda s: s.rank,
+    )
