@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.flows.funnel.periods import Period, period_of
-from bot.flows.pipeline import ladder
 from bot.flows.team.config import TeamConfig
 from bot.process.schema import StageSet
 from storage.repo.funnel.figures import Weighting
@@ -20,7 +19,14 @@ def current_period(cfg: TeamConfig, now: datetime) -> Period:
     return period_of(now.astimezone(cfg.zone).date(), cfg.quota_period)
 
 
+def _ladder():  # noqa: ANN202 — bot.flows.pipeline imports this module (edit, status)
+    from bot.flows.pipeline import ladder
+
+    return ladder
+
+
 def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
+    ladder = _ladder()
     period = current_period(cfg, now)
     return Weighting(
         rungs=ladder.probabilities(cfg.stages),
@@ -33,4 +39,5 @@ def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
 
 def stage_weighting(stages: StageSet) -> Weighting:
     """Probability and weighted amount only (no period): what a deal's own figures need."""
+    ladder = _ladder()
     return Weighting(rungs=ladder.probabilities(stages), signed_stages=ladder.signed_stages(stages))
