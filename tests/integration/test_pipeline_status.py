@@ -61,7 +61,9 @@ def test_an_ambiguous_name_gives_a_pick_list(slack, sandbox, db):
     slack.click(REP, pick, ids.ACT_DEAL_OPEN, value=str(port.id))
     card = next(m for m in sandbox.state.messages if m.ts == pick.ts)  # the pick list became the card
     text = all_text(card.blocks)
-    assert "Wenzhou Port — Cranes" in text and "Stage 1/6" in text and "¥5,000,000 × 10% = *¥500,000*" in text
+    # issue 11: no milestone met yet = below the funnel at 0% (it was the stage's 10%)
+    assert "Wenzhou Port — Cranes" in text and "Stage 1/6" in text
+    assert "¥5,000,000 · Below the funnel · 0% — no milestone met yet" in text
     assert "Missing: decision-maker, gatekeeper, user, coach" in text
     # the advance pick list opens the dialog of the chosen deal
     slack.command(REP, "/deal", "advance wenzhou")
@@ -71,11 +73,17 @@ def test_an_ambiguous_name_gives_a_pick_list(slack, sandbox, db):
 
 def test_card_in_chinese_and_people_warnings_after_a_forced_stage_2(slack, sandbox, db):
     deal = db.add_deal(
-        owner_id="U0REP1", account="温州酒店", title="锅炉", amount=3_000_000, stage="influence"
+        owner_id="U0REP1",
+        account="温州酒店",
+        title="锅炉",
+        amount=3_000_000,
+        stage="influence",
+        earned_rung="qualify",  # qualified, then forced past stage 2's milestone
     )
     slack.command("U0REP1", "/deal", "温州")
     text = all_text(last_to(sandbox, "U0REP1").blocks)
-    assert "阶段 3/6" in text and "¥300万 × 45% = *¥135万*" in text
+    # issue 11: forced past a milestone keeps the last one met in order (10%), not the stage's 45%
+    assert "阶段 3/6" in text and "¥300万 × 10% = *¥30万* （完成客户评估并定级 A–D；风险评估通过）" in text
     assert "已过建立关系阶段仍没有教练" in text and "尚未见过关键决策者" in text
     assert deal.id
 
