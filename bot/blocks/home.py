@@ -159,6 +159,7 @@ def _admin(home: Home, locale: str) -> list:
         md(t("settings.show.locale", locale, v=c.locale)),
         md(t("settings.show.pass_line", locale, v="—" if c.pass_line is None else c.pass_line)),
         md(t("settings.show.stage_set", locale, v=c.stages.title.get(locale))),
+        md(t("settings.show.low_contact_days", locale, v=c.low_contact_days)),
     ]
     roles = home.roles or []
     role_lines = [
