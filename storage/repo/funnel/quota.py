@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, case, func, select, type_coerce
+from sqlalchemy import Boolean, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -101,7 +101,7 @@ def export_rows(session: Session, *, scope: Scope, w: Weighting):  # noqa: ANN20
             probability_expr(w),
             weighted_expr(w),
             bucket_expr(),
-            type_coerce(case((committed_expr(w), 1), else_=0), Boolean).label("committed"),
+            type_coerce(committed_expr(w), Boolean).label("committed"),  # a bool on every dialect
             Deal.expected_close,
             Deal.stage_entered_at,
         )
