@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     dealbot_stages_file: str | None = None
     dealbot_work_hours: str = "09:00-18:00"
     dealbot_work_days: str = "Mon-Fri"
+    dealbot_low_contact_days: int = Field(default=90, ge=1, le=3660)
     dealbot_tick_seconds: float = Field(default=30, gt=0)
     dealbot_lease_seconds: float = Field(default=120, gt=0)
     dealbot_sandbox_port: int = Field(default=3000, ge=0, le=65535)

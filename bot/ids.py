@@ -32,6 +32,9 @@ ACT_HOLD_OPEN = "hold_open"  # the on-hold dialog: a new expected date (pipeline
 ACT_DEAL_MORE = "deal_more"  # the card's overflow: won, lost, drop, hold, edit, reopen
 ACT_DEAL_HISTORY = "deal_history"  # the card's History button
 ACT_CUSTOMER_STEP = "customer_step"  # the card's select of the customer's buying step; "<stage>:<id>:<v>"
+ACT_RECORD_RUNG = (
+    "record_rung"  # the card: a checkpoint or a skipped milestone; "<stage>|<checkpoint>|<id>:<v>"
+)
 ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
 ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
@@ -44,6 +47,8 @@ ACT_NUDGE_KEEP = "nudge_keep"  # day 30: intent confirmed, new cycle
 ACT_NUDGE_DOWNGRADE = "nudge_downgrade"  # day 30: one grade lower, held; stays in the funnel
 ACT_NUDGE_LOWER = "nudge_lower"  # day 30: keep at a lower contact level
 ACT_NUDGE_RESUME = "nudge_resume"  # a held deal's wake-up: resume (reopen)
+ACT_TOUCH_REQUALIFY = "touch_requalify"  # low-contact touch: the interview again
+ACT_TOUCH_STILL_LOW = "touch_still_low"  # low-contact touch: next touch in N days
 
 # -- qualification interview (DM); an answer button's action_id is Q_ANSWER_PREFIX + option value
 #    (unique within its block), its value "interview:question:option"

@@ -80,6 +80,7 @@ class TeamSettings(SQLModel, table=True):
     work_days: str | None = Field(default=None, max_length=32)
     quota_period: str | None = Field(default=None, max_length=8)  # quarter | month | year
     lost_reasons: list[str] | None = json_field(default=None)
+    low_contact_days: int | None = None  # days between light touches of a lower-contact deal
     updated_at: datetime | None = ts(default=None)
     updated_by: str | None = Field(default=None, max_length=32)
 
@@ -185,6 +186,13 @@ class Deal(SQLModel, table=True):
     created_at: datetime = ts()
     updated_at: datetime = ts()
     closed_at: datetime | None = ts(default=None)
+    # the 965531 ladder (bot/flows/pipeline/ladder.py keeps these): the last rung met with every earlier
+    # one met (None: below the funnel, in qualification), and a failed qualification (below the funnel)
+    earned_rung: str | None = Field(default=None, max_length=80)
+    qualification_failed: bool = False
+    commit_period: str | None = Field(default=None, max_length=16)  # the quota period committed for
+    contact_touch: int = 0  # lower contact: the number of the next light touch
+    contact_touch_t0: datetime | None = ts(default=None)  # lower contact: the wait for it began
 
 
 class DealEvent(SQLModel, table=True):
@@ -219,6 +227,7 @@ class Milestone(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
     stage: str = Field(max_length=32)
     what: str = Field(max_length=2000)
+    checkpoint: str | None = Field(default=None, max_length=64)  # a checkpoint inside the stage
     evidence: str | None = Field(default=None, max_length=2000)
     met_on: date
     recorded_by: str = Field(max_length=32)

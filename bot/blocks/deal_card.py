@@ -47,15 +47,32 @@ def stage_line(s: Summary, total: int, locale: str) -> str:
     )
 
 
+def why_probability(s: Summary, locale: str) -> str:
+    """Why the probability is what it is: the override, else the last milestone met in order."""
+    if s.override:
+        return t("card.why.override", locale)
+    if s.rung is None:
+        return t("card.why.none", locale)
+    return t("card.why.rung", locale, what=clip(s.rung.label.get(locale), 80))
+
+
 def money_line(s: Summary, locale: str) -> str:
+    """ "amount × p% = weighted (why)"; below the funnel, 0% and why it is below (SPEC §2)."""
+    if s.below:
+        below = t(f"card.below.{s.below}", locale)
+        return below if s.amount is None else f"{format_money(s.amount, s.currency, locale)} · {below}"
     if s.amount is None:
-        return t("card.no_amount", locale, p=s.probability)
-    return t(
-        "card.money",
-        locale,
-        amount=format_money(s.amount, s.currency, locale),
-        p=s.probability,
-        weighted=format_money(s.weighted, s.currency, locale),
+        return t("card.no_amount", locale, p=s.probability) + " " + why_probability(s, locale)
+    return (
+        t(
+            "card.money",
+            locale,
+            amount=format_money(s.amount, s.currency, locale),
+            p=s.probability,
+            weighted=format_money(s.weighted, s.currency, locale),
+        )
+        + " "
+        + why_probability(s, locale)
     )
 
 
@@ -172,8 +189,17 @@ def dates_line(card: Card, locale: str) -> str:
     if card.signing_date:
         parts.append(t("card.signing", locale, date=format_date(card.signing_date, locale)))
     if card.committed:
-        parts.append(t("card.committed", locale))
+        parts.append(commit_text(card, locale))
     return " · ".join(parts)
+
+
+def commit_text(card: Card, locale: str) -> str:
+    """A commitment names its quota period; one for a past period has lapsed, and the card asks again."""
+    if card.period is None:
+        return t("card.committed", locale)
+    if card.commit_period == card.period:
+        return t("card.committed_for", locale, period=card.period)
+    return t("card.commit_lapsed", locale, old=card.commit_period or "—", period=card.period)
 
 
 def people_line(card: Card, locale: str) -> str:
@@ -286,7 +312,29 @@ def card_blocks(card: Card, locale: str, notice: str | None = None) -> list[Bloc
     if small:
         blocks.append(ContextBlock(elements=[md("\n".join(small))]))
     blocks.append(card_actions(card, locale))
+    ladder = ladder_actions(card, locale)
+    if ladder:
+        blocks.append(ladder)
     return blocks
+
+
+def ladder_actions(card: Card, locale: str) -> ActionsBlock | None:
+    """Record the stage's checkpoint (stage 5's "negotiation under way", 80%) or the first milestone
+    the deal was forced past — each raises the probability (value ``"<stage>|<checkpoint>|<id>:<v>"``)."""
+    s, ref, buttons = card.summary, f"{card.summary.id}:{card.summary.version}", []
+    if s.status != "open":
+        return None
+    if card.checkpoint and s.stage.checkpoint:
+        cp = s.stage.checkpoint
+        text = t("card.btn_checkpoint", locale, what=cp.name.get(locale), p=cp.probability)
+        buttons.append(ButtonElement(text=clip(text, 75), action_id=ids.ACT_RECORD_RUNG,
+                                     value=f"{card.checkpoint[0]}|{card.checkpoint[1]}|{ref}"))  # fmt: skip
+    if card.skipped:
+        name = card.skipped_names[0].get(locale) if card.skipped_names else card.skipped[0]
+        text = t("card.btn_skipped", locale, what=name)
+        buttons.append(ButtonElement(text=clip(text, 75), action_id=ids.ACT_RECORD_RUNG,
+                                     value=f"{card.skipped[0]}||{ref}"))  # fmt: skip
+    return ActionsBlock(block_id=f"ladder_{s.id}", elements=buttons) if buttons else None
 
 
 def deal_card_message(card: Card, locale: str, notice: str | None = None) -> dict:

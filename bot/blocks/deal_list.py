@@ -45,8 +45,14 @@ def summary_line(s: Summary, locale: str) -> str:
     )
 
 
-def deal_list_message(summaries: list[Summary], locale: str) -> dict:
-    title = t("list.title", locale, n=len(summaries))
+def deal_list_message(summaries: list[Summary], locale: str, *, low: bool = False) -> dict:
+    """My deals; those kept at lower contact are listed apart (``/deal list low``, ``low=True``)."""
+    kept = [s for s in summaries if s.below == "low_contact"]
+    if low:
+        summaries, kept = kept, []
+    else:
+        summaries = [s for s in summaries if s.below != "low_contact"]
+    title = t("list.title_low" if low else "list.title", locale, n=len(summaries))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
     if not summaries:
         blocks.append(SectionBlock(text=md(t("list.empty", locale))))
@@ -55,6 +61,8 @@ def deal_list_message(summaries: list[Summary], locale: str) -> dict:
         blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
     if len(summaries) > LIST_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(summaries) - LIST_MAX))]))
+    if kept:
+        blocks.append(ContextBlock(elements=[md(t("list.low_contact", locale, n=len(kept)))]))
     return message(title, blocks)
 
 
@@ -95,7 +103,18 @@ def history_text(line: HistoryLine, stages: StageSet, locale: str) -> str:
     return t("history.other", locale, when=when, who=who, what=label, detail=detail)
 
 
-KNOWN = ("won", "lost", "dropped", "on_hold", "reopened", "grade", "close_date", "edit")
+KNOWN = (
+    "won",
+    "lost",
+    "dropped",
+    "on_hold",
+    "reopened",
+    "grade",
+    "close_date",
+    "edit",
+    "contact",
+    "milestone",
+)
 
 
 def history_message(title: str, lines: list[HistoryLine], stages: StageSet, locale: str) -> dict:

@@ -96,6 +96,28 @@ def headline_fields(f: Figures, locale: str) -> list[MarkdownTextObject]:
     return out
 
 
+def expected_line(f: Figures, locale: str) -> str:
+    """ "achievement + forecast = expected", and the whole weighted pipeline apart (base currency)."""
+    cur = f.currency
+    return t(
+        "funnel.expected",
+        locale,
+        achievement=money(f.headline["achievement"].base, cur, locale),
+        forecast=money(f.headline["forecast"].base, cur, locale),
+        expected=money(f.expected.base, cur, locale),
+        pipeline=money(f.pipeline.base, cur, locale),
+    )
+
+
+BELOW = ("qualification", "low_contact", "failed")
+
+
+def below_line(below: dict[str, int], locale: str) -> str | None:
+    """ "Below the funnel: 3 in qualification, 2 at low contact, 1 failed but pursued" (None if none)."""
+    items = [t(f"funnel.below.{k}", locale, n=below[k]) for k in BELOW if below.get(k)]
+    return t("funnel.below.line", locale, items=", ".join(items)) if items else None
+
+
 def _others(f: Figures, locale: str) -> str | None:
     items = []
     for key in HEADLINE:
@@ -133,7 +155,8 @@ def stage_lines(f: Figures, stages: StageSet, locale: str) -> list[str]:
                 weighted=money(weighted, c, locale),
             )
         )
-    return lines
+    below = below_line(f.below, locale)
+    return [*lines, below] if below else lines
 
 
 def _grades_and_moves(f: Figures, locale: str) -> str:
@@ -242,7 +265,8 @@ def funnel_message(
             elements=[
                 MarkdownTextObject(
                     text=clip(t("funnel.period", locale, period=f.period.key, currency=cur), 2000)
-                )
+                ),
+                MarkdownTextObject(text=clip(expected_line(f, locale), 2000)),
             ]
         ),
     ]

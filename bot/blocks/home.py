@@ -69,7 +69,7 @@ def _by_stage(home: Home, locale: str) -> list:
         blocks.append(SectionBlock(text=md(t("home.mine_none", locale))))
     cur = home.config.base_currency
     for i, stage in enumerate(home.config.stages.stages):
-        items = [s for s in home.mine if s.stage.key == stage.key]
+        items = [s for s in home.mine if s.stage.key == stage.key and s.below != "low_contact"]
         if not items:
             continue
         total = sum((s.amount for s in items if s.amount is not None and s.currency == cur), 0)
@@ -89,6 +89,13 @@ def _by_stage(home: Home, locale: str) -> list:
         ]
         if len(items) > PER_STAGE:
             lines.append(t("common.and_more", locale, n=len(items) - PER_STAGE))
+        blocks.append(SectionBlock(text=md("\n".join(lines))))
+    low = home.low_contact
+    if low:  # out of the funnel: listed apart, with when their next touch comes (SPEC §3.3)
+        lines = [t("home.low_contact", locale, n=len(low))]
+        lines += [f"• {clip(deal_title(s), 80)}" for s in low[:PER_STAGE]]
+        if len(low) > PER_STAGE:
+            lines.append(t("common.and_more", locale, n=len(low) - PER_STAGE))
         blocks.append(SectionBlock(text=md("\n".join(lines))))
     blocks.append(
         ActionsBlock(
@@ -180,6 +187,7 @@ def _admin(home: Home, locale: str, notice: str | None = None) -> list:
         md(t("settings.show.locale", locale, v=c.locale)),
         md(t("settings.show.pass_line", locale, v="—" if c.pass_line is None else c.pass_line)),
         md(t("settings.show.stage_set", locale, v=c.stages.title.get(locale))),
+        md(t("settings.show.low_contact_days", locale, v=c.low_contact_days)),
     ]
     roles = home.roles or []
     role_lines = [

@@ -78,6 +78,10 @@ DEAL_ACTS = {
 NUDGE_ACTS = {"lower": ids.ACT_NUDGE_LOWER, "resume": ids.ACT_NUDGE_RESUME}  # value: the nudge
 
 
+# The light touch of a lower-contact deal (kinds.TOUCH), answered on the nudge (value = nudge id).
+TOUCH_ACTS = {"requalify": ids.ACT_TOUCH_REQUALIFY, "still_low": ids.ACT_TOUCH_STILL_LOW}
+
+
 def _answer_button(v: NudgeView, action: str, first: bool) -> ButtonElement:
     """One of the kind's own answers: a decision (keep / downgrade / drop) or an act on the deal."""
     lc = v.locale
@@ -96,6 +100,8 @@ def _answer_button(v: NudgeView, action: str, first: bool) -> ButtonElement:
         return _button(v, "drop", ids.ACT_DROP_OPEN, v.deal_id, "danger")
     if action in NUDGE_ACTS:
         return _button(v, action, NUDGE_ACTS[action], v.nudge_id, "primary" if first else None)
+    if action in TOUCH_ACTS:  # a lower-contact deal's light touch: answered on the nudge itself
+        return _button(v, action, TOUCH_ACTS[action], v.nudge_id, "primary" if first else None)
     return _button(v, action, DEAL_ACTS[action], v.deal_id, "primary" if first else None)
 
 

@@ -65,6 +65,14 @@ def settings_modal(cfg: TeamConfig, locale: str) -> dict:
             initial=None if cfg.pass_line is None else str(cfg.pass_line),
             hint=t("settings.pass_line_hint", locale),
         ),
+        text_input(
+            "low_contact_days",
+            t("settings.low_contact_days", locale),
+            optional=True,
+            max_length=4,
+            initial=str(cfg.low_contact_days),
+            hint=t("settings.low_contact_days_hint", locale),
+        ),
         select_input(
             "stage_set",
             t("settings.stage_set", locale),

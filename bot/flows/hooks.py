@@ -4,7 +4,8 @@ the same session — the same transaction — as the change that causes them (tr
 Emitters: ``emit(session, "created", deal, HookContext(settings, process, now, actor_id), **info)``;
 each listener is called as ``fn(session, deal, ctx, **info)`` and reads the settings, the process, the
 instant and the actor from ``ctx`` (nothing from the environment or module state). Kinds in use:
-created | stage_changed | status_changed | interview_finished | checkin | dates_changed | regraded.
+created | stage_changed | status_changed | interview_finished | checkin | dates_changed | regraded |
+people_changed | milestone_recorded | contact_changed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ KINDS = {
     "checkin",
     "dates_changed",
     "regraded",
+    "people_changed",  # a buying influence added or edited
+    "milestone_recorded",  # a skipped milestone or a checkpoint recorded without a stage change
+    "contact_changed",  # contact level lowered (info: touch) or back to normal (bot/flows/pipeline/contact.py)
 }
 
 
@@ -69,6 +73,7 @@ def emit(session: Session, kind: str, deal: Deal, ctx: HookContext, **info: Any)
 SUBSCRIBERS = (
     "bot.flows.followups.hooks",
     "bot.flows.qualification.grading_hooks",
+    "bot.flows.pipeline.ladder_hooks",
 )
 _loaded = False
 

@@ -13,6 +13,7 @@ from bot.blocks.deal_list import pick_list_message
 from bot.blocks.modals import modal
 from bot.deps import Deps
 from bot.flows.errors import DomainError, NotFound
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline.status import card_of, deal_card, summarize
 from bot.flows.team.access import find_visible_deals
 from bot.flows.team.config import TeamConfig, effective_pass_line, team_config
@@ -64,19 +65,16 @@ def find_one(call: CommandCall, action_id: str) -> int | None:
 
 def card_payload(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
     with read_scope(deps.engine) as s:
-        card = deal_card(
-            s,
-            actor,
-            config(deps, s, actor.team_id).stages,
-            deal_id,
-            now=deps.clock.now(),
-            questions=deps.process.questions,
-        )
+        cfg, now = config(deps, s, actor.team_id), deps.clock.now()
+        card = deal_card(s, actor, cfg.stages, deal_id, now=now, questions=deps.process.questions,
+                         period=current_period(cfg, now).key)  # fmt: skip
     return deal_card_message(card, actor.locale, notice)
 
 
 def fresh_card_for(deps: Deps, session: Session, actor: Actor, stages: StageSet, deal) -> dict:  # noqa: ANN001
-    card = card_of(session, deal, stages, deps.clock.now(), questions=deps.process.questions)
+    now = deps.clock.now()
+    period = current_period(config(deps, session, actor.team_id), now).key
+    card = card_of(session, deal, stages, now, questions=deps.process.questions, period=period)
     return deal_card_message(card, actor.locale)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -16,8 +16,11 @@ from bot.blocks.nudges import deal_name, settled_message, slack_time
 from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
+from bot.flows.pipeline import contact
 from bot.flows.team.access import find_visible_deals, load_deal
+from bot.flows.team.config import team_config
 from bot.handlers._views import read_checkin
+from bot.handlers.qualification import start as start_interview
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from bot.i18n.format import format_date
@@ -168,6 +171,37 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             )
         text = t("followups.done.resume", actor.locale, deal=deal_name(deal.account, deal.title))
         _update(client, _origin(body), settled_message(text))
+
+    # -- a lower-contact deal's light touch (SPEC §3.3)
+    @app.action(ids.ACT_TOUCH_STILL_LOW)
+    def on_still_low(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor, now = context["actor"], deps.clock.now()
+        with session_scope(deps.engine) as s:
+            done = contact.still_low(s, deps.settings, actor, body["actions"][0].get("value"), now,
+                                     process=deps.process)  # fmt: skip
+            days = team_config(s, deps.settings, actor.team_id).low_contact_days
+        when = format_date(flow.local_today(actor, now) + timedelta(days=days), actor.locale)
+        text = t("followups.done.still_low", actor.locale, deal=done.account, date=when)
+        _update(client, _origin(body), settled_message(text))
+
+    @app.action(ids.ACT_TOUCH_REQUALIFY)
+    def on_requalify(ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+        ack()
+        actor = context["actor"]
+        with session_scope(deps.engine) as s:
+            done = contact.requalify(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now(),
+                                     process=deps.process)  # fmt: skip
+        _update(client, _origin(body), settled_message(t("followups.done.requalify", actor.locale,
+                                                         deal=done.account)))  # fmt: skip
+        start_interview(
+            deps,
+            client,
+            actor,
+            done.deal_id,
+            redo=True,
+            reply=lambda **p: respond(**p, response_type="ephemeral", replace_original=False),
+        )
 
 
 @deal_subcommand("checkin", "跟进")

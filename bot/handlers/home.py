@@ -90,4 +90,5 @@ SETTINGS_FIELDS = {
     "locale",
     "pass_line",
     "stage_set",
+    "low_contact_days",
 }

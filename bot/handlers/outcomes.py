@@ -8,6 +8,7 @@ from collections.abc import Callable
 from bot import ids
 from bot.blocks import pipeline_modals as modals
 from bot.deps import Deps
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import edit as deal_edit
 from bot.flows.pipeline import outcomes
 from bot.flows.pipeline import stage as pipeline
@@ -29,7 +30,10 @@ def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int |
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
         deal = load_deal(s, actor, deal_id, edit=True)
-        card = card_of(s, deal, cfg.stages, deps.clock.now(), questions=deps.process.questions)
+        now = deps.clock.now()
+        card = card_of(
+            s, deal, cfg.stages, now, questions=deps.process.questions, period=current_period(cfg, now).key
+        )
         pipeline.check_version_of(card.summary.id, card.summary.version, version)
         meta = pipeline.metadata_of(card.summary.id, card.summary.version)
         loc = actor.locale

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
 from bot.deps import Deps
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import stage as pipeline
 from bot.flows.pipeline.customer import set_customer_step
 from bot.flows.pipeline.status import deal_card
@@ -26,9 +27,9 @@ def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | Non
         )
         meta = pipeline.metadata_of(plan.deal_id, plan.version)
         if plan.next_stage is None:
-            card = deal_card(
-                s, actor, cfg.stages, plan.deal_id, now=deps.clock.now(), questions=deps.process.questions
-            )
+            now = deps.clock.now()
+            card = deal_card(s, actor, cfg.stages, plan.deal_id, now=now, questions=deps.process.questions,
+                             period=current_period(cfg, now).key)  # fmt: skip
             return won_modal(card, actor.locale, ui.team_today(deps, cfg), meta)
         return advance_modal(plan, actor.locale, ui.team_today(deps, cfg), meta)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -138,7 +139,8 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.action(ids.ACT_VERDICT_LOWER)
     def on_keep_lower(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
         ack()
-        _verdict_done(deps, context["actor"], verdict_actions.keep_lower, action.get("value"), respond)
+        lower = functools.partial(verdict_actions.keep_lower, settings=deps.settings, process=deps.process)
+        _verdict_done(deps, context["actor"], lower, action.get("value"), respond)
 
 
 def _say(msg: registration.Message, locale: str) -> str:

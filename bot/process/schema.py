@@ -85,7 +85,27 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> Any:
         raise ProcessFileError(f"{path}, line {line or '?'}: {where}: {err['msg']}") from e
 
 
+class Checkpoint(BaseModel):
+    """A step inside a stage that earns its own probability before the stage's milestone (SPEC §2: the
+    six-stage set's "negotiation under way", 80%, inside stage 5)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    name: Text
+    probability: int
+
+    @field_validator("probability")
+    @classmethod
+    def _pct(cls, v: int) -> int:
+        if not 0 <= v <= 100:
+            raise ValueError("probability must be between 0 and 100")
+        return v
+
+
 class StageDef(BaseModel):
+    """A stage. ``probability`` is what its milestone earns once met (the 965531 ladder, SPEC §2), not
+    what sitting in the stage is worth; ``checkpoint`` optionally earns its own on the way."""
+
     model_config = ConfigDict(extra="forbid")
     key: str
     name: Text
@@ -94,6 +114,7 @@ class StageDef(BaseModel):
     milestone: Text
     checklist: list[Text] = []
     probability: int
+    checkpoint: Checkpoint | None = None
     duration_days: int
     gate: str = "record"  # record | interview_passed | coach_and_decision_maker | signed | paid
 

@@ -25,11 +25,13 @@ def add_milestone(
     met_on: date,
     by: str,
     at: datetime,
+    checkpoint: str | None = None,
 ) -> Milestone:
     row = Milestone(
         team_id=deal.team_id,
         deal_id=deal.id,
         stage=stage,
+        checkpoint=checkpoint,
         what=what,
         evidence=evidence,
         met_on=met_on,
@@ -56,6 +58,25 @@ def raise_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str,
     session.add(row)
     session.flush()
     return row
+
+
+def clear_flags(session: Session, *, deal: Deal, kind: str, by: str, at: datetime) -> int:
+    """Clear the deal's open flags of ``kind``; how many."""
+    rows = list(
+        session.exec(
+            select(RedFlag).where(
+                RedFlag.team_id == deal.team_id,
+                RedFlag.deal_id == deal.id,
+                RedFlag.kind == kind,
+                RedFlag.cleared_at.is_(None),
+            )
+        )
+    )
+    for row in rows:
+        row.cleared_at, row.cleared_by = at, by
+        session.add(row)
+    session.flush()
+    return len(rows)
 
 
 def _by_deal(session: Session, model, *, team_id: str, deal_ids: Iterable[int], open_clause, order) -> dict:  # noqa: ANN001

@@ -82,7 +82,7 @@ def test_lost_requires_reason_competitor_and_note_then_reopen(world, rep):
 
 def test_dates_commit_and_probability_then_hold_and_drop(world, rep):
     now = T0.replace(month=11, day=23, hour=2)
-    deal = add_deal(world, account="Ningbo Port")
+    deal = add_deal(world, account="Ningbo Port", earned_rung="qualify")  # in the funnel
     with pytest.raises(BadInput) as refused, world.session() as s:
         world.edit(s, rep, deal.id, now=now, expected_close=date(2026, 1, 1), probability="150")
     assert refused.value.values["field"] == "expected_close"
@@ -101,7 +101,8 @@ def test_dates_commit_and_probability_then_hold_and_drop(world, rep):
     )
     text = card_text(world, rep, deal.id)
     assert "Close 31 Mar 2027" in text and "tender 15 Jan 2027" in text
-    assert "✓ committed" in text and "× 35%" in text
+    # issue 11: a commitment names its quota period; an override is shown as one
+    assert "✓ committed for 20" in text and "× 35%" in text and "(override)" in text
 
     with pytest.raises(BadInput) as refused, world.session() as s:
         world.hold(s, rep, deal.id, now=now, new_close=date(2026, 11, 1))

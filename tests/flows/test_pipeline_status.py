@@ -45,11 +45,18 @@ def test_card_in_chinese_and_people_warnings_after_a_forced_stage_2(world):
     with world.session() as s:
         rep = world.actor(s, "U0REP1", now=NOW)
         deal = make_deal(
-            s, owner_id="U0REP1", account="温州酒店", title="锅炉", amount=3_000_000, stage="influence"
+            s,
+            owner_id="U0REP1",
+            account="温州酒店",
+            title="锅炉",
+            amount=3_000_000,
+            stage="influence",
+            earned_rung="qualify",  # qualified, then forced past stage 2's milestone
         )
     with world.session() as s:
         card = world.card(s, rep, deal.id, now=NOW)
     text = all_text(deal_card_message(card, rep.locale)["blocks"])
-    assert "阶段 3/6" in text and "¥300万 × 45% = *¥135万*" in text
+    # issue 11: forced past a milestone keeps the last one met in order (10%), not the stage's 45%
+    assert "阶段 3/6" in text and "¥300万 × 10% = *¥30万* （完成客户评估并定级 A–D；风险评估通过）" in text
     assert "已过建立关系阶段仍没有教练" in text and "尚未见过关键决策者" in text
     assert (card.summary.id, card.warnings) == (deal.id, ("no_coach", "dm_not_met"))

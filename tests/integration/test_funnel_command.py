@@ -72,8 +72,14 @@ def _lines(blocks: list[dict]) -> list[str]:
 def test_a_manager_sees_their_reps_and_gets_the_chart_in_the_dm(team, sandbox):
     lines = team.funnel("U0MGR", "", channel_id="C0GENERAL")
     assert lines[0] == "Funnel · your team · 23 Nov 2026"
-    assert "*Forecast*\n¥19,900,000" in lines  # 22.82M less rep 3's 2.92M; no change shown for a part
-    assert "1. Qualify the prospect — 4 · ¥2,500,000 · weighted ¥250,000" in lines
+    # issue 11: the period's forecast, earned probabilities (test_digest_figures.py): 5.15M less rep 3's
+    # i3 200K; no change shown for a part. Stage 1 holds q1 only (q2 failed, q3 q4 unqualified: below)
+    assert "*Forecast*\n¥4,950,000" in lines
+    assert "1. Qualify the prospect — 1 · ¥1,000,000 · weighted ¥100,000" in lines
+    assert (
+        "Below the funnel (0%, not in the forecast or the stages): 2 in qualification, 1 failed but pursued"
+        in lines
+    )
     assert "• Stalled (1): R1 Ruian Steel (<@U0REP1>)" in lines
     assert not [line for line in lines if "U0REP3" in line]
     assert sandbox.state.ephemerals("U0MGR")[-1].text.startswith("Funnel · your team")

@@ -31,6 +31,8 @@ def test_admin_changes_settings_validated_and_stored_per_workspace(slack, sandbo
     assert set(bad.json["errors"]) == {"digest_time"}
     bad = slack.submit("U0ADMIN", {"digest_time": "08:30", "timezone": "Mars/Base"})
     assert set(bad.json["errors"]) == {"timezone"}
+    bad = slack.submit("U0ADMIN", {"digest_time": "08:30", "low_contact_days": "0"})
+    assert set(bad.json["errors"]) == {"low_contact_days"}  # issue 11: the low-contact touch interval
     assert db.rows(TeamSettings) == []
     ok = slack.submit(
         "U0ADMIN",
@@ -42,10 +44,12 @@ def test_admin_changes_settings_validated_and_stored_per_workspace(slack, sandbo
             "locale": "zh-Hans",
             "pass_line": "14",
             "stage_set": "eight-step",
+            "low_contact_days": "60",
         },
     )
     assert ok.status == 200
     [row] = db.rows(TeamSettings)
+    assert row.low_contact_days == 60
     assert (
         row.team_id,
         row.manager_channel,
@@ -59,6 +63,7 @@ def test_admin_changes_settings_validated_and_stored_per_workspace(slack, sandbo
     ) == ("T0SANDBOX", "C0MANAGERS", 4, "08:30", "Europe/London", "zh-Hans", 14, "eight-step", "U0ADMIN")
     home = all_text(sandbox.state.home_view("U0ADMIN"))
     assert "Friday 08:30" in home and "Eight-step key-account process" in home
+    assert "*Low-contact touch*\nevery 60 days" in home
     # the stage set now shown for this workspace's deals; the other workspace keeps the default
     slack.command("U0REP2", "/deal", "settings co")
     assert "Stage 1/8 · Planning and calls" in all_text(last_to(sandbox, "U0REP2").blocks).replace("*", "")

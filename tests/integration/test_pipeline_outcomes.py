@@ -16,7 +16,7 @@ REP = "U0REP2"
 
 def test_drop_hold_and_dates(slack, sandbox, bot, db):
     bot.set_clock("2026-11-23T02:00:00Z")
-    deal = db.add_deal(owner_id=REP, account="Ningbo Port")
+    deal = db.add_deal(owner_id=REP, account="Ningbo Port", earned_rung="qualify")  # in the funnel
     slack.command(REP, "/deal", "edit ningbo")
     reply = slack.submit(REP, {"expected_close": "2026-01-01", "probability": "150"})
     assert set(reply.json["errors"]) == {"expected_close"}
@@ -42,8 +42,9 @@ def test_drop_hold_and_dates(slack, sandbox, bot, db):
     assert (
         "Close 31 Mar 2027" in text
         and "tender 15 Jan 2027" in text
-        and "✓ committed" in text
+        and "✓ committed for 20" in text  # issue 11: a commitment names its quota period
         and "× 35%" in text
+        and "(override)" in text
     )
 
     slack.command(REP, "/deal", "hold ningbo")

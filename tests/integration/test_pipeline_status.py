@@ -22,7 +22,9 @@ def test_an_ambiguous_name_gives_a_pick_list(slack, sandbox, db):
     slack.click(REP, pick, ids.ACT_DEAL_OPEN, value=str(port.id))
     card = next(m for m in sandbox.state.messages if m.ts == pick.ts)  # the pick list became the card
     text = all_text(card.blocks)
-    assert "Wenzhou Port — Cranes" in text and "Stage 1/6" in text and "¥5,000,000 × 10% = *¥500,000*" in text
+    # issue 11: no milestone met yet = below the funnel at 0% (it was the stage's 10%)
+    assert "Wenzhou Port — Cranes" in text and "Stage 1/6" in text
+    assert "¥5,000,000 · Below the funnel · 0% — no milestone met yet" in text
     assert "Missing: decision-maker, gatekeeper, user, coach" in text
     # the advance pick list opens the dialog of the chosen deal
     slack.command(REP, "/deal", "advance wenzhou")

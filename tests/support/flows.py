@@ -31,6 +31,7 @@ from bot.flows.errors import DomainError
 from bot.flows.funnel import digest as funnel_digest
 from bot.flows.funnel import quota
 from bot.flows.funnel import view as funnel_view
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import outcomes, people, status
 from bot.flows.pipeline import stage as pipeline
 from bot.flows.pipeline.edit import edit_deal
@@ -237,7 +238,10 @@ class World:
         return people.save_person(session, actor, deal_id, now=now, person_id=person_id, met=met, **raw)
 
     def card(self, session: Session, actor: Actor, deal_id: object, *, now: datetime):  # noqa: ANN201
-        return status.deal_card(session, actor, self.stages(session, actor.team_id), deal_id, now=now)
+        """The card as the handlers build it: with the question set and the team's quota period."""
+        cfg = self.config(session, actor.team_id)
+        return status.deal_card(session, actor, cfg.stages, deal_id, now=now, questions=self.process.questions,
+                                period=current_period(cfg, now).key)  # fmt: skip
 
     def my_deals(self, session: Session, actor: Actor, *, now: datetime):  # noqa: ANN201
         """What /deal list shows: the actor's own open deals, most urgent first."""

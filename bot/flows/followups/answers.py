@@ -179,12 +179,13 @@ def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int 
 
 def lower_contact_from_day30(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
                              now: datetime, *, process: Process) -> Deal:  # fmt: skip
-    """Day 30's "lower contact": answer the review, then the lower-contact act (one place to point at
-    the pipeline's own flow once it exists)."""
-    from bot.flows.qualification.verdict_actions import keep_lower
+    """Day 30's "lower contact": answer the review, then the pipeline's lower-contact act (out of the
+    funnel, a light touch every N days, no red flag)."""
+    from bot.flows.pipeline.contact import lower_contact
 
     _, deal = _decide(session, actor, nudge_id, now)
-    keep_lower(session, actor, deal.id, now)
+    lower_contact(session, actor, deal.id, now=now, settings=settings, process=process,
+                  cause="day-30 review: keep at lower contact level")  # fmt: skip
     return deal
 
 

@@ -64,6 +64,20 @@ def on_dates_changed(session: Session, deal: Deal, ctx: HookContext, **info: Any
     plan.skip_stale_pending(session, ctx.settings, deal, ctx.now)
 
 
+@on("contact_changed")
+def on_contact_changed(session: Session, deal: Deal, ctx: HookContext, **info: Any) -> None:
+    """Lowered (or a touch answered): the other kinds' sent rows are answered, their pending ones
+    skipped, the next light touch planned. Back to normal: a new 1/15/30 cycle and the stage's kinds."""
+    if deal.contact_level == "lower":
+        others = [k.key for k in KINDS if not k.at_low_contact]
+        repo.answer_open(session, team_id=deal.team_id, deal_id=deal.id, kinds=others, now=ctx.now)
+        plan.plan_on("contact_lowered", session, ctx.settings, deal, ctx.now)
+    else:
+        plan.start_new_cycle(session, ctx.settings, deal, ctx.now)
+        plan.plan_on("reopened", session, ctx.settings, deal, ctx.now)
+    plan.skip_stale_pending(session, ctx.settings, deal, ctx.now)
+
+
 def _answer(session: Session, deal: Deal, act: str, now: datetime) -> None:
     """Answer the deal's sent nudges of every kind that ``act`` answers (kinds.py)."""
     kinds = KINDS.answered_on(act, deal, now)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.flows.team.config import team_config
 from storage.models import Deal, Nudge
 from storage.repo import nudges as repo
 
@@ -142,6 +143,17 @@ def on_held_close(ctx: KindContext, kind: str, now: datetime) -> int:
     return 0
 
 
+def low_contact_touch(ctx: KindContext, kind: str, now: datetime) -> int:
+    """The lower-contact deal's next light touch: the team's N days after the wait began; its cycle
+    is the touch's number (``Deal.contact_touch``)."""
+    deal = ctx.deal
+    if deal.status != "open" or deal.contact_level != "lower":
+        return 0
+    days = team_config(ctx.session, ctx.settings, deal.team_id).low_contact_days
+    due = (deal.contact_touch_t0 or now) + timedelta(days=days)
+    return int(ctx.enqueue(kind, deal.contact_touch, due, now))
+
+
 # --------------------------------------------------------------------------- still relevant?
 def same_followup_cycle(ctx: KindContext, n: Nudge) -> str | None:
     return None if ctx.deal.followup_cycle == n.cycle else "new_cycle"
@@ -186,6 +198,10 @@ def same_hold(ctx: KindContext, n: Nudge) -> str | None:
     return None if held == n.cycle else "new_hold"
 
 
+def same_contact_touch(ctx: KindContext, n: Nudge) -> str | None:
+    return None if ctx.deal.contact_touch == n.cycle else "touch_answered"
+
+
 def while_open(ctx: KindContext, n: Nudge) -> str | None:
     """Applies as long as the deal is open (checked before any kind's rule)."""
     return None
@@ -206,6 +222,10 @@ def since_stage_entry(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
 
 def since_registration(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
     return Shown(since=wt.local(deal.created_at).date())
+
+
+def since_contact_lowered(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
+    return Shown(since=wt.local(deal.contact_touch_t0 or deal.updated_at).date())
 
 
 def close_date(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:

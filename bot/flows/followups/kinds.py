@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 #   interview_finished  its qualification interview ended
 #   checkin             the rep checked in
 #   new_cycle           a new follow-up cycle began (reopened, or kept / downgraded at day 30)
+#   contact_lowered     kept at lower contact, or a light touch answered (its next one is due)
 PLANS = frozenset(
-    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle"}
-)
+    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle",
+     "contact_lowered"}
+)  # fmt: skip
 ANSWERS = frozenset({"stage_changed", "closed", "reopened", "dates_changed", "interview_finished", "checkin"})
 
 # The answer buttons a DM leads with (bot/blocks/nudges.py draws them); snooze and open always follow.
@@ -44,6 +46,7 @@ QUALIFY = ("qualify",)
 # a decision, with a recommendation; a check-in does not answer it
 DECIDE = ("keep", "downgrade", "lower", "drop")
 WAKE = ("resume", "still_on_hold", "lost", "drop")  # a held deal is back: what now?
+TOUCH = ("requalify", "still_low", "drop")  # a lower-contact deal's light touch: anything changed?
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class NudgeKind:
     actions: tuple[str, ...] = CHECK_IN
     attention: Attention | None = None
     while_status: str = "open"  # the deal status in which its rows apply (else skipped as deal_<status>)
+    # planned and sent only for a deal at lower contact (SPEC §3.3); every other kind only for one at
+    # normal contact — a lower-contact deal gets no follow-up cycle, stall or milestone nudges
+    at_low_contact: bool = False
 
     def __post_init__(self) -> None:
         unknown = (set(self.planned_on) - PLANS) | (set(self.answered_on) - ANSWERS)
@@ -127,6 +133,11 @@ class Registry:
         """Keys of the kinds whose sent rows ``act`` answers for this deal."""
         _check(act, ANSWERS)
         return tuple(k.key for k in self if act in k.answered_on and k.answered_on[act](deal, now))
+
+    def for_contact(self, kinds: tuple[NudgeKind, ...], deal: Deal) -> tuple[NudgeKind, ...]:
+        """Of ``kinds``, those that apply at the deal's contact level."""
+        lower = deal.contact_level == "lower"
+        return tuple(k for k in kinds if k.at_low_contact == lower)
 
     def attention(self) -> tuple[Attention, ...]:
         return tuple(k.attention for k in self if k.attention)
@@ -225,6 +236,18 @@ HOLD_WAKE = NudgeKind(
     actions=WAKE,
     while_status="on_hold",
 )
+# ---- lower contact (SPEC §3.3): one light touch every N days, nothing else
+LOW_CONTACT_TOUCH = NudgeKind(
+    key="low_contact_touch",
+    plan=rule.low_contact_touch,
+    planned_on=("contact_lowered",),
+    answered_on=answered("closed"),
+    stale=rule.same_contact_touch,
+    shows=rule.since_contact_lowered,
+    actions=TOUCH,
+    at_low_contact=True,
+)
+# ----
 
 KINDS = Registry(
     FOLLOWUP_1,
@@ -235,4 +258,5 @@ KINDS = Registry(
     CLOSE_DATE_PASSED,
     MILESTONE_DUE,
     HOLD_WAKE,
+    LOW_CONTACT_TOUCH,
 )

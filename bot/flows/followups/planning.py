@@ -69,7 +69,7 @@ class KindContext:
 def plan_on(act: str, session: Session, settings: Settings, deal: Deal, now: datetime) -> int:
     """Plan every kind that ``act`` (kinds.PLANS) plans, in the registry's order; rows created."""
     ctx = KindContext(session, settings, deal)
-    return sum(kind.plan(ctx, kind.key, now) for kind in KINDS.planned_on(act))
+    return sum(kind.plan(ctx, kind.key, now) for kind in KINDS.for_contact(KINDS.planned_on(act), deal))
 
 
 def plan_all(session: Session, settings: Settings, deal: Deal, now: datetime) -> int:
@@ -124,6 +124,10 @@ def stale_reason(session: Session, settings: Settings, n: Nudge, deal: Deal | No
 
 def _stale(ctx: KindContext, n: Nudge) -> str | None:
     kind = KINDS.find(n.kind)
-    if ctx.deal.status != (kind.while_status if kind else "open"):
+    if kind is None:  # a kind this release does not know (removed, or from a newer release)
+        return "unknown_kind"
+    if ctx.deal.status != kind.while_status:
         return f"deal_{ctx.deal.status}"
-    return KINDS.get(n.kind).stale(ctx, n)
+    if not KINDS.for_contact((kind,), ctx.deal):  # lower contact: only its light touch (SPEC §3.3)
+        return f"contact_{ctx.deal.contact_level}"
+    return kind.stale(ctx, n)

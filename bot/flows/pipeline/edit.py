@@ -1,5 +1,5 @@
-"""Edit a deal's plan: expected close, key dates (tender, signing), commit flag, probability override,
-next step. A change of expected close or a key date emits ``dates_changed`` (regrading, reminders)."""
+"""Edit a deal's plan: expected close, key dates (tender, signing), commitment (for the current quota
+period: it lapses when the period ends), probability override, next step. A change of expected close or a key date emits ``dates_changed`` (regrading, reminders)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline.outcomes import DATE_FIELDS, open_for_change, save_versioned
+from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
 from bot.process import Process
 from storage.repo import deals as deals_repo
@@ -52,6 +54,7 @@ def edit_deal(
     process: Process,
 ) -> Edited:
     deal = open_for_change(session, actor, deal_id, version)
+    period = current_period(team_config(session, settings, deal.team_id), now).key
     if expected_close is not None and expected_close < today and expected_close != deal.expected_close:
         raise BadInput("outcomes.errors.past_date", field="expected_close")
     next_step = (next_step or "").strip()
@@ -62,6 +65,7 @@ def edit_deal(
         "tender_date": tender_date,
         "signing_date": signing_date,
         "committed": bool(committed),
+        "commit_period": period if committed else None,  # a commitment is for the quota period
         "probability_override": parse_probability(probability),
         "next_step": next_step or None,
         "next_step_date": next_step_date,

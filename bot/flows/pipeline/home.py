@@ -49,6 +49,11 @@ class Home:
         groups = [(u, [s for s in self.mine if s.urgency == u]) for u in URGENCY]
         return [(u, sorted(g, key=lambda s: (s.grade_rank, s.rank))) for u, g in groups if g]
 
+    @property
+    def low_contact(self) -> list[Summary]:
+        """My deals kept at lower contact (out of the funnel; a light touch every N days)."""
+        return [s for s in self.mine if s.below == "low_contact"]
+
 
 def rep_rows(summaries: list[Summary], base_currency: str) -> list[RepRow]:
     by_owner: dict[str, list[Summary]] = defaultdict(list)
@@ -56,13 +61,16 @@ def rep_rows(summaries: list[Summary], base_currency: str) -> list[RepRow]:
         by_owner[s.owner_id].append(s)
     rows = []
     for owner, items in by_owner.items():
-        base = [s for s in items if s.currency == base_currency and s.amount is not None]
+        # the funnel's figures, as the digest's rep line computes them: open deals in the funnel, and
+        # the weighted pipeline (in the funnel, not yet signed) from the same SQL weighting
+        funnel = [s for s in items if s.status == "open" and s.below is None]
+        base = [s for s in funnel if s.currency == base_currency and s.amount is not None]
         rows.append(
             RepRow(
                 owner_id=owner,
-                open=sum(1 for s in items if s.status == "open"),
+                open=len(funnel),
                 amount=sum((s.amount for s in base), Decimal(0)),
-                weighted=sum((s.weighted for s in base), Decimal(0)),
+                weighted=sum((s.weighted for s in base if s.in_pipeline), Decimal(0)),
                 stalled=sum(1 for s in items if "stalled" in s.attention),
                 overdue=sum(1 for s in items if "overdue" in s.attention),
                 other_currency=sum(1 for s in items if s.currency != base_currency),

@@ -9,7 +9,10 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from bot.flows.followups.kinds import KINDS
+from bot.flows.funnel.weighting import stage_weighting
+from bot.flows.pipeline import ladder
 from bot.flows.pipeline.customer import CustomerStep, customer_step
+from bot.flows.pipeline.ladder import Rung
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.qualification.grade_hold import is_held
@@ -22,6 +25,8 @@ from storage.repo import deals as deals_repo
 from storage.repo import interviews as interviews_repo
 from storage.repo import people as people_repo
 from storage.repo import pipeline as repo
+from storage.repo.funnel import figures as funnel_repo
+from storage.repo.funnel.figures import IN_FUNNEL
 
 OVERDUE_AFTER = timedelta(days=1)
 OVERDUE_WEIGHT = 8  # a sent nudge gone unanswered past its reminder; the kinds weigh their own flags
@@ -51,10 +56,16 @@ class Summary:
     failed: bool = False  # below the pass line or knocked out, whatever letter it carries (SPEC §3.4)
     provisional: bool = False  # the assessment is incomplete: the grade is provisional
     urgency: str | None = None  # overdue | today | week (URGENCY), None when nothing is due this week
+    # the 965531 ladder, computed by the same SQL as every other weighted figure (funnel/weighting.py)
+    weighted_amount: Decimal | None = None
+    below: str | None = None  # open and below the funnel: qualification | low_contact | failed
+    in_pipeline: bool = False  # in the funnel and not yet signed: counts in the weighted pipeline
+    rung: Rung | None = None  # why the probability is what it is (the last milestone met in order)
+    override: bool = False  # the probability is the rep's manual override
 
     @property
     def weighted(self) -> Decimal | None:
-        return None if self.amount is None else self.amount * self.probability / 100
+        return self.weighted_amount
 
     @property
     def rank(self) -> tuple:
@@ -100,6 +111,12 @@ class Card:
     grade_held_since: datetime | None = None  # a rep's day-30 downgrade that still holds
     steps: tuple[StageDef, ...] = ()  # the stage set, whose buying steps the customer's step is one of
 
+    period: str | None = None  # the current quota period (the commit control names it)
+    commit_period: str | None = None  # the period the rep committed for (lapsed when not ``period``)
+    checkpoint: tuple[str, str] | None = None  # (stage key, checkpoint key) the rep may record now
+    skipped: tuple[str, ...] = ()  # earlier stages whose milestone is unmet: record it to earn the rung
+    skipped_names: tuple[Text, ...] = ()  # their stages' names
+
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
     """How soon the deal needs its rep: overdue (an unanswered nudge past its reminder, a stalled stage, a
@@ -121,8 +138,25 @@ def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datet
     return None
 
 
+Weight = tuple[int, Decimal | None, str | None, bool]  # storage.repo.funnel.figures.deal_weights
+
+
+def weights_of(session: Session, deals: list[Deal], stages: StageSet) -> dict[int, Weight]:
+    """Probability, weighted amount, bucket and pipeline membership of these deals, in one query."""
+    if not deals:
+        return {}
+    w = stage_weighting(stages)
+    return funnel_repo.deal_weights(session, team_id=deals[0].team_id, deal_ids=[d.id for d in deals], w=w)
+
+
 def summarize(
-    deal: Deal, stages: StageSet, now: datetime, nudges: list[Nudge], *, failed: bool = False
+    deal: Deal,
+    stages: StageSet,
+    now: datetime,
+    nudges: list[Nudge],
+    weight: Weight | None = None,
+    *,
+    failed: bool = False,
 ) -> Summary:
     i, stage = stage_position(stages, deal.stage)
     days = max(0, (now - deal.stage_entered_at).days)
@@ -131,10 +165,11 @@ def summarize(
         n.status == "sent" and n.reminder_sent_at and now - n.reminder_sent_at > OVERDUE_AFTER for n in nudges
     ):
         attention.append("overdue")
-    if deal.status == "open":
+    if deal.status == "open" and deal.contact_level != "lower":  # no stall checks at lower contact
         today = now.date()
         attention += [a.flag for a in KINDS.attention() if a.holds(deal, stage, days, today)]
-    prob = deal.probability_override if deal.probability_override is not None else stage.probability
+    prob, weighted, below, in_pipeline = weight or (0, None, None, False)
+    below = below if below != IN_FUNNEL else None
     return Summary(
         deal.id,
         deal.version,
@@ -153,6 +188,11 @@ def summarize(
         failed=failed and not deal.assessment_incomplete,
         provisional=deal.assessment_incomplete,
         urgency=urgency_of(deal, attention, nudges, now),
+        weighted_amount=weighted,
+        below=below,
+        in_pipeline=in_pipeline,
+        rung=ladder.rung(stages, deal.earned_rung) if below is None else None,
+        override=below is None and deal.status == "open" and deal.probability_override is not None,
     )
 
 
@@ -164,18 +204,26 @@ def deal_card(
     *,
     now: datetime,
     questions: QuestionSet | None = None,
+    period: str | None = None,
 ) -> Card:
     deal = load_deal(session, actor, deal_id)
-    return card_of(session, deal, stages, now, questions=questions)
+    return card_of(session, deal, stages, now, questions=questions, period=period)
 
 
 def card_of(
-    session: Session, deal: Deal, stages: StageSet, now: datetime, *, questions: QuestionSet | None = None
+    session: Session,
+    deal: Deal,
+    stages: StageSet,
+    now: datetime,
+    *,
+    questions: QuestionSet | None = None,
+    period: str | None = None,
 ) -> Card:
-    """The deal card; with ``questions``, its items still to find out as a checklist."""
+    """The deal card; with ``questions``, its items still to find out as a checklist; ``period``: the
+    team's current quota period key (bot.flows.funnel.weighting.current_period)."""
     nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
     failed = bool(repo.failed_deal_ids(session, team_id=deal.team_id, deal_ids=[deal.id]))
-    s = summarize(deal, stages, now, nudges, failed=failed)
+    s = summarize(deal, stages, now, nudges, weights_of(session, [deal], stages).get(deal.id), failed=failed)
     iv = repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id)
     people = people_repo.people_of(session, team_id=deal.team_id, deal_id=deal.id)
     flags = repo.open_flags(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
@@ -202,6 +250,11 @@ def card_of(
         todo=tuple(s.stage.work_items),
         grade_held_since=deal.downgraded_at if is_held(deal, deal.score) else None,
         steps=tuple(stages.stages),
+        period=period,
+        commit_period=deal.commit_period if deal.committed else None,
+        checkpoint=open_checkpoint(session, deal, stages, s.stage),
+        skipped=(skipped := skipped_milestones(session, deal, stages, s.stage_index)),
+        skipped_names=tuple(stages.get(k).name for k in skipped),
     )
 
 
@@ -209,6 +262,33 @@ def to_find_out(session: Session, interview_id: int, questions: QuestionSet) -> 
     """The interview's items still to find out (skipped), in question order, with their names."""
     answers = interviews_repo.current_answers(session, interview_id=interview_id)
     return tuple((q.key, q.short) for q in questions.questions if q.key in answers and answers[q.key].skipped)
+
+
+def open_checkpoint(
+    session: Session, deal: Deal, stages: StageSet, stage: StageDef
+) -> tuple[str, str] | None:
+    """The current stage's checkpoint, while the open deal has not recorded it (SPEC §2: stage 5's
+    "negotiation under way")."""
+    if deal.status != "open" or stage.checkpoint is None:
+        return None
+    done = any(
+        m.stage == stage.key and m.checkpoint == stage.checkpoint.key
+        for m in repo.milestones_of(session, team_id=deal.team_id, deal_id=deal.id)
+    )
+    return None if done else (stage.key, stage.checkpoint.key)
+
+
+def skipped_milestones(session: Session, deal: Deal, stages: StageSet, index: int) -> tuple[str, ...]:
+    """Earlier stages whose milestone the deal has not met (forced past): recording one raises the
+    probability once every earlier one is met. Automatic gates are met by their facts instead."""
+    if deal.status != "open" or index == 0:
+        return ()
+    met = {
+        m.stage
+        for m in repo.milestones_of(session, team_id=deal.team_id, deal_id=deal.id)
+        if not m.checkpoint
+    }
+    return tuple(s.key for s in stages.stages[:index] if s.key not in met and s.gate not in ladder.AUTO_GATES)
 
 
 def people_warnings(stages: StageSet, index: int, people: list) -> tuple[str, ...]:
@@ -257,5 +337,11 @@ def visible_summaries(
     ids = [d.id for d in deals]
     nudges = repo.open_nudges(session, team_id=actor.team_id, deal_ids=ids)
     failed = repo.failed_deal_ids(session, team_id=actor.team_id, deal_ids=ids)
-    summaries = (summarize(d, stages, now, nudges.get(d.id, []), failed=d.id in failed) for d in deals)
-    return sorted(summaries, key=lambda s: s.rank)
+    weights = weights_of(session, deals, stages)
+    return sorted(
+        (
+            summarize(d, stages, now, nudges.get(d.id, []), weights.get(d.id), failed=d.id in failed)
+            for d in deals
+        ),
+        key=lambda s: s.rank,
+    )

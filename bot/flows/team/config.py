@@ -35,6 +35,7 @@ class TeamConfig:
     work_days: frozenset[int]
     quota_period: str  # quarter | month | year
     lost_reasons: tuple[str, ...]
+    low_contact_days: int = 90  # between light touches of a lower-contact deal (SPEC §3.3)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -70,6 +71,7 @@ def team_config(session: Session, settings: Settings, team_id: str) -> TeamConfi
         work_days=parse_work_days(pick("work_days", settings.dealbot_work_days)),
         quota_period=pick("quota_period", "quarter"),
         lost_reasons=tuple(pick("lost_reasons", list(DEFAULT_LOST_REASONS))),
+        low_contact_days=pick("low_contact_days", settings.dealbot_low_contact_days),
     )
 
 

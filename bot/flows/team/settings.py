@@ -43,7 +43,18 @@ def validate_settings(raw: dict) -> dict:
     if stage_set is not None and stage_set not in SHIPPED:
         raise BadInput("settings.errors.stage_set", field="stage_set")
     out["stage_set"] = stage_set
+    if "low_contact_days" in raw:  # the light touch of a lower-contact deal (SPEC §3.3)
+        out["low_contact_days"] = _low_contact_days(raw.get("low_contact_days"))
     return out
+
+
+def _low_contact_days(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None  # the environment's default (DEALBOT_LOW_CONTACT_DAYS)
+    if not text.isdigit() or not 1 <= int(text) <= 3660:
+        raise BadInput("settings.errors.low_contact_days", field="low_contact_days")
+    return int(text)
 
 
 def _zone(name: str | None) -> str | None:

@@ -84,7 +84,8 @@ def flags(
     derived: dict[str, ColumnElement] = {
         "overdue": and_(is_open, overdue.c.deal_id.is_not(None)),
         "stalled": and_(is_open, stalled),
-        "failed_prospect": and_(is_open, Deal.grade == "D", Deal.contact_level == "normal"),
+        # failed qualification, kept at normal contact (advance anyway); lower contact is no flag
+        "failed_prospect": and_(is_open, Deal.qualification_failed.is_(True)),
         "no_coach": and_(is_open, Deal.stage.in_(past_stage2), func.coalesce(people.c.coach, 0) == 0),
         "decision_maker_not_met": and_(
             is_open, Deal.stage.in_(bid_or_later), func.coalesce(people.c.dm_met, 0) == 0
@@ -103,7 +104,7 @@ def flags(
         .outerjoin(stored, stored.c.deal_id == Deal.id)
         .outerjoin(people, people.c.deal_id == Deal.id)
         .outerjoin(overdue, overdue.c.deal_id == Deal.id)
-        .where(*scope.where(), Deal.status.in_(IN_PLAY))
+        .where(*scope.where(), Deal.status.in_(IN_PLAY), Deal.contact_level == "normal")  # §3.3: no flags
         .cte("flagged")
         .prefix_with("MATERIALIZED")
     )

@@ -1,0 +1,43 @@
+"""The one place every weighted figure starts from (SPEC §7): card, App Home, digest, /funnel and CSV
+build their ``Weighting`` here and compute with the SQL expressions of ``storage.repo.funnel.figures``.
+
+Probability is earned on the 965531 ladder (``bot.flows.pipeline.ladder``); the forecast and the
+commitment are for the current quota period of the team.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.flows.funnel.periods import Period, period_of
+from bot.flows.team.config import TeamConfig
+from bot.process.schema import StageSet
+from storage.repo.funnel.figures import Weighting
+
+
+def current_period(cfg: TeamConfig, now: datetime) -> Period:
+    return period_of(now.astimezone(cfg.zone).date(), cfg.quota_period)
+
+
+def _ladder():  # noqa: ANN202 — bot.flows.pipeline imports this module (edit, status)
+    from bot.flows.pipeline import ladder
+
+    return ladder
+
+
+def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
+    ladder = _ladder()
+    period = current_period(cfg, now)
+    return Weighting(
+        rungs=ladder.probabilities(cfg.stages),
+        signed_stages=ladder.signed_stages(cfg.stages),
+        period_start=period.start,
+        period_end=period.end,
+        period_key=period.key,
+    )
+
+
+def stage_weighting(stages: StageSet) -> Weighting:
+    """Probability and weighted amount only (no period): what a deal's own figures need."""
+    ladder = _ladder()
+    return Weighting(rungs=ladder.probabilities(stages), signed_stages=ladder.signed_stages(stages))
