@@ -42,6 +42,8 @@ EVENT_SCOPES: dict[str, str | None] = {
     "app_home_opened": None,
     "message.im": "im:history",
     "user_change": "users:read",
+    "app_uninstalled": None,  # sent to every app, no scope
+    "tokens_revoked": None,
 }
 
 COMMANDS_SCOPE = "commands"  # any slash command
