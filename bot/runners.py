@@ -51,6 +51,38 @@ def demo_data(settings: Settings) -> int:
     return 0
 
 
+def purge_team(settings: Settings, team_id: str, *, yes: bool = False, ask=input) -> int:  # noqa: ANN001
+    """Delete one workspace's data. Refused while it is installed (its data is still in use); asks the
+    operator to type the workspace id unless ``--yes``."""
+    import re
+
+    from storage.db import session_scope
+    from storage.migrate import require_current
+    from storage.repo import purge
+
+    if not re.fullmatch(r"[TE][A-Z0-9]{2,31}", team_id):
+        raise ConfigError(f"{team_id!r} is not a workspace id (T…)")
+    engine = make_engine(settings.database_url)
+    require_current(engine)
+    with session_scope(engine) as s:
+        if purge.is_installed(s, team_id):
+            print(f"dealbot: workspace {team_id} still has dealbot installed; uninstall it in Slack first")
+            return 2
+        deals = purge.count_deals(s, team_id)
+    if not yes:
+        print(f"This deletes every row of workspace {team_id} ({deals} deals, with their people, nudges,")
+        print("interviews, settings and roles) from the database. It cannot be undone.")
+        if ask(f"Type {team_id} to confirm: ").strip() != team_id:
+            print("dealbot: nothing deleted")
+            return 1
+    with session_scope(engine) as s:
+        deleted = purge.purge_team(s, team_id)
+    engine.dispose()
+    summary = ", ".join(f"{name} {n}" for name, n in sorted(deleted.items())) or "no rows"
+    print(f"dealbot: workspace {team_id} purged ({summary})")
+    return 0
+
+
 def run_http(settings: Settings, *, host: str, port: int) -> int:
     workers = 1 if settings.dealbot_dev_clock else settings.dealbot_web_workers
     if workers == 1:
