@@ -21,6 +21,7 @@ CONVERSATION_TYPES = (PUBLIC, PRIVATE, IM)
 METHOD_SCOPES: dict[str, dict[str, str]] = {
     "auth.test": {},
     "apps.connections.open": {},  # app-level token with connections:write
+    "oauth.v2.access": {},  # the client id and secret, no token
     "chat.postMessage": {ANY: "chat:write"},
     "chat.postEphemeral": {ANY: "chat:write"},
     "chat.update": {ANY: "chat:write"},

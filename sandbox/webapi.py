@@ -36,8 +36,7 @@ class WebApi(ViewsMethods, FilesMethods, AccessChecks, OAuthMethods):
                     raise SlackError("unknown_method")
                 self._check_fault(method)
                 self._token_team = self._check_token(method, args, token)
-                if method != "oauth.v2.access":
-                    self._check_scope(method, args)
+                self._check_scope(method, args)
                 body = {"ok": True, **fn(args)}
                 status, headers = 200, {}
             except SlackError as e:
