@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -18,3 +19,4 @@ class Deps:
     clock: Clock
     process: Process  # the stage set and question set, loaded and validated at start
     worker_id: str = "local"
+    oauth: Any = None  # bot.oauth.OAuth in OAuth mode (many workspaces), else None

@@ -15,7 +15,15 @@ COMMANDS = (CMD_DEAL, CMD_FUNNEL)
 EV_APP_HOME_OPENED = "app_home_opened"
 EV_MESSAGE_IM = "message"  # message.im in the manifest
 EV_USER_CHANGE = "user_change"
-EVENTS = {EV_APP_HOME_OPENED: "app_home_opened", EV_MESSAGE_IM: "message.im", EV_USER_CHANGE: "user_change"}
+EV_APP_UNINSTALLED = "app_uninstalled"  # the workspace removed dealbot (OAuth: its installation is deleted)
+EV_TOKENS_REVOKED = "tokens_revoked"  # its tokens were revoked (either order with app_uninstalled)
+EVENTS = {
+    EV_APP_HOME_OPENED: "app_home_opened",
+    EV_MESSAGE_IM: "message.im",
+    EV_USER_CHANGE: "user_change",
+    EV_APP_UNINSTALLED: "app_uninstalled",
+    EV_TOKENS_REVOKED: "tokens_revoked",
+}
 
 # Block actions (action_id). Feature sections below; keep names unique.
 # -- shared between features (a button on one surface opens another feature's flow); value = deal id

@@ -1,4 +1,5 @@
-"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox/tests)."""
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, in OAuth mode GET /slack/install and
+GET /slack/oauth_redirect (Bolt's OAuth flow), and the dev clock (sandbox/tests)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,21 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    flow = app.oauth_flow
+    if flow is not None:  # OAuth mode: Bolt's install page and redirect handler
+
+        async def oauth(request: Request) -> Response:
+            req = to_bolt_request(request, await request.body())
+            handle = (
+                flow.handle_installation if request.url.path == flow.install_path else flow.handle_callback
+            )
+            bolt_resp = await anyio.to_thread.run_sync(handle, req, limiter=limiter)
+            return to_starlette_response(bolt_resp)
+
+        routes += [
+            Route(flow.install_path, oauth, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth, methods=["GET"]),
+        ]
     if deps.settings.dealbot_dev_clock:
         routes += [
             Route("/dev/clock", dev_clock, methods=["GET", "POST"]),

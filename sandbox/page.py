@@ -81,6 +81,8 @@ class PageActions:
             return {
                 "me": user_id,
                 "team_id": me.team_id,
+                "workspaces": self.workspaces(),
+                "install_url": f"{(self.server.app_url or '').rstrip('/')}/slack/install",
                 "dm": dm,
                 "users": [u.as_slack() for u in team.users],
                 "channels": channels,
@@ -89,6 +91,19 @@ class PageActions:
                 "modal_depth": len(stack),
                 "home": home,
             }
+
+    def workspaces(self) -> list[dict]:
+        """Every sandbox workspace: whether dealbot is installed there, and who to be when switching to it."""
+        s = self.state
+        return [
+            {
+                "team_id": w.team_id,
+                "domain": w.domain,
+                "installed": w.team_id in s.oauth.installed,
+                "first_user": next((u.id for u in w.users if not u.deleted), None),
+            }
+            for w in s.workspaces.values()
+        ]
 
     def clock(self) -> dict:
         if not self.server.app_url:

@@ -21,6 +21,7 @@ CONVERSATION_TYPES = (PUBLIC, PRIVATE, IM)
 METHOD_SCOPES: dict[str, dict[str, str]] = {
     "auth.test": {},
     "apps.connections.open": {},  # app-level token with connections:write
+    "oauth.v2.access": {},  # the client id and secret, no token
     "chat.postMessage": {ANY: "chat:write"},
     "chat.postEphemeral": {ANY: "chat:write"},
     "chat.update": {ANY: "chat:write"},
@@ -42,6 +43,8 @@ EVENT_SCOPES: dict[str, str | None] = {
     "app_home_opened": None,
     "message.im": "im:history",
     "user_change": "users:read",
+    "app_uninstalled": None,  # sent to every app, no scope
+    "tokens_revoked": None,
 }
 
 COMMANDS_SCOPE = "commands"  # any slash command

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -394,6 +396,39 @@ class SlackSide:
             team_id=user.get("team_id"),
             **kw,
         )
+
+    # -- installing and uninstalling (OAuth v2) ------------------------------------------------------
+    def install(self, user_id: str, *, deny: bool = False) -> httpx.Response:
+        """What a person's browser does to add the app: open the app's "Add to Slack" page (which sets
+        the state cookie), follow its link to the sandbox's authorize page, approve there as
+        ``user_id`` (or cancel), and follow the redirect back to the app. Returns the app's last page."""
+        with httpx.Client(timeout=30) as browser:
+            start = browser.get(f"{self.app_url}/slack/install")
+            start.raise_for_status()
+            link = re.search(r'id="add-to-slack" href="([^"]+)"', start.text)
+            if link is None:
+                raise AssertionError(f"no Add to Slack link on the install page:\n{start.text[:500]}")
+            url = html.unescape(link.group(1))
+            # the state cookie is Secure (Bolt's); a browser keeps it for 127.0.0.1, httpx's jar would not
+            cookie = start.headers.get("set-cookie", "").split(";")[0]
+            gesture = "deny=1" if deny else urlencode({"approve": user_id})
+            approved = browser.get(f"{url}&{gesture}")
+            if approved.status_code != 302:
+                return approved
+            return browser.get(approved.headers["location"], headers={"Cookie": cookie} if cookie else {})
+
+    def uninstall(
+        self, team_id: str, *, order: tuple[str, ...] = ("app_uninstalled", "tokens_revoked")
+    ) -> list[Reply]:
+        """The workspace removes the app: Slack revokes its tokens, then sends ``app_uninstalled`` and
+        ``tokens_revoked`` (in either order; ``order`` picks it)."""
+        with self.state.lock:
+            self.state.oauth.revoke_team(team_id)
+        events = {
+            "app_uninstalled": {"type": "app_uninstalled"},
+            "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}},
+        }
+        return [self.event(events[kind], team_id=team_id) for kind in order]
 
 
 # -- helpers ----------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class Call:
     error: str | None
     status: int
     at: float
+    token: str | None = None  # which token made the call (sandbox tokens are not secrets)
 
 
 class SandboxState:
@@ -79,8 +80,12 @@ class SandboxState:
         self.workspaces = {w.team_id: w for w in workspaces}
         self.manifest = manifest or AppManifest.default()
         self.bot_channels: set[str] = set()  # channels (not DMs) the bot is a member of
-        self.bot_token = bot_token
+        self.bot_token = bot_token  # the single-workspace token (valid in every workspace) ...
+        self.single_token = True  # ... unless turned off: then only tokens issued through OAuth work
         self.app_token = app_token
+        from sandbox.oauth import OAuthRegistry
+
+        self.oauth = OAuthRegistry()
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict] = {}  # view_id -> view (with "user_id", "team_id", "type")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sandbox.access import AccessChecks
 from sandbox.checks import check_message, load_json
 from sandbox.errors import SlackError
+from sandbox.oauth import OAuthMethods
 from sandbox.scopes import PUBLIC
 from sandbox.state import BOT_ID, BOT_USER_ID, Call, Message, SandboxState
 from sandbox.webapi_files import FilesMethods
@@ -19,12 +20,13 @@ if TYPE_CHECKING:
     from sandbox.server import SandboxServer
 
 
-class WebApi(ViewsMethods, FilesMethods, AccessChecks):
+class WebApi(ViewsMethods, FilesMethods, AccessChecks, OAuthMethods):
     """One method per Web API call; each takes the merged arguments and returns the ``ok`` body."""
 
     def __init__(self, state: SandboxState, server: SandboxServer) -> None:
         self.s = state
         self.server = server
+        self._token_team: str | None = None  # set per call, under the state lock
 
     def call(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
         fn = getattr(self, method.replace(".", "_"), None)
@@ -33,16 +35,19 @@ class WebApi(ViewsMethods, FilesMethods, AccessChecks):
                 if fn is None:
                     raise SlackError("unknown_method")
                 self._check_fault(method)
-                self._check_token(method, token)
+                self._token_team = self._check_token(method, args, token)
                 self._check_scope(method, args)
                 body = {"ok": True, **fn(args)}
                 status, headers = 200, {}
             except SlackError as e:
                 body = {"ok": False, "error": e.error, **e.extra}
                 status, headers = e.status, e.headers
-            if token == self.s.bot_token:
+            if token == self.s.bot_token or token in self.s.oauth.tokens:
                 headers = {**self._scope_headers(), **headers}
-            self.s.calls.append(Call(method, args, body["ok"], body.get("error"), status, time.time()))
+            logged = {k: v for k, v in args.items() if k != "__basic__"}
+            self.s.calls.append(
+                Call(method, logged, body["ok"], body.get("error"), status, time.time(), token=token)
+            )
         return status, headers, body
 
     def _check_fault(self, method: str) -> None:
@@ -60,12 +65,19 @@ class WebApi(ViewsMethods, FilesMethods, AccessChecks):
             error = f.error or ("ratelimited" if f.status == 429 else "internal_error")
             raise SlackError(error, status=f.status, headers=headers)
 
-    def _check_token(self, method: str, token: str | None) -> None:
-        expected = self.s.app_token if method == "apps.connections.open" else self.s.bot_token
+    def _check_token(self, method: str, args: dict, token: str | None) -> str | None:
+        """The workspace the token belongs to (None: the single-workspace token, valid in all)."""
+        if method == "oauth.v2.access":
+            return None  # the client id and secret authenticate it
         if not token:
             raise SlackError("not_authed")
-        if token != expected:
-            raise SlackError("invalid_auth")
+        if method == "apps.connections.open":
+            if token != self.s.app_token:
+                raise SlackError("invalid_auth")
+            return None
+        if token == self.s.bot_token and self.s.single_token:
+            return None
+        return self._check_issued(method, args, token)
 
     # -- auth -------------------------------------------------------------------------
     def apps_connections_open(self, args: dict) -> dict:
@@ -73,7 +85,11 @@ class WebApi(ViewsMethods, FilesMethods, AccessChecks):
         return self.server.socket_mode.open_url()
 
     def auth_test(self, args: dict) -> dict:
-        team = next(iter(self.s.workspaces.values()))
+        team = (
+            self.s.workspaces[self._token_team]
+            if self._token_team
+            else next(iter(self.s.workspaces.values()))
+        )
         return {
             "url": f"https://{team.domain}.slack.com/",
             "team": team.domain,

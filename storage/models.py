@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -422,10 +424,10 @@ class CheckIn(SQLModel, table=True):
 
 # --------------------------------------------------------------------------- digest
 class DigestRun(SQLModel, table=True):
-    """One weekly digest per channel and period; the unique key makes it once across replicas."""
+    """One weekly digest per workspace, channel and period; the unique key makes it once across replicas."""
 
     __tablename__ = "digest_run"
-    __table_args__ = (sa.UniqueConstraint("channel_id", "period_start"),)
+    __table_args__ = (sa.UniqueConstraint("team_id", "channel_id", "period_start"),)
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     channel_id: str = Field(max_length=32)
@@ -439,3 +441,19 @@ class DigestRun(SQLModel, table=True):
     figures: Any = json_field(default=None)  # the four numbers, for "change since last week"
     created_at: datetime = ts()
     posted_at: datetime | None = ts(default=None)
+
+
+# --------------------------------------------------------------------------- Slack installations (OAuth)
+# slack_sdk's SQLAlchemy stores own these tables' shape: they are built here by the stores' own
+# builders, on this metadata, so migration 0099 creates them with dealbot's other tables and the
+# models-vs-migrations test holds them too (tests/storage/test_oauth_stores.py compares each with the
+# store's own definition). Rows are written and read only through the stores (bot/oauth.py).
+SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    SQLModel.metadata, SQLAlchemyInstallationStore.default_installations_table_name
+)
+SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
+    SQLModel.metadata, SQLAlchemyInstallationStore.default_bots_table_name
+)
+SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    SQLModel.metadata, SQLAlchemyOAuthStateStore.default_table_name
+)

@@ -24,6 +24,7 @@ from bot.flows.funnel.digest import build_digest, due_digests
 from bot.flows.team.config import team_config
 from bot.flows.team.roles import admin_ids
 from bot.i18n import t
+from bot.oauth import workspaces
 from bot.uploads import upload_chart
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
@@ -35,20 +36,35 @@ RETRY_AFTER = timedelta(minutes=5)
 
 
 def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
-    """Post every due digest this replica wins; returns how many it posted."""
+    """Post every due digest this replica wins, each with its workspace's token; returns how many it
+    posted. A workspace that is not installed (OAuth mode) gets none: its token must not be used."""
+    served = workspaces(deps, client)
+    installed = served.installed()  # None: single-workspace mode, every team
     with read_scope(deps.engine) as s:
-        due = due_digests(s, deps.settings, now, home_team=_home_team(client))
+        due = due_digests(s, deps.settings, now, home_team=_home_team(client) if installed is None else None)
     posted = 0
     lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
     for d in due:
+        if installed is not None and d.team_id not in installed:
+            log.info("digest for %s skipped: workspace not installed", d.team_id)
+            continue
         with session_scope(deps.engine) as s:
             repo.ensure_run(s, team_id=d.team_id, channel_id=d.channel_id, period_start=d.week, now=now)
         with session_scope(deps.engine) as s:
             run = repo.claim_run(
-                s, channel_id=d.channel_id, period_start=d.week, now=now, worker=deps.worker_id, lease=lease
+                s,
+                team_id=d.team_id,
+                channel_id=d.channel_id,
+                period_start=d.week,
+                now=now,
+                worker=deps.worker_id,
+                lease=lease,
             )
         if run is not None:
-            posted += _post(deps, client, now, run)
+            team_client = served.client_for(d.team_id)
+            if team_client is None:
+                continue  # uninstalled since; the lease runs out and the next tick skips it
+            posted += _post(deps, team_client, now, run)
     return posted
 
 

@@ -50,8 +50,36 @@ function ctx(extra) {
 }
 
 // -- the sidebar, the user switcher ------------------------------------------------------------------
+function renderWorkspaces() {
+  const d = S.data;
+  const ws = $("workspace-switch");
+  const wanted = (d.workspaces || []).map((w) => `${w.team_id}:${w.installed}`).join(",");
+  if (ws.dataset.ws !== wanted) {
+    ws.innerHTML = "";
+    for (const w of d.workspaces || []) {
+      const o = document.createElement("option");
+      o.value = w.team_id;
+      o.dataset.firstUser = w.first_user || "";
+      o.textContent = `${w.domain} (${w.team_id})${w.installed ? "" : " · dealbot not installed"}`;
+      ws.appendChild(o);
+    }
+    ws.dataset.ws = wanted;
+  }
+  ws.value = d.team_id;
+  if (d.install_url) $("install-link").href = d.install_url;
+}
+
+function switchUser(user) {
+  S.user = user;
+  localStorage.setItem("dealbot.user", S.user);
+  S.convKey = S.modalKey = null;
+  if (S.nav.kind === "home") post("/sandbox/home", {});
+  refresh().then(refreshClock);
+}
+
 function renderChrome() {
   const d = S.data;
+  renderWorkspaces();
   const sw = $("user-switch");
   const wanted = d.users.map((u) => u.id).join(",");
   if (sw.dataset.users !== wanted) {
@@ -368,12 +396,10 @@ async function refresh() {
 }
 
 function init() {
-  $("user-switch").addEventListener("change", (e) => {
-    S.user = e.target.value;
-    localStorage.setItem("dealbot.user", S.user);
-    S.convKey = S.modalKey = null;
-    if (S.nav.kind === "home") post("/sandbox/home", {});
-    refresh().then(refreshClock);
+  $("user-switch").addEventListener("change", (e) => switchUser(e.target.value));
+  $("workspace-switch").addEventListener("change", (e) => {
+    const first = e.target.selectedOptions[0] && e.target.selectedOptions[0].dataset.firstUser;
+    if (first) switchUser(first);
   });
   $("nav-home").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "home" }); });
   $("nav-dm").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "dm" }); });

@@ -6,7 +6,7 @@ lease was taken over updates nothing and learns it from the row count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -126,13 +126,27 @@ def overdue(
 class Claimed:
     id: int
     attempts: int
+    team_id: str = ""
 
 
-def claim(session: Session, *, now: datetime, owner: str, until: datetime, batch: int) -> list[Claimed]:
-    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL)."""
+def claim(
+    session: Session,
+    *,
+    now: datetime,
+    owner: str,
+    until: datetime,
+    batch: int,
+    teams: Collection[str] | None = None,
+) -> list[Claimed]:
+    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL).
+
+    ``teams``: only rows of these workspaces (the installed ones, in OAuth mode); None: every row."""
+    due = [T.c.status.in_(READY), T.c.available_at <= now]
+    if teams is not None:
+        due.append(T.c.team_id.in_(sorted(teams)))
     cand = (
         select(T.c.id)
-        .where(T.c.status.in_(READY), T.c.available_at <= now)
+        .where(*due)
         .order_by(T.c.available_at, T.c.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
@@ -149,9 +163,21 @@ def claim(session: Session, *, now: datetime, owner: str, until: datetime, batch
             available_at=until,
             claimed_at=case((T.c.claimed_at.is_(None), now), else_=T.c.claimed_at),
         )
-        .returning(T.c.id, T.c.attempts)
+        .returning(T.c.id, T.c.attempts, T.c.team_id)
     )
-    return [Claimed(r.id, r.attempts) for r in session.execute(stmt).all()]
+    return [Claimed(r.id, r.attempts, r.team_id) for r in session.execute(stmt).all()]
+
+
+def skip_not_installed(session: Session, *, installed: Collection[str], now: datetime, reason: str) -> int:
+    """Due rows of workspaces that are not installed (uninstalled, tokens revoked) are skipped with
+    ``reason``: no call may use their tokens. Their deals stay; a reinstall plans new nudges."""
+    stmt = (
+        update(T)
+        .where(T.c.status.in_(READY), T.c.available_at <= now, T.c.team_id.not_in(sorted(installed)))
+        .values(status="skipped", reason=reason, available_at=None, lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount or 0
 
 
 def _fenced(session: Session, nudge_id: int, owner: str, **values) -> bool:

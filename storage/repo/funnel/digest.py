@@ -1,4 +1,4 @@
-"""Digest runs: one row per (channel, week), created by whichever replica comes first, then claimed
+"""Digest runs: one row per (workspace, channel, week), created by whichever replica comes first, then claimed
 with a lease like a nudge (SCHEDULING-AND-SCALE.md §2.4)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, union, update
+from sqlalchemy import true as sa_true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -42,13 +43,20 @@ def ensure_run(
             figures=None,  # JSON null (the column is NOT NULL); filled in when the run is claimed
             created_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["channel_id", "period_start"])
+        .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "period_start"])
     )
     session.execute(stmt)
 
 
 def claim_run(
-    session: Session, *, channel_id: str, period_start: datetime, now: datetime, worker: str, lease: timedelta
+    session: Session,
+    *,
+    channel_id: str,
+    period_start: datetime,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    team_id: str | None = None,
 ) -> DigestRun | None:
     """Take the week's row if it is due and nobody holds a live lease; one statement, one winner."""
     row = session.execute(
@@ -56,6 +64,7 @@ def claim_run(
         .where(
             DigestRun.channel_id == channel_id,
             DigestRun.period_start == period_start,
+            DigestRun.team_id == team_id if team_id is not None else sa_true(),
             DigestRun.status.in_(("pending", "claimed")),
             DigestRun.available_at <= now,
             DigestRun.attempts < MAX_ATTEMPTS,
