@@ -4,8 +4,8 @@ The three slack_* tables are slack_sdk's SQLAlchemyInstallationStore / SQLAlchem
 as the stores define them (tests/storage/test_oauth_stores.py compares them). New tables and a wider
 unique key only: the previous release runs on this schema unchanged.
 
-Revision ID: 0099
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 05:19:18.660581
 
 """
@@ -18,8 +18,8 @@ import storage.models
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0099'
-down_revision: Union[str, None] = '0003'
+revision: str = "0005"
+down_revision: Union[str, None] = "0004"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
