@@ -53,7 +53,7 @@ def test_english_digest_uploads_the_chart_through_files_v2(make_bot, sandbox, en
     assert float(digest.ts) < float(message.ts)  # the chart follows its digest
     assert "missing from" not in bot.log() and "Glyph" not in bot.log()
     assert digest.text == (  # the figures themselves: tests/flows/test_funnel_digest.py
-        "Funnel · week of 23 Nov 2026: forecast ¥22,820,000, commitment ¥14,500,000, "
+        "Funnel · week of 23 Nov 2026: forecast ¥5,150,000, commitment ¥12,000,000, "
         "achievement ¥10,500,000, 8 red flags"
     )
     # stored: the run is posted with its ts and this week's headline, for next week's comparison
@@ -69,8 +69,8 @@ def test_english_digest_uploads_the_chart_through_files_v2(make_bot, sandbox, en
     assert runs[1][2] == digest.ts
     assert runs[1][3] == {
         "quota": "19000000.00",
-        "forecast": "22820000.00",
-        "commitment": "14500000.00",
+        "forecast": "5150000.00",
+        "commitment": "12000000.00",
         "achievement": "10500000.00",
         "won": "5000000.00",
         "cash": "5000000.00",
@@ -81,7 +81,7 @@ def test_chinese_digest_and_chart_render_every_glyph(make_bot, sandbox, engine, 
     bot = _start(make_bot, engine, db_url, DEALBOT_LOCALE="zh-Hans")
     digest = [m for m in sandbox.state.channel_messages(fx.CHANNEL) if m.blocks][0]
     assert digest.blocks[0]["text"]["text"] == "销售漏斗 · 2026年11月23日 当周"
-    # issue 11: the period's forecast on earned probabilities (test_digest_figures.py: 5.15M, −16.85M)
+    # issue 11: the period's forecast on earned probabilities (tests/flows/test_funnel_digest.py: 5.15M, −16.85M)
     assert "*预测*\n¥515万 (−¥1685万)" in [f["text"] for f in digest.blocks[1]["fields"]]
     assert _chart_of(sandbox).text == "漏斗图 · 销售漏斗 · 2026年11月23日 当周"
     assert "missing from" not in bot.log() and "Glyph" not in bot.log() and "fonts-noto-cjk" not in bot.log()
