@@ -29,12 +29,18 @@ def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
     ladder = _ladder()
     period = current_period(cfg, now)
     return Weighting(
-        rungs=ladder.probabilities(cfg.stages),
+        rungs=rung_probabilities(cfg),
         signed_stages=ladder.signed_stages(cfg.stages),
         period_start=period.start,
         period_end=period.end,
         period_key=period.key,
     )
+
+
+def rung_probabilities(cfg: TeamConfig) -> dict[str, int]:
+    """The ladder's probabilities, with the rungs an admin switched to the team's own odds (SPEC §13)."""
+    rungs = _ladder().probabilities(cfg.stages)
+    return {k: int(cfg.team_odds.get(k, p)) if k in cfg.team_odds else p for k, p in rungs.items()}
 
 
 def stage_weighting(stages: StageSet) -> Weighting:
