@@ -75,7 +75,7 @@ def plan_lines(plan: Plan, locale: str) -> list[str]:
             out.extend(_need_line(n, locale) for n in plan.needs)
             gap = gap_text(plan, locale)
             if gap:
-                out.append(f"*{gap}*")
+                out.append(t("plan.gap_line", locale, gap=gap))
     if plan.entry_passed:
         out.append(
             t(

@@ -73,7 +73,10 @@ def test_w5_gives_50_25_12_10_7_and_a_signed_deal_lowers_w_to_4(planned, sandbox
     assert "• Bid submitted (or negotiated tender) (55%): need 10 · have 0 · 10 short" in text
     assert "• Negotiation under way (80%): need 7 · have 0 · 7 short" in text
     # the one gap: the largest shortfall relative to need (three at 100%: the earliest of them)
-    assert "*Needs 12 more with: The customer's purchasing criteria influenced (recorded)*" in text
+    assert (
+        "*The gap that matters most: needs 12 more with: The customer's purchasing criteria influenced (recorded)*"
+        in text
+    )
 
     with session_scope(engine) as s:
         pd.signed(s, REP, 1_000_000, datetime(2026, 11, 10, 3, 0, tzinfo=UTC))
