@@ -210,7 +210,11 @@ class DealEvent(SQLModel, table=True):
     """
 
     __tablename__ = "deal_event"
-    __table_args__ = (sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),)
+    __table_args__ = (
+        sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
+        # deals that entered a stage (signing) in a window: achievement, the plan's average deal size
+        sa.Index("ix_deal_event_team_kind_to_at", "team_id", "kind", "to_value", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")

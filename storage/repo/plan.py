@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, literal_column, select
+from sqlalchemy import case, func, literal, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -112,17 +112,29 @@ def _days(session: Session, later, earlier):  # noqa: ANN001, ANN202
 
 
 def _median(session: Session, key, value, where: Sequence):  # noqa: ANN001, ANN202
-    """Median of ``value`` per ``key`` over the rows matching ``where``, by window functions."""
-    inner = select(
-        key.label("k"),
-        value.label("v"),
-        func.row_number().over(partition_by=key, order_by=value).label("rn"),
-        func.count().over(partition_by=key).label("n"),
-    ).where(*where)
-    sub = inner.subquery("ranked")
-    mid = and_(sub.c.rn >= (sub.c.n + 1) / 2, sub.c.rn <= (sub.c.n + 2) / 2)  # integer division
-    q = select(sub.c.k, func.avg(sub.c.v), func.max(sub.c.n)).where(mid).group_by(sub.c.k)
-    return {k: (float(v), int(n)) for k, v, n in session.execute(q) if v is not None}
+    """Median of ``value`` (days, rounded to whole days) per ``key`` over the rows matching ``where``:
+    SQL groups the rows into a histogram (key, days) -> count, bounded by the keys and the distinct
+    day counts whatever the number of rows; the median is read off the histogram."""
+    days = func.round(value)
+    keys = (days,) if key is None else (key, days)  # None: one group (a constant is no GROUP BY key)
+    q = select(*keys, func.count()).where(*where, value.is_not(None)).group_by(*keys)
+    rows = session.execute(q)
+    if key is None:
+        rows = ((None, d, n) for d, n in rows)
+    hist: dict = {}
+    for k, d, n in rows:
+        hist.setdefault(k, []).append((float(d), int(n)))
+    out = {}
+    for k, rows in hist.items():
+        rows.sort()
+        total = sum(n for _, n in rows)
+        lo, hi = (total + 1) // 2, (total + 2) // 2  # the middle ranks (1-based), one or two
+        seen, picked = 0, []
+        for d, n in rows:
+            first, seen = seen + 1, seen + n
+            picked += [d] * sum(1 for r in (lo, hi) if first <= r <= seen)
+        out[k] = (sum(picked) / len(picked), total)
+    return out
 
 
 def stage_durations(
@@ -152,7 +164,7 @@ def stage_durations(
         .subquery("ev")
     )
     stage = case((ev.c.kind == "created", literal(first_stage)), else_=ev.c.to_value)
-    where = [ev.c.kind.in_(("created", "stage")), ev.c.next_at.is_not(None)]
+    where = [ev.c.kind.in_(("created", "stage"))]
     return _median(session, stage, _days(session, ev.c.next_at, ev.c.at), where)
 
 
@@ -162,11 +174,11 @@ def cycle_length(
     """Median days from creation to the signed contract of deals won and closed in [start, end)."""
     out = _median(
         session,
-        literal_column("'cycle'"),
+        None,
         _days(session, Deal.closed_at, Deal.created_at),
         [Deal.team_id == team_id, Deal.status == "won", Deal.closed_at >= start, Deal.closed_at < end],
     )
-    return out.get("cycle")
+    return out.get(None)
 
 
 # --------------------------------------------------------------------------- time for selling

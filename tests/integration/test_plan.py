@@ -78,6 +78,12 @@ def test_w5_gives_50_25_12_10_7_and_a_signed_deal_lowers_w_to_4(planned, sandbox
         in text
     )
 
+    # the rep's App Home shows the same plan
+    side.open_home(REP)
+    home = all_text(sandbox.state.home_view(REP))
+    assert "*Wins still needed: W = 5*" in home and "(80%): need 7 · have 0 · 7 short" in home
+    assert "The last entry date for this period (3 Sep 2026) has passed" in home
+
     with session_scope(engine) as s:
         pd.signed(s, REP, 1_000_000, datetime(2026, 11, 10, 3, 0, tzinfo=UTC))
     text = _reply(side, REP, "plan")
@@ -184,3 +190,13 @@ def test_odds_from_30_closed_deals_and_the_forecast_moves_when_a_stage_is_switch
     assert "(33%, the team's own odds): need 4 ·" in _reply(side, REP, "plan")
     side.click(ADMIN, home, f"{ids.PLAN_ODDS_SWITCH}:relationships")  # back to the default
     assert "*Forecast*\n¥200,000" in _funnel(side, sandbox, ADMIN)
+
+
+def test_who_may_see_whose_plan(planned, sandbox):
+    side = SlackSide(sandbox, app_url=planned.url)
+    assert _reply(side, "U0REP1", "plan @sam.carter") == "你只能查看自己和所辖销售的漏斗。"  # Wang Li reads Chinese
+    text = _reply(side, ADMIN, "plan @sam.carter")
+    assert "Plan for <@U0REP2> · 2026-Q4" in text and "*Wins still needed: W = 5*" in text
+    text = _reply(side, ADMIN, "plan")  # the team: the same quota, the team's open average
+    assert "Plan for the team · 2026-Q4" in text and "*Wins still needed: W = 5*" in text
+    assert _reply(side, REP, "plan next year") == "Type `/funnel plan` or `/funnel plan @rep`."

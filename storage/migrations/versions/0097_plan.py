@@ -44,6 +44,8 @@ def upgrade() -> None:
     with op.batch_alter_table('selling_day', schema=None) as batch_op:
         batch_op.create_index('ix_selling_day_team_day', ['team_id', 'day'], unique=False)
 
+    op.create_index('ix_deal_event_team_kind_to_at', 'deal_event', ['team_id', 'kind', 'to_value', 'at'], unique=False)
+
     with op.batch_alter_table('team_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('typical_deal_size', sa.Numeric(precision=18, scale=2), nullable=True))
         batch_op.add_column(sa.Column('team_odds', sa.JSON(), nullable=True))
@@ -63,4 +65,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_selling_day_team_day')
 
     op.drop_table('selling_day')
+    op.drop_index('ix_deal_event_team_kind_to_at', table_name='deal_event')
     # ### end Alembic commands ###
