@@ -194,7 +194,9 @@ def test_odds_from_30_closed_deals_and_the_forecast_moves_when_a_stage_is_switch
 
 def test_who_may_see_whose_plan(planned, sandbox):
     side = SlackSide(sandbox, app_url=planned.url)
-    assert _reply(side, "U0REP1", "plan @sam.carter") == "你只能查看自己和所辖销售的漏斗。"  # Wang Li reads Chinese
+    assert (
+        _reply(side, "U0REP1", "plan @sam.carter") == "你只能查看自己和所辖销售的漏斗。"
+    )  # Wang Li reads Chinese
     text = _reply(side, ADMIN, "plan @sam.carter")
     assert "Plan for <@U0REP2> · 2026-Q4" in text and "*Wins still needed: W = 5*" in text
     text = _reply(side, ADMIN, "plan")  # the team: the same quota, the team's open average
