@@ -21,7 +21,7 @@ from bot import ids
 from sandbox.slack_side import SlackSide
 from storage.db import session_scope
 from tests.support import plan_data as pd
-from tests.support.pipeline import all_text
+from tests.support.pipeline import all_text, last_to
 from tests.support.waits import wait_for
 
 REP = "U0REP2"  # English, America/New_York
@@ -185,6 +185,8 @@ def test_odds_from_30_closed_deals_and_the_forecast_moves_when_a_stage_is_switch
     )
     # after: ¥1,000,000 × 33% = ¥330,000 (+¥130,000), and the plan says it uses the team's odds
     assert "*Forecast*\n¥330,000" in _funnel(side, sandbox, ADMIN)
+    side.command(ADMIN, "/deal", "Forecast Co")  # the card: the same one weighting
+    assert "¥1,000,000 × 33% = *¥330,000*" in all_text(last_to(sandbox, ADMIN).blocks)
     with session_scope(engine) as s:
         pd.quota(s, REP, 1_000_000, "2026-Q4", date(2026, 10, 1), date(2027, 1, 1))
     assert "(33%, the team's own odds): need 4 ·" in _reply(side, REP, "plan")
