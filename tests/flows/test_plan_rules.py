@@ -165,3 +165,21 @@ def test_the_weeks_selling_share(world):
         assert selling_share(s, pd.TEAM, REP, date(2026, 11, 18), date(2026, 11, 19)) == 0.5
         assert selling_share(s, pd.TEAM, REP, date(2026, 11, 23), date(2026, 11, 30)) is None
         assert selling_share(s, pd.TEAM, "U0REP1", date(2026, 11, 16), date(2026, 11, 23)) is None
+
+
+def test_settings_typical_deal_size_and_the_prompt_switch_are_validated():
+    from bot.flows.team.settings import validate_settings
+
+    ok = validate_settings({"typical_deal_size": "1,500,000", "selling_prompt": "on"})
+    assert (ok["typical_deal_size"], ok["selling_prompt"]) == (Decimal("1500000.00"), True)
+    assert validate_settings({"typical_deal_size": "", "selling_prompt": None}) | {} == {
+        **validate_settings({}),
+        "typical_deal_size": None,
+        "selling_prompt": False,
+    }
+    for bad in ("abc", "0", "-5", "1e20"):
+        with pytest.raises(BadInput) as e:
+            validate_settings({"typical_deal_size": bad})
+        assert e.value.values == {"field": "typical_deal_size"}
+    with pytest.raises(BadInput):
+        validate_settings({"selling_prompt": "maybe"})
