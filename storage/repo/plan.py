@@ -107,7 +107,8 @@ def closed_by_rung(session: Session, *, team_id: str, start: datetime, end: date
 
 def _days(session: Session, later, earlier):  # noqa: ANN001, ANN202
     if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier) / literal_column("86400.0")
+        # date_part is double precision (extract is numeric: several times slower over 100k rows)
+        return func.date_part("epoch", later - earlier) / literal_column("86400.0")
     return func.julianday(later) - func.julianday(earlier)
 
 
@@ -117,13 +118,14 @@ def _median(session: Session, key, value, where: Sequence):  # noqa: ANN001, ANN
     day counts whatever the number of rows; the median is read off the histogram."""
     days = func.round(value)
     keys = (days,) if key is None else (key, days)  # None: one group (a constant is no GROUP BY key)
-    q = select(*keys, func.count()).where(*where, value.is_not(None)).group_by(*keys)
+    q = select(*keys, func.count()).where(*where).group_by(*keys)  # no next event: days NULL, skipped
     rows = session.execute(q)
     if key is None:
         rows = ((None, d, n) for d, n in rows)
     hist: dict = {}
     for k, d, n in rows:
-        hist.setdefault(k, []).append((float(d), int(n)))
+        if d is not None:
+            hist.setdefault(k, []).append((float(d), int(n)))
     out = {}
     for k, rows in hist.items():
         rows.sort()
