@@ -62,6 +62,14 @@ ACT_TOUCH_STILL_LOW = "touch_still_low"  # low-contact touch: next touch in N da
 #    (unique within its block), its value "interview:question:option"
 Q_ANSWER_PREFIX = "q_answer:"
 Q_ANSWER_PATTERN = r"^q_answer:"
+# -- plan (SPEC §13): buttons carry a suffix, so each id in a block is unique; listeners by pattern
+PLAN_ODDS_SWITCH = "plan_odds_switch"  # App Home settings: "<prefix>:<rung>", value "<rung>:on|off"
+PLAN_ODDS_SWITCH_PATTERN = r"^plan_odds_switch:"
+SELLING_ANSWER = "selling_answer"  # the end-of-day DM: "<prefix>:<answer>", value "<row id>:<answer>"
+SELLING_ANSWER_PATTERN = r"^selling_answer:"
+ACT_SELLING_NOTE_OPEN = "selling_note_open"  # the end-of-day DM: add the optional line (value = row id)
+BLOCK_PLAN_ODDS = "plan_odds"
+BLOCK_SELLING = "selling_day"
 ACT_Q_DATE = "q_date"  # datepicker of a date question; block_id "q:<interview>:<question>"
 ACT_Q_SKIP = "q_skip"  # value "interview:question"
 ACT_Q_BACK = "q_back"
@@ -92,6 +100,8 @@ VIEW_ROLES = "pipeline_roles"
 VIEW_CHECKIN = "checkin_submit"  # the check-in modal (follow-ups)
 # -- qualification
 VIEW_DEAL_NEW = "deal_new"  # register a prospect (qualification)
+# -- plan
+VIEW_SELLING_NOTE = "selling_note"  # the optional line of the end-of-day answer; private_metadata = row id
 
 # Message metadata event types
 META_NUDGE = "deal_nudge"

@@ -83,6 +83,12 @@ class TeamSettings(SQLModel, table=True):
     quota_period: str | None = Field(default=None, max_length=8)  # quarter | month | year
     lost_reasons: list[str] | None = json_field(default=None)
     low_contact_days: int | None = None  # days between light touches of a lower-contact deal
+    # planning back from the quota (SPEC §13): the typical deal size when no signed history exists,
+    # the rungs switched to the team's own odds ({rung key: percent}, the figure when switched),
+    # and the end-of-day time-for-selling prompt (off by default)
+    typical_deal_size: Decimal | None = money(default=None)
+    team_odds: dict[str, int] | None = json_field(default=None)
+    selling_prompt: bool | None = None
     updated_at: datetime | None = ts(default=None)
     updated_by: str | None = Field(default=None, max_length=32)
 
@@ -206,7 +212,11 @@ class DealEvent(SQLModel, table=True):
     """
 
     __tablename__ = "deal_event"
-    __table_args__ = (sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),)
+    __table_args__ = (
+        sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
+        # deals that entered a stage (signing) in a window: achievement, the plan's average deal size
+        sa.Index("ix_deal_event_team_kind_to_at", "team_id", "kind", "to_value", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
@@ -419,6 +429,35 @@ class CheckIn(SQLModel, table=True):
     blockers: str | None = Field(default=None, max_length=3000)
     next_step: str | None = Field(default=None, max_length=500)
     next_step_date: date | None = None
+    created_at: datetime = ts()
+
+
+# --------------------------------------------------------------------------- time for selling
+class SellingDay(SQLModel, table=True):
+    """The end-of-day "time for selling" prompt (SPEC §13, seed 003): one row per rep per working day,
+    created with ``INSERT … ON CONFLICT DO NOTHING`` and claimed with a lease (sent exactly once).
+
+    status: pending -> claimed -> sent -> answered; answer: selling | half | other."""
+
+    __tablename__ = "selling_day"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "rep_id", "day"),
+        sa.Index("ix_selling_day_team_day", "team_id", "day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    day: date  # the rep's working day, in their zone
+    due_at: datetime = ts()
+    status: str = Field(default="pending", max_length=16)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = ts(default=None)
+    channel_id: str | None = Field(default=None, max_length=32)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = ts(default=None)
+    answer: str | None = Field(default=None, max_length=8)
+    note: str | None = Field(default=None, max_length=500)
+    answered_at: datetime | None = ts(default=None)
     created_at: datetime = ts()
 
 

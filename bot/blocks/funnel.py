@@ -200,6 +200,15 @@ def flag_lines(f: Figures, locale: str) -> str:
     return "\n".join(lines)
 
 
+def _plan_gap(r, locale: str) -> str:  # noqa: ANN001
+    """The backward plan's one gap on the rep's row (SPEC §13), e.g. "plan: needs 4 more with …"."""
+    g = r.plan_gap
+    if g is None:
+        return ""
+    gap = t("plan.gap", locale, n=g.short, milestone=g.rung.label.get(locale))
+    return " · " + t("plan.digest_gap", locale, gap=gap)
+
+
 def rep_lines(f: Figures, locale: str) -> str:
     head = f"*{t('funnel.reps.title', locale)}*"
     if not f.reps:
@@ -222,6 +231,7 @@ def rep_lines(f: Figures, locale: str) -> str:
                 if r.due
                 else t("funnel.reps.no_followups", locale),
             )
+            + _plan_gap(r, locale)
         )
     if len(f.reps) > REPS_TOP:
         lines.append(t("funnel.reps.more", locale, n=len(f.reps) - REPS_TOP))

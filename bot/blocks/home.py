@@ -188,6 +188,8 @@ def _admin(home: Home, locale: str, notice: str | None = None) -> list:
         md(t("settings.show.pass_line", locale, v="—" if c.pass_line is None else c.pass_line)),
         md(t("settings.show.stage_set", locale, v=c.stages.title.get(locale))),
         md(t("settings.show.low_contact_days", locale, v=c.low_contact_days)),
+        md(t("settings.show.typical_deal_size", locale, v=_deal_size(c, locale))),
+        md(t("settings.show.selling_prompt", locale, v=t(f"settings.selling_prompt_{_on(c)}", locale))),
     ]
     roles = home.roles or []
     role_lines = [
@@ -208,6 +210,7 @@ def _admin(home: Home, locale: str, notice: str | None = None) -> list:
         SectionBlock(fields=fields),
         *([SectionBlock(text=md(notice))] if notice else []),
         SectionBlock(text=md(t("settings.roles_head", locale) + "\n" + ("\n".join(role_lines) or "—"))),
+        *_odds(home, locale),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -221,10 +224,45 @@ def _admin(home: Home, locale: str, notice: str | None = None) -> list:
     ]
 
 
+def _deal_size(c, locale: str) -> str:  # noqa: ANN001
+    return "—" if c.typical_deal_size is None else format_money(c.typical_deal_size, c.base_currency, locale)
+
+
+def _on(c) -> str:  # noqa: ANN001
+    return "on" if c.selling_prompt else "off"
+
+
+def _plan(home: Home, locale: str) -> list:
+    """The rep's backward plan (SPEC §13): W, the need per milestone, the one gap, the entry date."""
+    if home.plan is None or home.plan.quota is None:
+        return []
+    from bot.blocks.plan import plan_lines
+
+    return [SectionBlock(text=md(clip("\n".join(plan_lines(home.plan, locale)), 3000)))]
+
+
+def _odds(home: Home, locale: str) -> list:
+    """Admins: the team's own odds beside the defaults, and the switch per rung (≥ 20 closed deals)."""
+    if home.odds is None:
+        return []
+    from bot.blocks.plan import odds_lines, odds_switch_blocks
+
+    names = {s.key: s.name.get(locale) for s in home.config.stages.stages}
+    return [
+        SectionBlock(text=md(clip("\n".join(odds_lines(home.odds, locale, names)), 3000))),
+        *odds_switch_blocks(home.odds, locale),
+    ]
+
+
 def home_view(home: Home, notice: str | None = None) -> dict:
     """``notice``: what the admin's last settings change found (the manager channel's access)."""
     locale = home.actor.locale
-    blocks = [*_needs_you(home, locale), *_ahead(home, locale), *_by_stage(home, locale)]
+    blocks = [
+        *_needs_you(home, locale),
+        *_ahead(home, locale),
+        *_by_stage(home, locale),
+        *_plan(home, locale),
+    ]
     if home.team is not None:
         blocks += _team(home, locale)
     if home.roles is not None:

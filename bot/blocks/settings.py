@@ -73,6 +73,26 @@ def settings_modal(cfg: TeamConfig, locale: str) -> dict:
             initial=str(cfg.low_contact_days),
             hint=t("settings.low_contact_days_hint", locale),
         ),
+        text_input(  # planning back from the quota (SPEC §13)
+            "typical_deal_size",
+            t("settings.typical_deal_size", locale),
+            optional=True,
+            max_length=16,
+            initial=None
+            if cfg.typical_deal_size is None
+            else f"{cfg.typical_deal_size:f}".rstrip("0").rstrip("."),
+            hint=t("settings.typical_deal_size_hint", locale),
+        ),
+        select_input(
+            "selling_prompt",
+            t("settings.selling_prompt", locale),
+            [
+                ("off", t("settings.selling_prompt_off", locale)),
+                ("on", t("settings.selling_prompt_on", locale)),
+            ],
+            initial="on" if cfg.selling_prompt else "off",
+            optional=True,
+        ),
         select_input(
             "stage_set",
             t("settings.stage_set", locale),

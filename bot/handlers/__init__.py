@@ -22,6 +22,7 @@ from bot.handlers import (
     outcomes,
     people,
     pipeline,
+    plan,
     qualification,
     roles,
 )
@@ -40,6 +41,7 @@ MODULES = (
     outcomes,
     people,
     pipeline,
+    plan,
     qualification,
     roles,
 )

@@ -91,4 +91,6 @@ SETTINGS_FIELDS = {
     "pass_line",
     "stage_set",
     "low_contact_days",
+    "typical_deal_size",
+    "selling_prompt",
 }

@@ -182,8 +182,10 @@ def test_the_digest_message_shows_every_hand_computed_figure(team):
         "• Close date in the past (1): R2 Rizhao Steel (<@U0REP2>)",
         "*Reps*\n"
         "• <@U0REP1>: 7 open · weighted ¥5,450,000 · 105% of quota · follow-ups on time 3/4\n"
-        "• <@U0REP2>: 6 open · weighted ¥3,600,000 · 0% of quota · follow-ups on time 1/2\n"
-        "• <@U0REP3>: 4 open · weighted ¥1,170,000 · 0% of quota · follow-ups on time 0/1",
+        "• <@U0REP2>: 6 open · weighted ¥3,600,000 · 0% of quota · follow-ups on time 1/2"
+        " · plan: needs 25 more with: Prospect assessed and graded A–D; scorecard passed\n"  # issue 16
+        "• <@U0REP3>: 4 open · weighted ¥1,170,000 · 0% of quota · follow-ups on time 0/1"
+        " · plan: needs 4 more with: Bid submitted (or negotiated tender)",
         "*Why we lose (last 90 days)*\n"
         "Reasons: price ×2 · no decision ×1 · technology ×1\n"
         "Lost to: Sunan Boiler ×2 · Harbin Heat ×1\n"

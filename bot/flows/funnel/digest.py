@@ -103,4 +103,17 @@ def build_digest(
     figures = compute(
         session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
     )
+    _plan_gaps(session, cfg, figures, now)
     return Digest(cfg, figures, week.astimezone(cfg.zone).date(), question_labels(process, cfg.locale))
+
+
+PLAN_ROWS = 10  # the digest shows this many rep rows (bot.blocks.funnel.REPS_TOP)
+
+
+def _plan_gaps(session: Session, cfg, figures, now: datetime) -> None:  # noqa: ANN001
+    """Each shown rep row with a quota carries its backward plan's one gap (SPEC §13)."""
+    from bot.flows.plan.backward import backward_plan  # plan reads funnel modules
+
+    for r in figures.reps[:PLAN_ROWS]:
+        if r.quota:
+            r.plan_gap = backward_plan(session, cfg, rep_id=r.owner_id, owner_ids=None, now=now).gap

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -64,6 +65,7 @@ class RepLine:
     achieved: Decimal = ZERO
     on_time: int = 0
     due: int = 0
+    plan_gap: Any = None  # the backward plan's one gap (bot.flows.plan.backward.Need), digest rows only
 
     @property
     def attainment(self) -> float | None:

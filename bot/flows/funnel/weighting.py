@@ -7,6 +7,7 @@ commitment are for the current quota period of the team.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.flows.funnel.periods import Period, period_of
@@ -29,7 +30,7 @@ def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
     ladder = _ladder()
     period = current_period(cfg, now)
     return Weighting(
-        rungs=ladder.probabilities(cfg.stages),
+        rungs=rung_probabilities(cfg),
         signed_stages=ladder.signed_stages(cfg.stages),
         period_start=period.start,
         period_end=period.end,
@@ -37,7 +38,15 @@ def weighting(cfg: TeamConfig, now: datetime) -> Weighting:
     )
 
 
-def stage_weighting(stages: StageSet) -> Weighting:
-    """Probability and weighted amount only (no period): what a deal's own figures need."""
+def rung_probabilities(cfg: TeamConfig) -> dict[str, int]:
+    """The ladder's probabilities, with the rungs an admin switched to the team's own odds (SPEC §13)."""
+    rungs = _ladder().probabilities(cfg.stages)
+    return {k: int(cfg.team_odds.get(k, p)) if k in cfg.team_odds else p for k, p in rungs.items()}
+
+
+def stage_weighting(stages: StageSet, team_odds: Mapping[str, int] | None = None) -> Weighting:
+    """Probability and weighted amount only (no period): what a deal's own figures need; ``team_odds``:
+    the rungs an admin switched to the team's own figure (SPEC §13)."""
     ladder = _ladder()
-    return Weighting(rungs=ladder.probabilities(stages), signed_stages=ladder.signed_stages(stages))
+    rungs = {k: int((team_odds or {}).get(k, p)) for k, p in ladder.probabilities(stages).items()}
+    return Weighting(rungs=rungs, signed_stages=ladder.signed_stages(stages))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -38,6 +39,8 @@ class Home:
     roles: list[RoleRow] | None  # admins
     flags: list[tuple[Summary, str, str]] | None = None  # managers: stored red flags (deal, kind, reason)
     ahead: list[tuple[Summary, CustomerStep]] | None = None  # the customer ahead of our stage (visible deals)
+    plan: Any = None  # the actor's own backward plan (bot.flows.plan, SPEC §13)
+    odds: Any = None  # admins: the team's own odds, beside the defaults (bot.flows.plan)
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -92,4 +95,8 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
     seen = visible if actor.is_manager else mine
     found = ahead_of(session, actor.team_id, cfg.stages, [s.id for s in seen if s.status == "open"])
     ahead = [(s, found[s.id]) for s in seen if s.id in found]
-    return Home(actor, cfg, mine, team, roles, flags, ahead)
+    from bot.flows.plan import backward_plan, team_odds  # plan reads the pipeline's ladder
+
+    plan = backward_plan(session, cfg, rep_id=actor.user_id, owner_ids=None, now=now)
+    odds = team_odds(session, cfg, now) if actor.is_admin else None
+    return Home(actor, cfg, mine, team, roles, flags, ahead, plan, odds)

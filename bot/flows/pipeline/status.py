@@ -25,6 +25,7 @@ from storage.repo import deals as deals_repo
 from storage.repo import interviews as interviews_repo
 from storage.repo import people as people_repo
 from storage.repo import pipeline as repo
+from storage.repo import users as users_repo
 from storage.repo.funnel import figures as funnel_repo
 from storage.repo.funnel.figures import IN_FUNNEL
 
@@ -145,7 +146,8 @@ def weights_of(session: Session, deals: list[Deal], stages: StageSet) -> dict[in
     """Probability, weighted amount, bucket and pipeline membership of these deals, in one query."""
     if not deals:
         return {}
-    w = stage_weighting(stages)
+    settings = users_repo.get_team_settings(session, team_id=deals[0].team_id)
+    w = stage_weighting(stages, (settings.team_odds if settings is not None else None) or {})  # SPEC §13
     return funnel_repo.deal_weights(session, team_id=deals[0].team_id, deal_ids=[d.id for d in deals], w=w)
 
 

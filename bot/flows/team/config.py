@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,6 +38,10 @@ class TeamConfig:
     quota_period: str  # quarter | month | year
     lost_reasons: tuple[str, ...]
     low_contact_days: int = 90  # between light touches of a lower-contact deal (SPEC §3.3)
+    # planning back from the quota (SPEC §13): App Home settings
+    typical_deal_size: Decimal | None = None
+    team_odds: Mapping[str, int] = field(default_factory=dict)  # rung key -> the team's own percent
+    selling_prompt: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +78,9 @@ def team_config(session: Session, settings: Settings, team_id: str) -> TeamConfi
         quota_period=pick("quota_period", "quarter"),
         lost_reasons=tuple(pick("lost_reasons", list(DEFAULT_LOST_REASONS))),
         low_contact_days=pick("low_contact_days", settings.dealbot_low_contact_days),
+        typical_deal_size=pick("typical_deal_size", None),
+        team_odds=dict(pick("team_odds", {})),
+        selling_prompt=bool(pick("selling_prompt", False)),
     )
 
 
