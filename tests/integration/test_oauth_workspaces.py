@@ -5,8 +5,10 @@ otherwise), revoked ones answer ``token_revoked``."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, update
@@ -21,6 +23,7 @@ from tests.support.bot import run_cli
 from tests.support.nudges import new_deal, nudge_dms
 from tests.support.oauth import calls_by_team, oauth_env, start_oauth_bot, token_team
 from tests.support.pipeline import all_text
+from tests.support.waits import wait_for
 
 A, B = "T0SANDBOX", "T0OTHER"
 REP_A, REP_B = "U0REP1", "U9REP1"  # both in Shanghai; both read Chinese
@@ -223,3 +226,96 @@ def test_oauth_mode_refuses_mixed_credentials_naming_the_variable(sandbox, dbs):
     env = oauth_env(sandbox, dbs.fresh(), DEALBOT_MANAGER_CHANNEL="C0MANAGERS")
     done = run_cli("run", "--http", "--port", "0", env=env, timeout=60)
     assert done.returncode == 2 and "DEALBOT_MANAGER_CHANNEL" in done.stderr
+
+
+# -- issue 13: the CSV export and the digest's content stay within their workspace ---------------------
+
+ALPHA = ("Alpha Steel", "Alpha Rail")  # workspace A's accounts (U0REP1, U0REP2)
+BETA = ("Beta Grid", "Beta Harbour")  # workspace B's accounts (U9REP1, U9REP2)
+
+
+def _two_workspaces_with_deals(slack, sandbox, engine) -> None:  # noqa: ANN001
+    """Both installed by their Slack admins, each admin picks its manager channel in App Home; each
+    workspace has two deals past their expected close (so the digest's red flags name them)."""
+    for admin, channel in (("U0ADMIN", "C0MANAGERS"), ("U9ADMIN", "C9MANAGERS")):
+        assert "dealbot is installed" in slack.install(admin).text
+        slack.open_home(admin)
+        slack.click(admin, sandbox.state.home_view(admin), ids.ACT_SETTINGS_OPEN)
+        assert slack.submit(admin, {"manager_channel": channel}).status == 200
+        assert f"dealbot is in <#{channel}>" in all_text(sandbox.state.home_view(admin))
+    with session_scope(engine) as s:
+        assert {r.team_id: r.manager_channel for r in s.exec(sm_select(TeamSettings))} == {
+            A: "C0MANAGERS",
+            B: "C9MANAGERS",
+        }
+    overdue = date(2026, 11, 5)
+    for team, prefix, accounts in ((A, "U0", ALPHA), (B, "U9", BETA)):
+        for n, account in enumerate(accounts, 1):
+            new_deal(engine, owner_id=f"{prefix}REP{n}", now=T0, account=account, team_id=team,
+                     expected_close=overdue)  # fmt: skip
+
+
+def _export(slack, sandbox, admin: str) -> list[list[str]]:  # noqa: ANN001
+    reply = slack.command(admin, "/funnel", "export")
+    assert reply.status == 200 and "Your CSV export (2 deals)" in reply.text, reply.text
+    sent = wait_for(lambda: [m for m in sandbox.state.dm(admin) if m.files], what=f"the CSV in {admin}'s DM")
+    assert len(sent) == 1 and sent[0].files[0]["mimetype"] == "text/csv"
+    content = sandbox.state.files[sent[0].files[0]["id"]]["content"].decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content)))
+
+
+def test_each_admins_csv_export_lists_only_their_own_workspaces_deals(world, sandbox):
+    bot, slack, engine = world
+    _two_workspaces_with_deals(slack, sandbox, engine)
+    bot.set_clock("2026-11-06T02:00:00Z")
+    for admin, team, own, other, prefix in (
+        ("U0ADMIN", A, ALPHA, BETA, "U0"),
+        ("U9ADMIN", B, BETA, ALPHA, "U9"),
+    ):
+        mark = len(sandbox.state.calls)
+        rows = _export(slack, sandbox, admin)
+        assert rows[0][:4] == ["id", "account", "title", "owner_id"]
+        assert sorted(r[1] for r in rows[1:]) == sorted(own), (admin, rows)
+        assert {r[3] for r in rows[1:]} == {f"{prefix}REP1", f"{prefix}REP2"}
+        text = "\n".join(",".join(r) for r in rows)
+        assert all(name in text for name in own) and not any(name in text for name in other), text
+        uploads = [c for c in sandbox.state.calls[mark:] if c.method.startswith("files.") and c.token]
+        assert {c.method for c in uploads} >= {"files.getUploadURLExternal", "files.completeUploadExternal"}
+        assert {token_team(sandbox, c.token) for c in uploads} == {team}
+    assert not [c for c in sandbox.state.calls if c.error in ("invalid_auth", "not_authed", "token_revoked")]
+
+
+def test_each_workspaces_digest_names_only_its_own_accounts_and_reps_with_its_own_token(world, sandbox):
+    bot, slack, engine = world
+    _two_workspaces_with_deals(slack, sandbox, engine)
+    mark = len(sandbox.state.calls)
+    run_due_cli(bot, "2026-11-09T01:30:00Z")  # Mon 09:30 Shanghai: both workspaces' digests are due
+    after = sandbox.state.calls[mark:]
+    posts = [c for c in after if c.method == "chat.postMessage" and c.ok]
+    to_channels = {
+        (c.args["channel"], token_team(sandbox, c.token)) for c in posts if c.args["channel"][0] == "C"
+    }
+    assert to_channels == {("C0MANAGERS", A), ("C9MANAGERS", B)}
+    # the rest are the reps' nudges: each to a person of the workspace whose token sent it
+    assert all(
+        {"U0": A, "U9": B}[c.args["channel"][:2]] == token_team(sandbox, c.token)
+        for c in posts
+        if c.args["channel"][0] == "U"
+    )
+    charts = [c for c in after if c.method == "files.completeUploadExternal" and c.ok]
+    assert {(c.args.get("channel_id"), token_team(sandbox, c.token)) for c in charts} == {
+        ("C0MANAGERS", A),
+        ("C9MANAGERS", B),
+    }
+    assert not [c for c in after if c.error in ("invalid_auth", "not_authed", "token_revoked")]
+    for channel, own, other, prefix, foreign in (
+        ("C0MANAGERS", ALPHA, BETA, "U0", "U9"),
+        ("C9MANAGERS", BETA, ALPHA, "U9", "U0"),
+    ):
+        posted = [m for m in sandbox.state.channel_messages(channel) if m.source in ("chat", "file")]
+        digest = "\n".join(all_text(m.blocks) + "\n" + (m.text or "") for m in posted)
+        assert posted and posted[0].blocks, channel
+        assert all(name in digest for name in own), (channel, digest)
+        assert not any(name in digest for name in other), (channel, digest)
+        assert f"<@{prefix}REP1>" in digest and f"<@{prefix}REP2>" in digest, digest
+        assert f"<@{foreign}" not in digest, digest
