@@ -99,7 +99,7 @@ def build_digest(
 ) -> Digest:
     """Figures for the whole team, compared with the last digest posted to the channel."""
     cfg = team_config(session, settings, team_id)
-    previous = repo.previous_figures(session, channel_id=channel_id, before=week)
+    previous = repo.previous_figures(session, team_id=team_id, channel_id=channel_id, before=week)
     figures = compute(
         session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
     )

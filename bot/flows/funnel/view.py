@@ -106,7 +106,7 @@ def on_demand(
     previous = None
     if scope == Scope(actor.team_id) and cfg.manager_channel:  # the digest's own scope: show the change
         previous = digest_repo.previous_figures(
-            session, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
+            session, team_id=actor.team_id, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
         )
     figures = compute(
         session, cfg, now=now, scope=scope, previous=previous, scoring=question_scoring(process)

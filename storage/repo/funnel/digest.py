@@ -112,11 +112,12 @@ def release_run(session: Session, *, run_id: int, worker: str, error: str, retry
     )
 
 
-def previous_figures(session: Session, *, channel_id: str, before: datetime) -> dict | None:
-    """The stored headline of the latest digest posted to the channel before this week."""
+def previous_figures(session: Session, *, team_id: str, channel_id: str, before: datetime) -> dict | None:
+    """The stored headline of the workspace's latest digest posted to the channel before this week."""
     return session.execute(
         select(DigestRun.figures)
         .where(
+            DigestRun.team_id == team_id,
             DigestRun.channel_id == channel_id,
             DigestRun.period_start < before,
             DigestRun.status == "posted",
