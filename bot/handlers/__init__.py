@@ -23,6 +23,7 @@ from bot.handlers import (
     people,
     pipeline,
     qualification,
+    review,
     roles,
 )
 
@@ -41,6 +42,7 @@ MODULES = (
     people,
     pipeline,
     qualification,
+    review,
     roles,
 )
 

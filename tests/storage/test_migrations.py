@@ -127,5 +127,6 @@ def test_a_batch_mode_migration_on_sqlite_keeps_the_rows_that_reference_the_rebu
 
     assert current_revision(engine) == rev
     after = {table: len(rows) for table, rows in read_back(engine).items()}
-    assert after == before
+    assert not any(n for table, n in after.items() if table not in before)  # tables added since start empty
+    assert {table: n for table, n in after.items() if table in before} == before
     engine.dispose()

@@ -320,12 +320,20 @@ class HistoryLine:
 def deal_history(session: Session, actor: Actor, deal_id: object) -> tuple[Deal, list[HistoryLine]]:
     deal = load_deal(session, actor, deal_id)
     events = deals_repo.deal_history(session, team_id=deal.team_id, deal_id=deal.id)
-    return deal, [
+    lines = [
         HistoryLine(
             e.kind, e.at, e.actor_id, e.from_value, e.to_value, e.forced, e.reason, e.competitor, e.note
         )
         for e in events
     ]
+    # the check-ins in the rep's own words, in order with the rest (the weekly review's material)
+    from storage.repo.review import deal_checkins
+
+    for c in deal_checkins(session, team_id=deal.team_id, deal_id=deal.id):
+        said = " · ".join(x for x in (c.done_text, c.progress_text if c.progress else None, c.blockers,
+                                      c.next_step) if x)  # fmt: skip
+        lines.append(HistoryLine("checkin", c.created_at, c.rep_id, None, None, False, None, None, said))
+    return deal, sorted(lines, key=lambda x: x.at)
 
 
 def visible_summaries(
