@@ -73,7 +73,8 @@ def review_message(review: RepReview, stages: StageSet, locale: str, *, page: in
     if not review.deals:
         blocks.append(SectionBlock(text=md(t("review.empty", locale))))
     for d in review.deals[page * PAGE_DEALS : (page + 1) * PAGE_DEALS]:
-        blocks.append(SectionBlock(text=md(deal_text(d, stages, locale)), accessory=deal_menu(d, locale)))
+        blocks.append(SectionBlock(block_id=f"review_deal_{d.deal_id}", text=md(deal_text(d, stages, locale)),
+                                   accessory=deal_menu(d, locale)))  # fmt: skip
     nav = []
     if page > 0:
         nav.append(ButtonElement(text=t("review.prev", locale), action_id=ids.ACT_REVIEW_OPEN,

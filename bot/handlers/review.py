@@ -86,8 +86,8 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             with read_scope(deps.engine) as s:
                 deal = load_deal(s, actor, deal_id)
                 require_reader(s, actor, deal.owner_id)
-                name = deal_name(deal.account, deal.title)
-            click.open(note_modal(deal.id, kind, target, name, actor.locale))
+                name, found = deal_name(deal.account, deal.title), deal.id
+            click.open(note_modal(found, kind, target, name, actor.locale))
             return
         with session_scope(deps.engine) as s:
             if act == "checkin":
