@@ -466,14 +466,16 @@ class ReviewNote(SQLModel, table=True):
 
 
 class ReviewRun(SQLModel, table=True):
-    """The weekly review DM: one per (manager, week); the unique key makes it once across replicas."""
+    """The weekly review DM: one per (manager, week) — and a lost deal's loss review, one per (manager,
+    deal) — the unique key makes each once across replicas."""
 
     __tablename__ = "review_run"
-    __table_args__ = (sa.UniqueConstraint("team_id", "manager_id", "week"),)
+    __table_args__ = (sa.UniqueConstraint("team_id", "manager_id", "week", "deal_id"),)
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     manager_id: str = Field(max_length=32)
-    week: datetime = ts()  # Monday 00:00 team time, stored as UTC
+    week: datetime = ts()  # Monday 00:00 team time, stored as UTC; a loss review: when the deal was lost
+    deal_id: int = 0  # 0: the weekly review; else the lost deal of a loss review
     status: str = Field(default="pending", max_length=16)  # pending | claimed | sent | failed
     available_at: datetime | None = ts(default=None)
     attempts: int = 0

@@ -210,3 +210,35 @@ def reply_to_manager(
         clip(text, 3000),
         [SectionBlock(text=md(clip(text, SECTION_MAX))), ActionsBlock(elements=[open_button])],
     )
+
+
+def loss_review_message(r, stages: StageSet, locale: str) -> dict:  # noqa: ANN001 — a LossReview
+    """The loss review in the manager's DM: a few sections, each clipped (the timeline keeps its latest)."""
+    title = t("review.loss.title", locale, deal=clip(f"{r.account} — {r.title}" if r.title else r.account, 150),
+              rep=f"<@{r.rep_id}>")  # fmt: skip
+    head = t("review.loss.died", locale, stage=_stage(stages, r.died_in, locale),
+             when=format_date(r.lost_at, locale) if r.lost_at else "—", reason=clip(r.reason or "—", 300),
+             winner=clip(r.winner or "—", 200), note=clip(r.note or "", 500))  # fmt: skip
+    blocks: list = [SectionBlock(text=md(clip(f"*{title}*\n{head}", SECTION_MAX)))]
+    if r.alarm:
+        blocks.append(SectionBlock(text=md(t("review.loss.alarm", locale, winner=clip(r.winner, 200)))))
+    people = [
+        t("review.loss.coach", locale, when=format_date(r.coach_at, locale) if r.coach_at else t("review.loss.never", locale)),
+        t("review.loss.decision_maker", locale,
+          when=format_date(r.decision_maker_at, locale) if r.decision_maker_at else t("review.loss.never", locale)),
+    ]  # fmt: skip
+    blocks.append(SectionBlock(text=md("\n".join(people))))
+    timeline = []
+    for m in r.moves:
+        key = "review.move.forced" if m.forced or m.kind == "forced_advance" else "review.move.met"
+        line = t(key, locale, frm=_stage(stages, m.from_value, locale), to=_stage(stages, m.to_value, locale),
+                 reason=clip(m.reason or "", 150))  # fmt: skip
+        timeline.append(f"{format_date(m.at, locale)} {line}")
+    for c in r.checkins:
+        timeline.append(t("review.checkin", locale, when=format_date(c.at, locale), done=clip(c.done, 200))
+                        + (" — " + t("review.blockers", locale, text=clip(c.blockers, 200)) if c.blockers else ""))  # fmt: skip
+    text = "\n".join(timeline) or t("review.loss.nothing", locale)
+    if len(text) > SECTION_MAX - 10:
+        text = "…\n" + text[-(SECTION_MAX - 20) :]
+    blocks.append(SectionBlock(text=md(t("review.loss.timeline", locale) + "\n" + text)))
+    return message(clip(title, 3000), blocks)

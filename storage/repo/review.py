@@ -16,9 +16,12 @@ from storage.models import (
     Deal,
     DealEvent,
     Interview,
+    InterviewAnswer,
     ManagerRep,
     Membership,
+    Milestone,
     Nudge,
+    Person,
     RedFlag,
     ReviewNote,
     ReviewRun,
@@ -219,19 +222,20 @@ def get_note(session: Session, *, team_id: str, note_id: int) -> ReviewNote | No
 
 
 # --------------------------------------------------------------------------- the weekly DM's claim
-def ensure_run(session: Session, *, team_id: str, manager_id: str, week: datetime, now: datetime) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: the first replica creates the (manager, week) row."""
+def ensure_run(session: Session, *, team_id: str, manager_id: str, week: datetime, now: datetime,
+               deal_id: int = 0) -> None:  # fmt: skip
+    """INSERT … ON CONFLICT DO NOTHING: the first replica creates the (manager, week[, lost deal]) row."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
         dialect.insert(ReviewRun)
-        .values(team_id=team_id, manager_id=manager_id, week=week, status="pending", available_at=now,
-                attempts=0, created_at=now)
-        .on_conflict_do_nothing(index_elements=["team_id", "manager_id", "week"])
+        .values(team_id=team_id, manager_id=manager_id, week=week, deal_id=deal_id, status="pending",
+                available_at=now, attempts=0, created_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "manager_id", "week", "deal_id"])
     )  # fmt: skip
 
 
 def claim_run(session: Session, *, team_id: str, manager_id: str, week: datetime, now: datetime, worker: str,
-              lease: timedelta) -> ReviewRun | None:  # fmt: skip
+              lease: timedelta, deal_id: int = 0) -> ReviewRun | None:  # fmt: skip
     """One statement, one winner: the row if it is due and nobody holds a live lease."""
     row = session.execute(
         update(ReviewRun)
@@ -239,6 +243,7 @@ def claim_run(session: Session, *, team_id: str, manager_id: str, week: datetime
             ReviewRun.team_id == team_id,
             ReviewRun.manager_id == manager_id,
             ReviewRun.week == week,
+            ReviewRun.deal_id == deal_id,
             ReviewRun.status.in_(("pending", "claimed")),
             ReviewRun.available_at <= now,
             ReviewRun.attempts < MAX_ATTEMPTS,
@@ -279,3 +284,66 @@ def runs(session: Session, *, team_id: str) -> list[ReviewRun]:
             select(ReviewRun).where(ReviewRun.team_id == team_id).order_by(ReviewRun.id)
         ).scalars()
     )
+
+
+# --------------------------------------------------------------------------- the loss review
+def lost_since(session: Session, *, since: datetime) -> list[Deal]:
+    """Deals lost since ``since``, every workspace (the job sends each its loss review once)."""
+    return list(
+        session.execute(
+            select(Deal).where(Deal.status == "lost", Deal.closed_at >= since).order_by(Deal.team_id, Deal.id)
+        ).scalars()
+    )
+
+
+def deal_events(session: Session, *, team_id: str, deal_id: int) -> list[DealEvent]:
+    return list(
+        session.execute(
+            select(DealEvent)
+            .where(DealEvent.team_id == team_id, DealEvent.deal_id == deal_id)
+            .order_by(DealEvent.at, DealEvent.id)
+        ).scalars()
+    )
+
+
+def first_people(session: Session, *, team_id: str, deal_id: int) -> dict[str, datetime]:
+    """Role -> when a person in that role was first recorded on the deal."""
+    rows = session.execute(
+        select(Person.role, func.min(Person.created_at))
+        .where(Person.team_id == team_id, Person.deal_id == deal_id)
+        .group_by(Person.role)
+    )
+    return {r: at for r, at in rows}
+
+
+def recorded_texts(session: Session, *, team_id: str, deal_id: int, before: datetime) -> list[str]:
+    """Everything written about the deal before ``before`` (answers, check-ins, milestones, events):
+    where a competitor would have been recorded."""
+    out: list[str] = []
+    answers = session.execute(
+        select(InterviewAnswer.raw_text, InterviewAnswer.value)
+        .join(Interview, Interview.id == InterviewAnswer.interview_id)
+        .where(
+            Interview.team_id == team_id, Interview.deal_id == deal_id, InterviewAnswer.answered_at < before
+        )
+    )
+    out += [str(x) for raw, value in answers for x in (raw, value) if x]
+    checkins = session.execute(
+        select(CheckIn.done_text, CheckIn.progress_text, CheckIn.blockers, CheckIn.next_step).where(
+            CheckIn.team_id == team_id, CheckIn.deal_id == deal_id, CheckIn.created_at < before
+        )
+    )
+    out += [x for row in checkins for x in row if x]
+    milestones = session.execute(
+        select(Milestone.what, Milestone.evidence).where(
+            Milestone.team_id == team_id, Milestone.deal_id == deal_id, Milestone.recorded_at < before
+        )
+    )
+    out += [x for row in milestones for x in row if x]
+    events = session.execute(
+        select(DealEvent.competitor, DealEvent.note, DealEvent.reason).where(
+            DealEvent.team_id == team_id, DealEvent.deal_id == deal_id, DealEvent.at < before
+        )
+    )
+    out += [x for row in events for x in row if x]
+    return out

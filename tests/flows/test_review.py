@@ -240,3 +240,37 @@ def test_the_weekly_dm_goes_once_per_manager_and_week_with_two_schedulers(team):
     assert [r.status for r in world.rows(ReviewRun)] == ["sent", "sent"]
     review_job.send_reviews(workers[0], client, now + timedelta(days=7))  # the week after: one more each
     assert len(client.posts) == 4
+
+
+def test_a_lost_deal_whose_winner_was_never_recorded_raises_the_alarm_in_its_managers_loss_review(team):
+    from bot.blocks.review import loss_review_message
+    from bot.flows.review.loss import loss_review
+    from storage.models import Deal
+
+    world = team
+    seen = world.new_deal(owner_id=REP, now=T0, account="Seen Co")
+    unseen = world.new_deal(owner_id=REP, now=T0, account="Unseen Co")
+    day2 = T0 + timedelta(days=2)
+    _checkin(world, seen, day2, done_text="Acme Boilers quoted 8% lower", progress=False)
+    _checkin(world, unseen, day2, done_text="Demo went well", progress=False, blockers="Budget slips")
+    lost_at = T0 + timedelta(days=9)
+    with world.session() as s:
+        rep = world.actor(s, REP, now=lost_at)
+        world.advance(s, rep, unseen, now=lost_at - timedelta(days=1), force_reason="customer pushed")
+        reason = world.config(s).lost_reasons[0]
+        world.lost(s, rep, seen, now=lost_at, reason=reason, competitor="Acme Boilers", note="price")
+        world.lost(s, rep, unseen, now=lost_at, reason=reason, competitor="Beta Heat", note="came late")
+    with world.session() as s:
+        a, b = loss_review(s, s.get(Deal, seen)), loss_review(s, s.get(Deal, unseen))
+        stages = world.stages(s)
+    assert not a.alarm and a.winner_recorded
+    assert b.alarm and b.died_in != "qualify" and any(m.forced for m in b.moves) and b.coach_at is None
+    text = all_text(loss_review_message(b, stages, "en"))
+    assert "Beta Heat won, and was never recorded" in text and "Budget slips" in text and "Coach" in text
+    assert "never recorded" not in all_text(loss_review_message(a, stages, "en"))
+    assert check_message(loss_review_message(b, stages, "zh-Hans")) == []
+    client = Recorder()
+    for worker in ("w1", "w2"):  # its managers get it once (and the weekly DM once)
+        review_job.send_reviews(replace(world.deps, worker_id=worker), client, lost_at + timedelta(hours=1))
+    losses = [p for p in client.posts if "Loss review" in p["text"]]
+    assert sorted(p["channel"] for p in losses) == [MGR, MGR] and len({p["text"] for p in losses}) == 2

@@ -2,7 +2,7 @@
 
 Revision ID: 0098
 Revises: 0004
-Create Date: 2026-12-02 05:26:07.100892
+Create Date: 2026-12-02 05:38:36.422816
 
 """
 from typing import Sequence, Union
@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('manager_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('week', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('available_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -36,7 +37,7 @@ def upgrade() -> None:
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_run')),
-    sa.UniqueConstraint('team_id', 'manager_id', 'week', name=op.f('uq_review_run_team_id_manager_id_week'))
+    sa.UniqueConstraint('team_id', 'manager_id', 'week', 'deal_id', name=op.f('uq_review_run_team_id_manager_id_week_deal_id'))
     )
     op.create_table('review_note',
     sa.Column('id', sa.Integer(), nullable=False),
