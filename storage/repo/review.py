@@ -321,13 +321,13 @@ def recorded_texts(session: Session, *, team_id: str, deal_id: int, before: date
     where a competitor would have been recorded."""
     out: list[str] = []
     answers = session.execute(
-        select(InterviewAnswer.raw_text, InterviewAnswer.value)
+        select(InterviewAnswer.raw_text)
         .join(Interview, Interview.id == InterviewAnswer.interview_id)
         .where(
             Interview.team_id == team_id, Interview.deal_id == deal_id, InterviewAnswer.answered_at < before
         )
     )
-    out += [str(x) for raw, value in answers for x in (raw, value) if x]
+    out += [raw for (raw,) in answers if raw]
     checkins = session.execute(
         select(CheckIn.done_text, CheckIn.progress_text, CheckIn.blockers, CheckIn.next_step).where(
             CheckIn.team_id == team_id, CheckIn.deal_id == deal_id, CheckIn.created_at < before

@@ -274,3 +274,8 @@ def test_a_lost_deal_whose_winner_was_never_recorded_raises_the_alarm_in_its_man
         review_job.send_reviews(replace(world.deps, worker_id=worker), client, lost_at + timedelta(hours=1))
     losses = [p for p in client.posts if "Loss review" in p["text"]]
     assert sorted(p["channel"] for p in losses) == [MGR, MGR] and len({p["text"] for p in losses}) == 2
+    with world.session() as s:  # "why we lose" in the digest: where they died, the winners never recorded
+        shown = world.digest(s, channel_id="C0MGRS", week=lost_at, now=lost_at + timedelta(hours=1))
+    assert shown.figures.unseen_winners == (1, 2)
+    digest = all_text(shown.message)
+    assert "Lost to a winner we never recorded as a competitor: 1 of 2" in digest and "Died in: " in digest
