@@ -68,6 +68,14 @@ def test_a_day_1_checkin_reaches_the_reps_managers_review_and_not_another_manage
     for who in (OTHER, REP):  # another manager; the rep himself
         with world.session() as s, pytest.raises(NotAllowed):
             review.build_review(s, world.actor(s, who, now=now), REP, now=now)
+    with world.session() as s:  # App Home: this week's review first, for the manager (and admin) only
+        from bot.blocks.home import home_view
+
+        home = all_text(home_view(world.home(s, world.actor(s, MGR, now=now), now=now)))
+        assert home.index("This week's review") < home.index("Needs you today") and f"<@{REP}>" in home
+        assert "周例会" not in all_text(
+            home_view(world.home(s, world.actor(s, OTHER, now=now), now=now))
+        )  # zh
     with world.session() as s:  # the weekly DM lines: the manager's reps only
         assert [x.rep_id for x in review.team_week(s, "T0SANDBOX", [REP], now=now)] == [REP]
         assert review.reviewable_reps(s, world.actor(s, OTHER, now=now)) == []

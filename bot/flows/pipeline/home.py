@@ -38,6 +38,9 @@ class Home:
     roles: list[RoleRow] | None  # admins
     flags: list[tuple[Summary, str, str]] | None = None  # managers: stored red flags (deal, kind, reason)
     ahead: list[tuple[Summary, CustomerStep]] | None = None  # the customer ahead of our stage (visible deals)
+    review: list | None = (
+        None  # managers and admins: this week's review, a TeamLine per rep (bot/flows/review)
+    )
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -92,4 +95,9 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
     seen = visible if actor.is_manager else mine
     found = ahead_of(session, actor.team_id, cfg.stages, [s.id for s in seen if s.status == "open"])
     ahead = [(s, found[s.id]) for s in seen if s.id in found]
-    return Home(actor, cfg, mine, team, roles, flags, ahead)
+    review = None
+    if actor.is_manager:  # this week's review first (issue 15): one set of queries for every rep
+        from bot.flows.review import reviewable_reps, team_week
+
+        review = team_week(session, actor.team_id, reviewable_reps(session, actor), now=now)
+    return Home(actor, cfg, mine, team, roles, flags, ahead, review)
