@@ -98,6 +98,11 @@ def test_comment_and_answer_are_in_the_deal_history_with_the_checkin(team):
     with world.session() as s:
         history = all_text(world.history(s, world.actor(s, REP, now=now), deal, now=now))
     assert history.index("Site visit") < history.index("Who signs the budget?") < history.index("Mr Zhou")
+    from bot.blocks.deal_card import deal_card_message
+
+    with world.session() as s:  # the rep's deal card shows them too, in order
+        card = all_text(deal_card_message(world.card(s, world.actor(s, REP, now=now), deal, now=now), "en"))
+    assert card.index("Site visit") < card.index("Who signs the budget?") < card.index("Mr Zhou")
     r, msg = _review(world, MGR, REP, now + timedelta(days=1))
     assert r.answered == 1 and "the rep: The GM, Mr Zhou" in all_text(msg)
 
