@@ -63,7 +63,7 @@ def review_message(review: RepReview, stages: StageSet, locale: str, *, page: in
     page = min(max(page, 0), total - 1)
     title = t("review.title", locale, rep=f"<@{review.rep_id}>", since=format_date(review.since, locale),
               page=page + 1, pages=total)  # fmt: skip
-    blocks: list = [SectionBlock(text=md(clip(f"*{title}*", SECTION_MAX)))]
+    blocks: list = [SectionBlock(text=md(clip(title, SECTION_MAX)))]
     summary = t("review.summary", locale, news=review.with_news, quiet=review.without_news,
                 judgements=review.open_judgements, answered=review.answered, resolved=review.resolved,
                 quiet_long=review.quiet)  # fmt: skip
@@ -219,7 +219,7 @@ def loss_review_message(r, stages: StageSet, locale: str) -> dict:  # noqa: ANN0
     head = t("review.loss.died", locale, stage=_stage(stages, r.died_in, locale),
              when=format_date(r.lost_at, locale) if r.lost_at else "—", reason=clip(r.reason or "—", 300),
              winner=clip(r.winner or "—", 200), note=clip(r.note or "", 500))  # fmt: skip
-    blocks: list = [SectionBlock(text=md(clip(f"*{title}*\n{head}", SECTION_MAX)))]
+    blocks: list = [SectionBlock(text=md(clip(f"{title}\n{head}", SECTION_MAX)))]
     if r.alarm:
         blocks.append(SectionBlock(text=md(t("review.loss.alarm", locale, winner=clip(r.winner, 200)))))
     people = [
