@@ -145,3 +145,36 @@ def test_ask_for_a_checkin_agree_and_challenge_verdicts_and_a_day_30_keep(slack,
     )
     kinds = {e.kind for d in (good, doubtful, kept) for e in db.events(d.id)}
     assert {"checkin_asked", "review_agree", "review_challenge", "review_resolved", "day30"} <= kinds
+
+
+def test_a_review_of_40_deals_passes_the_sandboxs_block_kit_checks_page_by_page(slack, sandbox, bot, db):
+    from datetime import UTC, datetime
+
+    from storage.models import CheckIn
+
+    with db.session() as s:
+        s.add(Membership(team_id="T0SANDBOX", user_id=MGR, role="manager"))
+        s.add(ManagerRep(team_id="T0SANDBOX", manager_id=MGR, rep_id=REP))
+        s.commit()
+    t0 = datetime(2026, 11, 24, 3, tzinfo=UTC)
+    bot.set_clock(t0.isoformat())
+    for i in range(40):
+        d = db.add_deal(owner_id=REP, account=f"Account {i:02d} " + "x" * 150, title="y" * 190, now=t0)
+        with db.session() as s:
+            s.add(CheckIn(team_id="T0SANDBOX", deal_id=d.id, rep_id=REP, done_text="d" * 2900, progress=True,
+                          progress_text="p" * 2900, blockers="b" * 2900, next_step="n" * 480, created_at=t0))  # fmt: skip
+            s.commit()
+    bot.set_clock("2026-11-30T01:30:00Z")
+    bot.run_due()
+    week = next(m for m in _dms(sandbox, MGR) if "Your team's week" in m.text)
+    slack.click(MGR, week, ids.ACT_REVIEW_OPEN)
+    seen = set()
+    for page in range(3):  # every page was posted through the sandbox's chat.postMessage checks
+        review = _dms(sandbox, MGR)[-1]
+        assert f"page {page + 1}/3" in review.text
+        seen |= {
+            b["block_id"] for b in review.blocks if str(b.get("block_id", "")).startswith("review_deal_")
+        }
+        if page < 2:
+            slack.click(MGR, review, ids.ACT_REVIEW_OPEN, value=f"{REP}:{page + 1}")
+    assert len(seen) == 40
