@@ -83,6 +83,11 @@ ACT_CARD_FIND_OUT = (
     "card_find_out"  # the card's to-find-out checklist: answer one; option "<interview id>:<key>"
 )
 
+# -- the weekly review (manager's DM, App Home, /funnel review)
+ACT_REVIEW_OPEN = "review_open"  # open a rep's review; value "<rep id>:<page>"
+ACT_REVIEW_MENU = "review_menu"  # a deal's overflow in the review; option "<act>:<deal id>"
+ACT_REVIEW_REPLY = "review_reply"  # the rep answers a comment / looks again at a challenge; value = note id
+
 # View callbacks (callback_id)
 # -- pipeline; private_metadata = {"d": deal id, "v": deal version} (never trusted: re-checked on submit)
 VIEW_ADVANCE = "pipeline_advance"
@@ -98,6 +103,9 @@ VIEW_SETTINGS = "pipeline_settings"
 VIEW_ROLES = "pipeline_roles"
 # -- follow-ups
 VIEW_CHECKIN = "checkin_submit"  # the check-in modal (follow-ups)
+# -- the weekly review; private_metadata {"d": deal id, "k": comment|challenge, "t": target} / {"n": note id}
+VIEW_REVIEW_NOTE = "review_note"  # a manager's comment or challenge
+VIEW_REVIEW_REPLY = "review_reply_submit"  # the rep's answer or second look
 # -- qualification
 VIEW_DEAL_NEW = "deal_new"  # register a prospect (qualification)
 # -- plan
@@ -106,6 +114,7 @@ VIEW_SELLING_NOTE = "selling_note"  # the optional line of the end-of-day answer
 # Message metadata event types
 META_NUDGE = "deal_nudge"
 META_DIGEST = "dealbot_digest"  # the weekly digest; payload {"run_id": …} (digest)
+META_REVIEW = "dealbot_review"  # the weekly review DM; payload {"run_id": …} (review)
 
 
 def all_action_ids() -> set[str]:

@@ -496,3 +496,48 @@ SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
 SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     SQLModel.metadata, SQLAlchemyOAuthStateStore.default_table_name
 )
+
+
+# --------------------------------------------------------------------------- weekly review
+class ReviewNote(SQLModel, table=True):
+    """A manager's word on a deal in the weekly review (SPEC §7.1), and the rep's reply.
+
+    kind: comment | agree | challenge | checkin_ask; target: deal | verdict | judgement. A comment is
+    answered (``reply``); a challenge is resolved by the rep looking again (``reply`` is the outcome).
+    Only the deal's owner, that owner's managers and admins ever see a note.
+    """
+
+    __tablename__ = "review_note"
+    __table_args__ = (sa.Index("ix_review_note_team_rep_at", "team_id", "rep_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    rep_id: str = Field(max_length=32)
+    author_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    target: str = Field(default="deal", max_length=16)
+    body: str = Field(default="", max_length=3000)
+    reply: str | None = Field(default=None, max_length=3000)
+    replied_at: datetime | None = ts(default=None)
+    created_at: datetime = ts()
+
+
+class ReviewRun(SQLModel, table=True):
+    """The weekly review DM: one per (manager, week) — and a lost deal's loss review, one per (manager,
+    deal) — the unique key makes each once across replicas."""
+
+    __tablename__ = "review_run"
+    __table_args__ = (sa.UniqueConstraint("team_id", "manager_id", "week", "deal_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    week: datetime = ts()  # Monday 00:00 team time, stored as UTC; a loss review: when the deal was lost
+    deal_id: int = 0  # 0: the weekly review; else the lost deal of a loss review
+    status: str = Field(default="pending", max_length=16)  # pending | claimed | sent | failed
+    available_at: datetime | None = ts(default=None)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = ts()
+    sent_at: datetime | None = ts(default=None)

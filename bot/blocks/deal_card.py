@@ -311,6 +311,12 @@ def card_blocks(card: Card, locale: str, notice: str | None = None) -> list[Bloc
     small = small_print(card, locale)
     if small:
         blocks.append(ContextBlock(elements=[md("\n".join(small))]))
+    if card.said:  # issue 15: check-ins and the manager's word, in order
+        lines = [t(f"card.said.{kind}", locale, when=format_date(at, locale), who=f"<@{who}>", text=clip(text, 300))
+                 for kind, at, who, text in card.said]  # fmt: skip
+        blocks.append(
+            ContextBlock(elements=[md(clip(t("card.said.title", locale) + "\n" + "\n".join(lines), 3000))])
+        )
     blocks.append(card_actions(card, locale))
     ladder = ladder_actions(card, locale)
     if ladder:

@@ -114,6 +114,14 @@ KNOWN = (
     "edit",
     "contact",
     "milestone",
+    "checkin",
+    "day30",
+    "review_comment",
+    "review_answer",
+    "review_agree",
+    "review_challenge",
+    "review_resolved",
+    "checkin_asked",
 )
 
 

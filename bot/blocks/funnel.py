@@ -238,7 +238,9 @@ def rep_lines(f: Figures, locale: str) -> str:
     return "\n".join(lines)
 
 
-def lose_lines(f: Figures, locale: str, labels: dict[str, str]) -> str:
+def lose_lines(
+    f: Figures, locale: str, labels: dict[str, str], stage_names: dict[str, str] | None = None
+) -> str:
     head = f"*{t('funnel.lose.title', locale)}*"
     if not f.loss_reasons:
         return f"{head}\n{t('funnel.lose.none', locale)}"
@@ -252,6 +254,11 @@ def lose_lines(f: Figures, locale: str, labels: dict[str, str]) -> str:
     ]
     if f.competitors:
         lines.append(t("funnel.lose.competitors", locale, items=times(f.competitors)))
+    if f.loss_stages:
+        names = stage_names or {}
+        lines.append(t("funnel.lose.died", locale, items=times(f.loss_stages, lambda k: names.get(k, k))))
+    if f.unseen_winners[1]:
+        lines.append(t("funnel.lose.unseen", locale, n=f.unseen_winners[0], of=f.unseen_winners[1]))
     if f.weakest:
         items = [
             t("funnel.lose.weakest_item", locale, item=labels.get(k, k), lost=f"{lost:.1f}", won=f"{won:.1f}")
@@ -289,7 +296,7 @@ def funnel_message(
         _section(_grades_and_moves(f, locale)),
         _section(flag_lines(f, locale)),
         _section(rep_lines(f, locale)),
-        _section(lose_lines(f, locale, labels or {})),
+        _section(lose_lines(f, locale, labels or {}, {x.key: x.name.get(locale) for x in stages.stages})),
         ContextBlock(elements=[MarkdownTextObject(text=t("funnel.footer", locale))]),
     ]
     text = t(

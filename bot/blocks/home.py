@@ -254,10 +254,33 @@ def _odds(home: Home, locale: str) -> list:
     ]
 
 
+REVIEW_REPS = 5  # App Home's review lines; more reps: `/funnel review @rep` (the weekly DM lists them all)
+
+
+def _review(home: Home, locale: str) -> list:
+    """A manager's first section: this week's review, a line per rep and a button opening the review."""
+    if not home.review:
+        return []
+    blocks: list = [SectionBlock(text=md(f"*{t('review.home.title', locale)}*"))]
+    for line in home.review[:REVIEW_REPS]:
+        text = t("review.week.line", locale, rep=f"<@{line.rep_id}>", news=line.with_news, quiet=line.without_news,
+                 judgements=line.open_judgements, needs=line.needs_you)  # fmt: skip
+        button = ButtonElement(
+            text=t("review.open", locale), action_id=ids.ACT_REVIEW_OPEN, value=f"{line.rep_id}:0"
+        )
+        blocks.append(SectionBlock(text=md(clip(text, 3000)), accessory=button))
+    if len(home.review) > REVIEW_REPS:
+        blocks.append(
+            ContextBlock(elements=[md(t("review.week.more", locale, n=len(home.review) - REVIEW_REPS))])
+        )
+    return blocks
+
+
 def home_view(home: Home, notice: str | None = None) -> dict:
     """``notice``: what the admin's last settings change found (the manager channel's access)."""
     locale = home.actor.locale
     blocks = [
+        *_review(home, locale),
         *_needs_you(home, locale),
         *_ahead(home, locale),
         *_by_stage(home, locale),

@@ -24,6 +24,7 @@ from bot.handlers import (
     pipeline,
     plan,
     qualification,
+    review,
     roles,
 )
 
@@ -43,6 +44,7 @@ MODULES = (
     pipeline,
     plan,
     qualification,
+    review,
     roles,
 )
 

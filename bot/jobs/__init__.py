@@ -12,13 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.jobs import digest, nudges, selling
+from bot.jobs import digest, nudges, review, selling
 
 log = logging.getLogger(__name__)
 JobFn = Callable[[Any, Any, datetime], Any]
 JOBS: dict[str, JobFn] = {
     "digest": digest.post_digests,
     "nudges": nudges.sweep,
+    "review": review.send_reviews,
     "selling": selling.send_prompts,
 }
 

@@ -189,6 +189,9 @@ def test_the_digest_message_shows_every_hand_computed_figure(team):
         "*Why we lose (last 90 days)*\n"
         "Reasons: price ×2 · no decision ×1 · technology ×1\n"
         "Lost to: Sunan Boiler ×2 · Harbin Heat ×1\n"
+        # issue 15: where they died, and winners never recorded as competitors during the deal
+        "Died in: Shape the criteria ×2 · Prepare and submit the bid ×1 · Negotiate and sign ×1\n"
+        "Lost to a winner we never recorded as a competitor: 3 of 3\n"
         "Weakest in lost deals: Size and budget realistic 0.5 vs 2.0 in won deals · "
         "Edge: price 1.0 vs 1.0 in won deals",
         "`/funnel @rep`, `/funnel stage <stage>`, `/funnel grade A` narrow it down · "

@@ -138,13 +138,17 @@ def recommendation(session: Session, deal: Deal) -> Recommendation:
     return Recommendation("keep" if any(found.values()) else "drop", since, found)
 
 
-def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) -> tuple[Nudge, Deal]:
+def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime,
+            decision: str | None = None) -> tuple[Nudge, Deal]:  # fmt: skip
     n, deal = _own_nudge(session, actor, nudge_id)
     kind = KINDS.find(n.kind)
     if kind is None or not kind.decides or n.status == "answered" or deal.status != "open":
         raise StaleCard()
     if n.cycle != deal.followup_cycle:
         raise StaleCard()
+    if decision is not None:  # the judgement and the recommendation the rep saw, for the weekly review
+        deals_repo.add_event(session, deal=deal, kind="day30", actor_id=actor.user_id, at=now,
+                             to_value=decision, reason=decision, note=recommendation(session, deal).what)  # fmt: skip
     repo.mark_answered(n, now)
     session.add(n)
     return n, deal
@@ -152,7 +156,7 @@ def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) 
 
 def keep(session: Session, settings: Settings, actor: Actor, nudge_id: int | str, now: datetime) -> Deal:
     """Intent confirmed: answer day 30 and start a new 30-day cycle from now."""
-    _, deal = _decide(session, actor, nudge_id, now)
+    _, deal = _decide(session, actor, nudge_id, now, "keep")
     plan.start_new_cycle(session, settings, deal, now)
     return deal
 
@@ -161,7 +165,7 @@ def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int 
               now: datetime, *, process: Process) -> tuple[Deal, str | None, str]:  # fmt: skip
     """One grade lower (a 'grade' event with its cause), held against regrades until the score or the
     expected close changes; the deal stays in the funnel at its contact level; then a new cycle."""
-    _, deal = _decide(session, actor, nudge_id, now)
+    _, deal = _decide(session, actor, nudge_id, now, "downgrade")
     old, new = deal.grade, GRADE_DOWN.get(deal.grade, "D")
     held = {"downgraded_at": now, "downgrade_score": deal.score, "downgrade_close": deal.expected_close}
     if not deals_repo.save_if_version(
@@ -183,7 +187,7 @@ def lower_contact_from_day30(session: Session, settings: Settings, actor: Actor,
     funnel, a light touch every N days, no red flag)."""
     from bot.flows.pipeline.contact import lower_contact
 
-    _, deal = _decide(session, actor, nudge_id, now)
+    _, deal = _decide(session, actor, nudge_id, now, "lower")
     lower_contact(session, actor, deal.id, now=now, settings=settings, process=process,
                   cause="day-30 review: keep at lower contact level")  # fmt: skip
     return deal

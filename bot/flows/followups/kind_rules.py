@@ -47,6 +47,11 @@ AttentionRule = Callable[[Deal, "StageDef", int, date], bool]  # open deal, its 
 
 
 # --------------------------------------------------------------------------- planners
+def planned_elsewhere(ctx: KindContext, kind: str, now: datetime) -> int:
+    """No deal act plans it: its rows are enqueued by the act that asks for it (the weekly review)."""
+    return 0
+
+
 def cycle_day(days: int) -> Planner:
     """Day ``days`` of the deal's follow-up cycle, from T0 in the rep's local wall time."""
 

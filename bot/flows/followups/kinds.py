@@ -247,6 +247,14 @@ LOW_CONTACT_TOUCH = NudgeKind(
     actions=TOUCH,
     at_low_contact=True,
 )
+# ---- the weekly review (SPEC §7.1): a manager asks for a check-in now; one row per request (its cycle is
+# the request's review_note id), planned by the review's act, answered by the check-in
+CHECKIN_REQUESTED = NudgeKind(
+    key="checkin_requested",
+    plan=rule.planned_elsewhere,
+    planned_on=(),
+    answered_on=answered("checkin", "closed"),
+)
 # ----
 
 KINDS = Registry(
@@ -259,4 +267,5 @@ KINDS = Registry(
     MILESTONE_DUE,
     HOLD_WAKE,
     LOW_CONTACT_TOUCH,
+    CHECKIN_REQUESTED,
 )

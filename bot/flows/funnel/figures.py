@@ -100,6 +100,9 @@ class Figures:
     deltas: dict[str, Decimal] = field(default_factory=dict)
     pipeline: Money = field(default_factory=Money)  # the whole weighted pipeline, any close date
     below: dict[str, int] = field(default_factory=dict)  # below the funnel: bucket -> open deals
+    # why we lose (issue 15): the stage lost deals died in, and lost to a winner never recorded / to a winner
+    loss_stages: list[tuple[str, int]] = field(default_factory=list)
+    unseen_winners: tuple[int, int] = (0, 0)
 
     @property
     def expected(self) -> Money:
@@ -166,6 +169,9 @@ def compute(
         line.owner_id = owner
     loss_start = now - timedelta(days=LOSS_DAYS)
     reasons, competitors = funnel_losses.losses(session, scope=scope, start=loss_start, end=now, limit=5)
+    loss_stages, unseen, named = funnel_losses.died_and_unseen(
+        session, scope=scope, start=loss_start, end=now
+    )
     figures = Figures(
         team_id=scope.team_id,
         currency=base,
@@ -187,6 +193,8 @@ def compute(
         reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
         loss_reasons=reasons,
         competitors=competitors,
+        loss_stages=loss_stages,
+        unseen_winners=(unseen, named),
         weakest=_weakest(
             funnel_scores.item_scores(
                 session,

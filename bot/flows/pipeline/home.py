@@ -41,6 +41,9 @@ class Home:
     ahead: list[tuple[Summary, CustomerStep]] | None = None  # the customer ahead of our stage (visible deals)
     plan: Any = None  # the actor's own backward plan (bot.flows.plan, SPEC §13)
     odds: Any = None  # admins: the team's own odds, beside the defaults (bot.flows.plan)
+    review: list | None = (
+        None  # managers and admins: this week's review, a TeamLine per rep (bot/flows/review)
+    )
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -95,8 +98,13 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
     seen = visible if actor.is_manager else mine
     found = ahead_of(session, actor.team_id, cfg.stages, [s.id for s in seen if s.status == "open"])
     ahead = [(s, found[s.id]) for s in seen if s.id in found]
+    review = None
+    if actor.is_manager:  # this week's review first (issue 15): one set of queries for every rep
+        from bot.flows.review import reviewable_reps, team_week
+
+        review = team_week(session, actor.team_id, reviewable_reps(session, actor), now=now)
     from bot.flows.plan import backward_plan, team_odds  # plan reads the pipeline's ladder
 
     plan = backward_plan(session, cfg, rep_id=actor.user_id, owner_ids=None, now=now)
     odds = team_odds(session, cfg, now) if actor.is_admin else None
-    return Home(actor, cfg, mine, team, roles, flags, ahead, plan, odds)
+    return Home(actor, cfg, mine, team, roles, flags, ahead, plan=plan, odds=odds, review=review)

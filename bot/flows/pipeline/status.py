@@ -117,6 +117,9 @@ class Card:
     checkpoint: tuple[str, str] | None = None  # (stage key, checkpoint key) the rep may record now
     skipped: tuple[str, ...] = ()  # earlier stages whose milestone is unmet: record it to earn the rung
     skipped_names: tuple[Text, ...] = ()  # their stages' names
+    # issue 15: the latest check-ins and the manager's notes and the rep's replies, in order:
+    # (kind: checkin | comment | agree | challenge | checkin_ask | reply, at, who, text)
+    said: tuple[tuple[str, datetime, str, str], ...] = ()
 
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
@@ -212,6 +215,24 @@ def deal_card(
     return card_of(session, deal, stages, now, questions=questions, period=period)
 
 
+SAID_ON_CARD = 6
+
+
+def said_about(session: Session, deal: Deal) -> tuple[tuple[str, datetime, str, str], ...]:
+    """The latest check-ins (the rep's own words) and review notes of a deal, oldest first."""
+    from storage.repo import review as review_repo
+
+    out = []
+    for c in review_repo.deal_checkins(session, team_id=deal.team_id, deal_id=deal.id)[-SAID_ON_CARD:]:
+        text = " · ".join(x for x in (c.done_text, c.progress_text if c.progress else None, c.blockers) if x)
+        out.append(("checkin", c.created_at, c.rep_id, text))
+    for n in review_repo.deal_notes(session, team_id=deal.team_id, deal_id=deal.id)[-SAID_ON_CARD:]:
+        out.append((n.kind, n.created_at, n.author_id, n.body))
+        if n.reply:
+            out.append(("reply", n.replied_at or n.created_at, n.rep_id, n.reply))
+    return tuple(sorted(out, key=lambda x: x[1])[-SAID_ON_CARD:])
+
+
 def card_of(
     session: Session,
     deal: Deal,
@@ -253,6 +274,7 @@ def card_of(
         grade_held_since=deal.downgraded_at if is_held(deal, deal.score) else None,
         steps=tuple(stages.stages),
         period=period,
+        said=said_about(session, deal),
         commit_period=deal.commit_period if deal.committed else None,
         checkpoint=open_checkpoint(session, deal, stages, s.stage),
         skipped=(skipped := skipped_milestones(session, deal, stages, s.stage_index)),
@@ -322,12 +344,20 @@ class HistoryLine:
 def deal_history(session: Session, actor: Actor, deal_id: object) -> tuple[Deal, list[HistoryLine]]:
     deal = load_deal(session, actor, deal_id)
     events = deals_repo.deal_history(session, team_id=deal.team_id, deal_id=deal.id)
-    return deal, [
+    lines = [
         HistoryLine(
             e.kind, e.at, e.actor_id, e.from_value, e.to_value, e.forced, e.reason, e.competitor, e.note
         )
         for e in events
     ]
+    # the check-ins in the rep's own words, in order with the rest (the weekly review's material)
+    from storage.repo.review import deal_checkins
+
+    for c in deal_checkins(session, team_id=deal.team_id, deal_id=deal.id):
+        said = " · ".join(x for x in (c.done_text, c.progress_text if c.progress else None, c.blockers,
+                                      c.next_step) if x)  # fmt: skip
+        lines.append(HistoryLine("checkin", c.created_at, c.rep_id, None, None, False, None, None, said))
+    return deal, sorted(lines, key=lambda x: x.at)
 
 
 def visible_summaries(
