@@ -19,6 +19,7 @@ from bot.flows.review.loss import loss_review
 from bot.flows.review.view import team_week, user_locale
 from bot.flows.team.config import team_config
 from bot.i18n.format import format_date
+from bot.oauth import workspaces
 from storage.db import read_scope, session_scope
 from storage.models import Deal, ReviewRun
 from storage.repo import review as repo
@@ -31,14 +32,21 @@ PERMANENT = {"user_not_found", "cannot_dm_bot", "account_inactive", "invalid_aut
 
 
 def send_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
-    """Send every due weekly review DM (and loss review) this replica wins; returns how many it sent."""
+    """Send every due weekly review DM (and loss review) this replica wins, each with its workspace's
+    token; returns how many it sent. A workspace that is not installed (OAuth mode) gets none."""
+    served = workspaces(deps, client)
+    installed = served.installed()  # None: single-workspace mode, every team
     due: list[tuple[str, str, datetime, int]] = []
     with read_scope(deps.engine) as s:
         for team_id in team_ids(s):
+            if installed is not None and team_id not in installed:
+                continue
             cfg = team_config(s, deps.settings, team_id)
             _, week = latest_due(now, cfg.zone, cfg.digest_weekday, cfg.digest_time)
             due += [(team_id, m, week, 0) for m in repo.managers(s, team_id=team_id)]
         for deal in repo.lost_since(s, since=now - LOSS_WINDOW):  # each lost deal's managers, once
+            if installed is not None and deal.team_id not in installed:
+                continue
             due += [(deal.team_id, m, deal.closed_at, deal.id)
                     for m in repo.managers_of(s, team_id=deal.team_id, rep_id=deal.owner_id)]  # fmt: skip
     lease, sent = timedelta(seconds=deps.settings.dealbot_lease_seconds), 0
@@ -48,8 +56,8 @@ def send_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
         with session_scope(deps.engine) as s:
             run = repo.claim_run(s, team_id=team_id, manager_id=manager_id, week=week, now=now,
                                  worker=deps.worker_id, lease=lease, deal_id=deal_id)  # fmt: skip
-        if run is not None:
-            sent += _send(deps, client, now, run)
+        if run is not None and (team_client := served.client_for(team_id)) is not None:
+            sent += _send(deps, team_client, now, run)  # uninstalled since: the lease runs out, then skipped
     return sent
 
 

@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.flows.plan import selling
 from bot.flows.team.config import team_config
 from bot.i18n import normalize_locale
+from bot.oauth import workspaces
 from storage.db import read_scope, session_scope
 from storage.models import SellingDay, SlackUser
 from storage.repo import plan as repo
@@ -33,11 +34,16 @@ def send_prompts(deps: Deps, client: WebClient, now: datetime) -> int:
                 )
     lease = now + timedelta(seconds=deps.settings.dealbot_lease_seconds)
     with session_scope(deps.engine) as s:
-        claimed = [r.id for r in repo.claim_selling_days(s, now=now, owner=deps.worker_id, lease_until=lease)]
+        claimed = [(r.id, r.team_id) for r in
+                   repo.claim_selling_days(s, now=now, owner=deps.worker_id, lease_until=lease)]  # fmt: skip
+    served = workspaces(deps, client)  # each workspace's prompts with its own token (OAuth mode)
     sent = 0
-    for row_id in claimed:
+    for row_id, team_id in claimed:
+        team_client = served.client_for(team_id)
+        if team_client is None:  # not installed: its token must not be used; the lease lapses
+            continue
         try:
-            sent += _send(deps, client, now, row_id)
+            sent += _send(deps, team_client, now, row_id)
         except Exception:  # one bad row never stops the others; its lease lapses and it is retried
             log.exception("time-for-selling prompt %s failed", row_id)
     return sent
