@@ -292,3 +292,31 @@ def test_a_lost_deal_whose_winner_was_never_recorded_raises_the_alarm_in_its_man
     assert shown.figures.unseen_winners == (1, 2)
     digest = all_text(shown.message)
     assert "Lost to a winner we never recorded as a competitor: 1 of 2" in digest and "Died in: " in digest
+
+
+def test_the_review_shows_the_reps_share_of_selling_time_this_week(team):
+    """Issue 16's end-of-day answers (mostly selling 1, half 0.5, mostly other 0) reach the review."""
+    from storage.models import SellingDay
+
+    world = team
+    world.new_deal(owner_id=REP, now=T0, account="Wenzhou Hotel", grade="B")
+    now = T0 + timedelta(days=7)
+    with world.session() as s:
+        for i, answer in enumerate(["selling", "selling", "half", "other"]):
+            day = (T0 + timedelta(days=i + 1)).date()
+            s.add(
+                SellingDay(
+                    team_id="T0SANDBOX",
+                    rep_id=REP,
+                    day=day,
+                    due_at=T0,
+                    status="answered",
+                    answer=answer,
+                    created_at=T0,
+                )
+            )
+    r, message = _review(world, MGR, REP, now)
+    assert r.selling_share == 0.625  # (1 + 1 + 0.5 + 0) / 4
+    assert "time for selling: 62%" in all_text(message["blocks"])
+    other, _ = _review(world, MGR, REP, now + timedelta(days=14))  # a week with no answer: not shown
+    assert other.selling_share is None

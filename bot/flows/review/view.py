@@ -14,6 +14,7 @@ from bot.flows.errors import NotAllowed
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.users import Actor
 from storage.models import CheckIn, Deal, DealEvent, ReviewNote
+from storage.repo import plan as plan_repo
 from storage.repo import review as repo
 
 WEEK = timedelta(days=7)
@@ -195,6 +196,8 @@ def reviews(session: Session, team_id: str, rep_ids: list[str], *, now: datetime
         )  # fmt: skip
     for r in out.values():
         r.deals = sorted(visible(r), key=lambda x: x.rank)
+        # the share of the week spent selling (issue 16's end-of-day prompt); None when never answered
+        r.selling_share = plan_repo.selling_share(session, team_id, r.rep_id, since, now)
     return out
 
 
