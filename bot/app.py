@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot import handlers, middleware
+from bot import handlers, ids, middleware
 from bot.config import Settings
 from bot.deps import Deps
 
@@ -79,6 +83,33 @@ class DealbotApp(App):
         return resp
 
 
+def _token_gone(body: dict) -> None:
+    """Single-workspace mode: SLACK_BOT_TOKEN no longer works; nothing is stored to delete."""
+    log.error(
+        "Slack says dealbot was uninstalled or its tokens revoked in workspace %s (%s): "
+        "SLACK_BOT_TOKEN no longer works; reinstall the app and set the new token",
+        body.get("team_id"),
+        (body.get("event") or {}).get("type"),
+    )
+
+
+_ENV_LOCK = threading.Lock()
+
+
+@contextmanager
+def _without_oauth_environment() -> Iterator[None]:
+    """Bolt's App builds a file-based OAuth setup by itself when SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET are in the environment, and then drops the bot token. Single-workspace and
+    sandbox modes take their token from Settings, so Bolt must not see those two while it is built."""
+    names = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+    with _ENV_LOCK:
+        saved = {n: os.environ.pop(n) for n in names if n in os.environ}
+        try:
+            yield
+        finally:
+            os.environ.update(saved)
+
+
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
     client = WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=30)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
@@ -86,15 +117,28 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
 
 
 def build_app(settings: Settings, deps: Deps) -> App:
-    app = DealbotApp(
-        client=make_client(settings),
+    common: dict[str, Any] = dict(
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=True,  # effects are done when the response leaves; slow work goes lazy
         request_verification_enabled=True,
-        token_verification_enabled=True,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
     )
+    if deps.oauth is not None:  # OAuth: every setting passed explicitly, none read from the environment
+        app = DealbotApp(
+            client=deps.oauth.flow.client,
+            oauth_flow=deps.oauth.flow,
+            authorize=deps.oauth.authorize,
+            installation_store=deps.oauth.installation_store,
+            installation_store_bot_only=True,
+            **common,
+        )
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the installation
+    else:
+        with _without_oauth_environment():
+            app = DealbotApp(client=make_client(settings), token_verification_enabled=True, **common)
+        app.event(ids.EV_APP_UNINSTALLED)(_token_gone)
+        app.event(ids.EV_TOKENS_REVOKED)(_token_gone)
     app.deps = deps
     middleware.register(app, deps)
     handlers.register_all(app, deps)

@@ -12,16 +12,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from types import ModuleType
 
 log = logging.getLogger(__name__)
+
+
+@cache
+def _mpl() -> ModuleType:
+    """matplotlib on the Agg backend, imported on first use: it costs a second or more at start-up,
+    and a bot process that draws no chart (most requests, every test process) should not pay it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+    from matplotlib import font_manager  # noqa: F401
+
+    return matplotlib
+
+
 CJK_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "DejaVu Sans"
 
@@ -35,7 +44,7 @@ class ChartStage:
 
 def _findable(family: str) -> bool:
     try:
-        font_manager.findfont(family, fallback_to_default=False)
+        _mpl().font_manager.findfont(family, fallback_to_default=False)
         return True
     except ValueError:
         return False
@@ -47,6 +56,8 @@ def _add_installed_fonts() -> int:
     matplotlib builds its font cache the first time it runs; a font installed after that (pip, then
     apt — the usual order on a server) stays invisible to it for good unless it is added.
     """
+    matplotlib = _mpl()
+    font_manager = matplotlib.font_manager
     known = {f.fname for f in font_manager.fontManager.ttflist}
     added = 0
     for path in font_manager.findSystemFonts():
@@ -87,6 +98,8 @@ def chart_locale(locale: str) -> str:
 def funnel_png(stages: list[ChartStage], *, title: str, count_label: str, amount_label: str) -> bytes:
     """Two horizontal bar panels (count, weighted amount), first stage on top."""
     families = [CJK_FONT, LATIN_FONT] if has_cjk_font() else [LATIN_FONT]
+    matplotlib = _mpl()
+    plt, formatter = matplotlib.pyplot, matplotlib.ticker.FuncFormatter
     with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False}):
         fig, (ax_n, ax_w) = plt.subplots(1, 2, figsize=(9, 0.55 * max(len(stages), 3) + 1.4), sharey=True)
         try:
@@ -107,7 +120,7 @@ def funnel_png(stages: list[ChartStage], *, title: str, count_label: str, amount
                 for y, v in zip(ys, values, strict=True):
                     ax.text(v + top * 0.02, y, _short(v), va="center", fontsize=8)
                 ax.spines[["top", "right"]].set_visible(False)
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x)))
+                ax.xaxis.set_major_formatter(formatter(lambda x, _pos: _short(x)))
             fig.suptitle(title)
             fig.tight_layout()
             buf = io.BytesIO()

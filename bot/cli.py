@@ -1,4 +1,4 @@
-"""`dealbot` subcommands: run, sandbox, migrate, jobs run-due, demo-data."""
+"""`dealbot` subcommands: run, sandbox, migrate, jobs run-due, demo-data, purge-team."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     due = jobs_sub.add_parser("run-due", help="run every job due at that instant, once, and exit")
     due.add_argument("--at", help="ISO-8601 instant to use as now (default: the system clock)")
     sub.add_parser("demo-data", help="load a demo team (sandbox and trials)")
+    purge = sub.add_parser(
+        "purge-team", help="delete every row of one workspace (after it uninstalled dealbot)"
+    )
+    purge.add_argument("team_id", help="the workspace id, T…")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return p
 
 
@@ -67,6 +72,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return runners.run_due_once(settings, args.at)
     if args.cmd == "demo-data":
         return runners.demo_data(settings)
+    if args.cmd == "purge-team":
+        return runners.purge_team(settings, args.team_id, yes=args.yes)
     mode = settings.resolve_mode(http=getattr(args, "http", False), force_sandbox=args.cmd == "sandbox")
     if mode is Mode.SANDBOX:
         if args.cmd == "run" and not args.allow_sandbox and not _attended():

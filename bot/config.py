@@ -1,8 +1,9 @@
 """Settings: every environment variable of SPEC §11, validated once and passed down.
 
-Nothing else in the code reads ``os.environ``. Credentials decide the run mode:
-none at all -> sandbox; an app token -> Socket Mode; ``--http`` -> HTTP mode. Partial or
-placeholder credentials are refused at start with the variable named.
+Nothing else in the code reads ``os.environ``. Credentials decide the run mode (the table is in the
+README, "Credential modes"): none at all -> sandbox; an app token -> Socket Mode; ``--http`` with a bot
+token -> single-workspace HTTP; ``--http`` with a client id and secret and no bot token -> OAuth HTTP
+(many workspaces). Partial, mixed or placeholder credentials are refused at start with the variable named.
 """
 
 from __future__ import annotations
@@ -21,9 +22,17 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PLACEHOLDER = re.compile(
     r"(your[-_]|changeme|change[-_]me|replace[-_]?me|placeholder|^x+$|<.*>|\.\.\.|…)", re.I
 )
+CREDENTIALS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
 TOKEN_PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SANDBOX_TOKEN_PREFIX = "xoxb-sandbox-"  # the bot token the sandbox issues; Slack's never start so
+SANDBOX_CLIENT_SECRET_PREFIX = "sandbox-client-secret-"  # the client secret of the sandbox's OAuth app
 
 
 class ConfigError(ValueError):
@@ -34,6 +43,7 @@ class Mode(StrEnum):
     SANDBOX = "sandbox"
     SOCKET = "socket"
     HTTP = "http"
+    OAUTH = "oauth"  # HTTP, installed through OAuth v2 into any number of workspaces
 
 
 class Settings(BaseSettings):
@@ -42,7 +52,11 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    slack_redirect_uri: str | None = None
     database_url: str = "sqlite:///dealbot.db"
     dealbot_manager_channel: str | None = None
     dealbot_timezone: str = "Asia/Shanghai"
@@ -52,6 +66,7 @@ class Settings(BaseSettings):
     dealbot_stages_file: str | None = None
     dealbot_work_hours: str = "09:00-18:00"
     dealbot_work_days: str = "Mon-Fri"
+    dealbot_low_contact_days: int = Field(default=90, ge=1, le=3660)
     dealbot_tick_seconds: float = Field(default=30, gt=0)
     dealbot_lease_seconds: float = Field(default=120, gt=0)
     dealbot_sandbox_port: int = Field(default=3000, ge=0, le=65535)
@@ -71,6 +86,9 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_redirect_uri",
         "dealbot_manager_channel",
         "dealbot_questions_file",
         "dealbot_stages_file",
@@ -115,6 +133,13 @@ class Settings(BaseSettings):
             raise ValueError("SLACK_API_URL must be an http(s) URL")
         return v if v.endswith("/") else v + "/"
 
+    @field_validator("slack_authorize_url")
+    @classmethod
+    def _authorize_url(cls, v: str) -> str:
+        if not urlparse(v).scheme.startswith("http"):
+            raise ValueError("SLACK_AUTHORIZE_URL must be an http(s) URL")
+        return v
+
     # -- derived -----------------------------------------------------------------
     @property
     def admins(self) -> frozenset[str]:
@@ -135,11 +160,30 @@ class Settings(BaseSettings):
     @property
     def secret_values(self) -> tuple[str, ...]:
         """The credentials, for the log formatter to mask."""
-        return tuple(v for v in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token) if v)
+        values = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
+        return tuple(v for v in values if v)
 
     @property
     def has_credentials(self) -> bool:
-        return any((self.slack_bot_token, self.slack_signing_secret, self.slack_app_token))
+        return any(
+            (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_app_token,
+                self.slack_client_id,
+                self.slack_client_secret,
+            )
+        )
+
+    @property
+    def oauth(self) -> bool:
+        """OAuth mode: every workspace's token comes from its installation (no SLACK_BOT_TOKEN)."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @property
     def api_is_local(self) -> bool:
@@ -147,8 +191,13 @@ class Settings(BaseSettings):
 
     @property
     def has_sandbox_credentials(self) -> bool:
-        """Credentials the sandbox issued, for a sandbox on loopback: the only place the dev clock runs."""
-        return self.api_is_local and (self.slack_bot_token or "").startswith(SANDBOX_TOKEN_PREFIX)
+        """Credentials the sandbox issued, for a sandbox on loopback: the only place the dev clock runs.
+        Either its bot token, or (OAuth mode, no bot token) its client secret."""
+        if not self.api_is_local:
+            return False
+        if self.slack_bot_token:
+            return self.slack_bot_token.startswith(SANDBOX_TOKEN_PREFIX)
+        return (self.slack_client_secret or "").startswith(SANDBOX_CLIENT_SECRET_PREFIX)
 
     @property
     def web_threads(self) -> int:
@@ -162,12 +211,51 @@ class Settings(BaseSettings):
         """Decide how to run and refuse incomplete or placeholder credentials."""
         if force_sandbox or not self.has_credentials:
             return Mode.SANDBOX
-        for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        for name in CREDENTIALS:
             value = getattr(self, name.lower())
             if value is not None:
                 _check_not_placeholder(name, value)
+        if self.slack_client_id or self.slack_client_secret:
+            mode = self._oauth_mode(http)
+        else:
+            mode = self._token_mode(http)
+        if self.dealbot_dev_clock and not self.has_sandbox_credentials:
+            raise ConfigError(
+                "DEALBOT_DEV_CLOCK is only allowed with the sandbox (a loopback SLACK_API_URL and the "
+                "credentials the sandbox issued), not with real Slack credentials"
+            )
+        return mode
+
+    def _oauth_mode(self, http: bool) -> Mode:
+        if not self.slack_client_id:
+            raise ConfigError("SLACK_CLIENT_ID is missing: OAuth mode needs it with SLACK_CLIENT_SECRET")
+        if not self.slack_client_secret:
+            raise ConfigError("SLACK_CLIENT_SECRET is missing: OAuth mode needs it with SLACK_CLIENT_ID")
+        if self.slack_bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is set with SLACK_CLIENT_ID: in OAuth mode each workspace's token comes "
+                "from its installation; unset SLACK_BOT_TOKEN (OAuth) or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (one workspace)"
+            )
+        if self.slack_app_token:
+            raise ConfigError("SLACK_APP_TOKEN is set with SLACK_CLIENT_ID: OAuth mode serves HTTP; unset it")
+        if not http:
+            raise ConfigError("SLACK_CLIENT_ID is set: OAuth mode serves HTTP, run `dealbot run --http`")
+        if not self.slack_signing_secret:
+            raise ConfigError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify requests")
+        if self.dealbot_manager_channel:
+            raise ConfigError(
+                "DEALBOT_MANAGER_CHANNEL serves only single-workspace mode: in OAuth mode each "
+                "workspace's admins pick its manager channel in App Home; unset it"
+            )
+        return Mode.OAUTH
+
+    def _token_mode(self, http: bool) -> Mode:
         if not self.slack_bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN is missing: set it (xoxb-…) or unset every SLACK_* credential")
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is missing: set it (xoxb-…), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "for OAuth, or unset every SLACK_* credential"
+            )
         if http:
             if not self.slack_signing_secret:
                 raise ConfigError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify requests")
@@ -180,11 +268,6 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "SLACK_APP_TOKEN is missing: Socket Mode needs SLACK_APP_TOKEN "
                 "(or run --http with SLACK_SIGNING_SECRET)"
-            )
-        if self.dealbot_dev_clock and not self.has_sandbox_credentials:
-            raise ConfigError(
-                "DEALBOT_DEV_CLOCK is only allowed with the sandbox (a loopback SLACK_API_URL and the "
-                "credentials the sandbox issued), not with real Slack credentials"
             )
         return mode
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.process import Process
 
 
 @dataclass
@@ -16,8 +17,8 @@ class Deps:
     settings: Settings
     engine: Engine
     clock: Clock
-    # Feature configuration loaded and validated at start (stage set, question set, ...).
-    process: dict[str, Any] = field(default_factory=dict)
+    process: Process  # the stage set and question set, loaded and validated at start
     worker_id: str = "local"
     # The workspaces scheduled jobs may touch (None: every one); the sandbox limits them to its own.
     teams: frozenset[str] | None = None
+    oauth: Any = None  # bot.oauth.OAuth in OAuth mode (many workspaces), else None

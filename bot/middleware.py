@@ -72,7 +72,7 @@ def actor_for(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Acto
         return actor
     fetched = fetch_user(client, user_id)
     with session_scope(deps.engine) as s:
-        return resolve_actor(s, fetch_user=lambda _: fetched, **known)
+        return resolve_actor(s, fetch_user=lambda _: fetched, settings=deps.settings, **known)
 
 
 def fetch_user(client: WebClient, user_id: str) -> dict | None:

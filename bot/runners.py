@@ -6,6 +6,7 @@ import logging
 import secrets
 import socket
 import threading
+import time
 
 import uvicorn
 
@@ -16,6 +17,7 @@ from storage.migrate import upgrade
 from storage.repo.sandbox import Origin, database_origin, mark_sandbox_database
 
 log = logging.getLogger(__name__)
+SECOND_WORKSPACE = "T0OTHER"  # the sandbox's second workspace, where the page can add dealbot too
 
 
 def migrate(settings: Settings) -> int:
@@ -62,6 +64,38 @@ def http_host(settings: Settings, host: str | None) -> str:
             "or give --host 127.0.0.1"
         )
     return host or "127.0.0.1"
+
+
+def purge_team(settings: Settings, team_id: str, *, yes: bool = False, ask=input) -> int:  # noqa: ANN001
+    """Delete one workspace's data. Refused while it is installed (its data is still in use); asks the
+    operator to type the workspace id unless ``--yes``."""
+    import re
+
+    from storage.db import session_scope
+    from storage.migrate import require_current
+    from storage.repo import purge
+
+    if not re.fullmatch(r"[TE][A-Z0-9]{2,31}", team_id):
+        raise ConfigError(f"{team_id!r} is not a workspace id (T…)")
+    engine = make_engine(settings.database_url)
+    require_current(engine)
+    with session_scope(engine) as s:
+        if purge.is_installed(s, team_id):
+            print(f"dealbot: workspace {team_id} still has dealbot installed; uninstall it in Slack first")
+            return 2
+        deals = purge.count_deals(s, team_id)
+    if not yes:
+        print(f"This deletes every row of workspace {team_id} ({deals} deals, with their people, nudges,")
+        print("interviews, settings and roles) from the database. It cannot be undone.")
+        if ask(f"Type {team_id} to confirm: ").strip() != team_id:
+            print("dealbot: nothing deleted")
+            return 1
+    with session_scope(engine) as s:
+        deleted = purge.purge_team(s, team_id)
+    engine.dispose()
+    summary = ", ".join(f"{name} {n}" for name, n in sorted(deleted.items())) or "no rows"
+    print(f"dealbot: workspace {team_id} purged ({summary})")
+    return 0
 
 
 def run_http(settings: Settings, *, host: str | None, port: int) -> int:
@@ -134,21 +168,26 @@ def run_socket(settings: Settings) -> int:
 def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     """The bot and the sandbox in one process, SQLite by default, movable clock on.
 
+    The bot runs in OAuth mode, installed the way Slack apps are: at start the sandbox workspace's admin
+    adds it through the sandbox's OAuth imitation; the page's "Add dealbot to a workspace" installs it
+    into the second sandbox workspace the same way (each then has its own token).
+
     The sandbox works on a database it created (or an empty one, which it then creates); any other is
-    refused unless ``existing_database``, and even then its jobs touch the sandbox workspace only."""
+    refused unless ``existing_database``, and even then its jobs touch the sandbox workspaces only."""
     from sandbox.page import PageActions, page_routes
     from sandbox.server import SandboxServer
+    from sandbox.slack_side import SlackSide
     from sandbox.users import default_workspace
 
     origin = sandbox_database_origin(settings, existing_database)
     bot_sock = tcp_listener("127.0.0.1", 0)
     bot_port = bot_sock.getsockname()[1]
     secret = secrets.token_hex(16)
-    workspace = default_workspace()
+    workspace, second = default_workspace(), default_workspace(SECOND_WORKSPACE)
     try:
         sandbox = SandboxServer(
             port=settings.dealbot_sandbox_port,
-            workspace=workspace,
+            workspace=[workspace, second],
             signing_secret=secret,
             app_url=f"http://127.0.0.1:{bot_port}",
         )
@@ -165,13 +204,16 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     sandbox.start()
     bot_settings = settings.model_copy(
         update={
-            "slack_bot_token": sandbox.bot_token,
+            "slack_bot_token": None,
             "slack_signing_secret": secret,
             "slack_app_token": None,
+            "slack_client_id": sandbox.state.oauth.client_id,
+            "slack_client_secret": sandbox.state.oauth.client_secret,
             "slack_api_url": sandbox.api_url,
+            "slack_authorize_url": sandbox.authorize_url,
             "dealbot_dev_clock": True,
-            # the sandbox workspace's #sales-managers gets the digest unless told otherwise
-            "dealbot_manager_channel": settings.dealbot_manager_channel or _managers_channel(workspace),
+            # each workspace's manager channel is its own setting (the sandbox team's is seeded)
+            "dealbot_manager_channel": None,
         }
     )
     engine = make_engine(bot_settings.database_url)
@@ -181,18 +223,30 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     from sandbox.demo.data import seed_sandbox_team
 
     deps, app = build(bot_settings)
-    deps.teams = frozenset({workspace.team_id})  # its jobs never touch another workspace's rows
+    # its jobs never touch another workspace's rows (both sandbox workspaces are its own)
+    deps.teams = frozenset({workspace.team_id, second.team_id})
     if origin is Origin.EMPTY:
         mark_sandbox_database(engine, deps.clock.now())
     engine.dispose()
     built["deps"] = deps
     seed_sandbox_team(deps)
-    print(
-        f"dealbot sandbox: open {sandbox.base_url}/ in your browser (bot on 127.0.0.1:{bot_port})", flush=True
-    )
     server = uvicorn.Server(
         uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False, log_config=None)
     )
+
+    def install_then_announce() -> None:
+        while not server.started:
+            time.sleep(0.02)
+        admin = next(u.id for u in workspace.users if u.is_admin)
+        page = SlackSide(sandbox).install(admin)  # the sandbox admin adds dealbot, as in Slack
+        if page.status_code != 200:
+            log.error("the sandbox could not install dealbot: %s", page.status_code)
+        print(
+            f"dealbot sandbox: open {sandbox.base_url}/ in your browser (bot on 127.0.0.1:{bot_port})",
+            flush=True,
+        )
+
+    threading.Thread(target=install_then_announce, name="sandbox-install", daemon=True).start()
     server.run(sockets=[bot_sock])
     sandbox.stop()
     return 0
@@ -216,10 +270,6 @@ def sandbox_database_origin(settings: Settings, existing_database: bool) -> Orig
     if origin is Origin.OTHER:
         log.warning("the sandbox runs on a database it did not create (--use-existing-database)")
     return origin
-
-
-def _managers_channel(workspace) -> str:  # noqa: ANN001
-    return next(cid for cid, name in workspace.channels.items() if name == "sales-managers")
 
 
 def _load_demo(deps) -> str:  # noqa: ANN001

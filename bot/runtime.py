@@ -12,17 +12,11 @@ from bot.app import build_app
 from bot.clock import Clock, MovableClock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.process import load_process
 from storage.db import make_engine
 from storage.migrate import require_current
 
 log = logging.getLogger(__name__)
-
-
-def load_process(settings: Settings) -> dict:
-    """Company configuration (stages, questions), validated at start. Features add their loaders."""
-    from bot import process
-
-    return process.load_all(settings)
 
 
 def build_deps(settings: Settings, clock: Clock | None = None, *, check_schema: bool = True) -> Deps:
@@ -31,13 +25,19 @@ def build_deps(settings: Settings, clock: Clock | None = None, *, check_schema: 
         require_current(engine)
     if clock is None:
         clock = MovableClock() if settings.dealbot_dev_clock else SystemClock()
-    return Deps(
+    deps = Deps(
         settings=settings,
         engine=engine,
         clock=clock,
         process=load_process(settings),
         worker_id=f"{socket.gethostname()}:{os.getpid()}",
     )
+    if settings.oauth:  # many workspaces: tokens come from the installation store
+        from bot.app import make_client
+        from bot.oauth import build_oauth
+
+        deps.oauth = build_oauth(settings, engine, clock, make_client(settings))
+    return deps
 
 
 def build(settings: Settings, clock: Clock | None = None) -> tuple[Deps, App]:

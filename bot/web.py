@@ -1,8 +1,10 @@
-"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, and the dev clock (sandbox only).
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, in OAuth mode GET /slack/install and
+GET /slack/oauth_redirect (Bolt's OAuth flow), and the dev clock (sandbox only).
 
 Every request to /slack/events passes, in order: a size cap (413), the admission gate (503 +
 Retry-After when this process is saturated), Slack's signature (401), the shape of the body (400 and a
-log line for a body Slack would never send, ``bot.slack_gate``), then Bolt.
+log line for a body Slack would never send, ``bot.slack_gate``), then Bolt. The OAuth pages pass the
+admission gate too.
 """
 
 from __future__ import annotations
@@ -73,6 +75,25 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    flow = app.oauth_flow
+    if flow is not None:  # OAuth mode: Bolt's install page and redirect handler
+
+        async def oauth(request: Request) -> Response:
+            req = to_bolt_request(request, await request.body())
+            handle = (
+                flow.handle_installation if request.url.path == flow.install_path else flow.handle_callback
+            )
+            bolt_resp = await admission.run(handle, req)
+            if bolt_resp is None:
+                return JSONResponse(
+                    {"error": "busy"}, status_code=503, headers={"Retry-After": str(admission.retry_after)}
+                )
+            return to_starlette_response(bolt_resp)
+
+        routes += [
+            Route(flow.install_path, oauth, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth, methods=["GET"]),
+        ]
     refusal = dev_routes_refusal(settings)
     if settings.dealbot_dev_clock and refusal:
         log.warning("the dev clock routes are not served: %s", refusal)
@@ -128,7 +149,7 @@ def dev_routes_refusal(settings: Settings) -> str | None:
     if not settings.api_is_local:
         return "SLACK_API_URL is not the local sandbox"
     if not settings.has_sandbox_credentials:
-        return "SLACK_BOT_TOKEN was not issued by the sandbox"
+        return "the Slack credentials (SLACK_BOT_TOKEN, or SLACK_CLIENT_SECRET in OAuth mode) were not issued by the sandbox"
     return None
 
 

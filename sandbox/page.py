@@ -65,7 +65,10 @@ class PageActions:
         team = s.workspaces[me.team_id]
         with s.lock:
             dm = s.dm_channel(user_id)
-            channels = [{"id": cid, "name": name} for cid, name in team.channels.items()]
+            channels = [
+                {"id": cid, "name": name, "private": cid in team.private, "bot": cid in s.bot_channels}
+                for cid, name in team.channels.items()
+            ]
             visible = {dm, *team.channels}
             messages = [
                 _message_json(m)
@@ -78,6 +81,8 @@ class PageActions:
             return {
                 "me": user_id,
                 "team_id": me.team_id,
+                "workspaces": self.workspaces(),
+                "install_url": f"{(self.server.app_url or '').rstrip('/')}/slack/install",
                 "dm": dm,
                 "users": [u.as_slack() for u in team.users],
                 "channels": channels,
@@ -87,6 +92,19 @@ class PageActions:
                 "home": home,
             }
 
+    def workspaces(self) -> list[dict]:
+        """Every sandbox workspace: whether dealbot is installed there, and who to be when switching to it."""
+        s = self.state
+        return [
+            {
+                "team_id": w.team_id,
+                "domain": w.domain,
+                "installed": w.team_id in s.oauth.installed,
+                "first_user": next((u.id for u in w.users if not u.deleted), None),
+            }
+            for w in s.workspaces.values()
+        ]
+
     def clock(self) -> dict:
         if not self.server.app_url:
             return {"ok": False, "error": "no bot"}
@@ -95,8 +113,24 @@ class PageActions:
 
     # -- acting ----------------------------------------------------------------------------------------
     def command(self, user_id: str, command: str, text: str, channel: str | None) -> dict:
+        """The composer's text goes as the user typed it; SlackSide escapes it as the manifest says."""
+        if command == "/invite":
+            return self.invite(user_id, text, channel)
         reply = self.side.command(user_id, command, text, channel_id=channel or None)
         return {"status": reply.status}
+
+    def invite(self, user_id: str, text: str, channel: str | None) -> dict:
+        """Slack's own ``/invite @dealbot`` in a channel (only the bot can be invited here)."""
+        if (
+            not channel
+            or self.state.user_of_dm(channel)
+            or channel not in self.state.workspace_of(user_id).channels
+        ):
+            raise PageError("/invite works in a channel")
+        if text.strip().lstrip("@").lower() != "dealbot":
+            raise PageError("the sandbox imitates only /invite @dealbot")
+        self.side.invite_bot(user_id, channel)
+        return {"status": 200}
 
     def dm(self, user_id: str, text: str) -> dict:
         return {"status": self.side.dm(user_id, text).status}

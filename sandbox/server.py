@@ -23,6 +23,8 @@ from starlette.routing import Route, WebSocketRoute
 
 from sandbox.checks import check_message, load_json
 from sandbox.limits import Fault, PostingLimits
+from sandbox.manifest import AppManifest
+from sandbox.oauth import authorize_endpoint, basic_auth
 from sandbox.socket_mode import SocketModeHub
 from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message, SandboxState
 from sandbox.users import Workspace
@@ -41,9 +43,11 @@ class SandboxServer:
         app_url: str | None = None,
         bot_token: str = "xoxb-sandbox-0000-dealbot",
         app_token: str = "xapp-sandbox-0000-dealbot",
+        manifest: AppManifest | None = None,
     ) -> None:
+        """``manifest``: the installed app as Slack knows it (scopes, escaping); manifest.yaml by default."""
         workspaces = workspace if isinstance(workspace, list) else [workspace]
-        self.state = SandboxState(workspaces, bot_token, app_token)
+        self.state = SandboxState(workspaces, bot_token, app_token, manifest)
         self.api = WebApi(self.state, self)
         self.signing_secret = signing_secret
         self.app_url = app_url
@@ -66,6 +70,11 @@ class SandboxServer:
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/"
+
+    @property
+    def authorize_url(self) -> str:
+        """SLACK_AUTHORIZE_URL for an app installed through this sandbox."""
+        return f"{self.base_url}/oauth/v2/authorize"
 
     def response_url(self, user_id: str, channel: str) -> str:
         rid = uuid.uuid4().hex
@@ -116,6 +125,8 @@ class SandboxServer:
                 if auth.startswith("Bearer ")
                 else args.pop("token", None)
             )
+            if (client := basic_auth(auth)) is not None:  # oauth.v2.access: client id and secret
+                args["__basic__"] = client
             status, headers, body = self.api.call(method, args, token)
             return JSONResponse(body, status_code=status, headers=headers)
 
@@ -147,6 +158,7 @@ class SandboxServer:
             Route("/upload/v1/{file_id}", upload, methods=["POST"]),
             Route("/files/{file_id}", file_content, methods=["GET"]),
             WebSocketRoute("/link/", self.socket_mode.endpoint),
+            Route("/oauth/v2/authorize", authorize_endpoint(self), methods=["GET"]),
             *self.extra_routes,
         ]
         return Starlette(routes=routes)

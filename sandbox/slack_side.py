@@ -3,13 +3,18 @@ callbacks, shaped as Slack documents them (shared/SLACK-FACTS.md §5), sent to t
 
 Replies that Slack would show (a command's ack body, a view submission's response_action) are
 applied to the sandbox state, so a test or the page sees what a user would see.
+
+A command's text is given as the user types it (``role @chen.jing manager @Wang Li``); it goes out as
+Slack would send it, escaped per the command's ``should_escape`` in the manifest (sandbox/escaping.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
+from sandbox.escaping import command_text
 from sandbox.server import SandboxServer
 from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message
 
@@ -124,13 +130,36 @@ class SlackSide:
             "user_id": user_id,
             "user_name": self.state.all_users()[user_id].name,
             "command": command,
-            "text": text,
+            "text": self.command_text(user_id, command, text),
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": self.server.response_url(user_id, channel_id),
             "trigger_id": trigger,
         }
         return urlencode(fields), channel_id
+
+    def command_text(self, user_id: str, command: str, typed: str) -> str:
+        """The ``text`` Slack sends for ``typed``: entities always; mentions, channels, links escaped
+        when the manifest sets the command's ``should_escape``."""
+        ws = self.state.workspace_of(user_id)
+        escape = self.state.manifest.escapes(command)
+        return command_text(typed, users=ws.users, channels=ws.channels, escape=escape)
+
+    def invite_bot(self, user_id: str, channel_id: str) -> None:
+        """``/invite @dealbot`` typed in a channel: Slack's own command (it never reaches the app) adds
+        the bot to the channel, public or private."""
+        self.state.add_bot_to(channel_id)
+        with self.state.lock:
+            self.state.messages.append(
+                Message(
+                    channel=channel_id,
+                    ts=self.state.next_ts(),
+                    text=f"<@{BOT_USER_ID}> has joined the channel (added by <@{user_id}>)",
+                    blocks=[],
+                    user=BOT_USER_ID,
+                    source="system",
+                )
+            )
 
     def command(
         self,
@@ -367,6 +396,39 @@ class SlackSide:
             team_id=user.get("team_id"),
             **kw,
         )
+
+    # -- installing and uninstalling (OAuth v2) ------------------------------------------------------
+    def install(self, user_id: str, *, deny: bool = False) -> httpx.Response:
+        """What a person's browser does to add the app: open the app's "Add to Slack" page (which sets
+        the state cookie), follow its link to the sandbox's authorize page, approve there as
+        ``user_id`` (or cancel), and follow the redirect back to the app. Returns the app's last page."""
+        with httpx.Client(timeout=30) as browser:
+            start = browser.get(f"{self.app_url}/slack/install")
+            start.raise_for_status()
+            link = re.search(r'id="add-to-slack" href="([^"]+)"', start.text)
+            if link is None:
+                raise AssertionError(f"no Add to Slack link on the install page:\n{start.text[:500]}")
+            url = html.unescape(link.group(1))
+            # the state cookie is Secure (Bolt's); a browser keeps it for 127.0.0.1, httpx's jar would not
+            cookie = start.headers.get("set-cookie", "").split(";")[0]
+            gesture = "deny=1" if deny else urlencode({"approve": user_id})
+            approved = browser.get(f"{url}&{gesture}")
+            if approved.status_code != 302:
+                return approved
+            return browser.get(approved.headers["location"], headers={"Cookie": cookie} if cookie else {})
+
+    def uninstall(
+        self, team_id: str, *, order: tuple[str, ...] = ("app_uninstalled", "tokens_revoked")
+    ) -> list[Reply]:
+        """The workspace removes the app: Slack revokes its tokens, then sends ``app_uninstalled`` and
+        ``tokens_revoked`` (in either order; ``order`` picks it)."""
+        with self.state.lock:
+            self.state.oauth.revoke_team(team_id)
+        events = {
+            "app_uninstalled": {"type": "app_uninstalled"},
+            "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}},
+        }
+        return [self.event(events[kind], team_id=team_id) for kind in order]
 
 
 # -- helpers ----------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """The sandbox's in-memory state: the bot's ids, Message and Call records, and SandboxState (with
-``snapshot()`` for ``GET /sandbox/state``), read directly by tests and the browser page."""
+``snapshot()`` for ``GET /sandbox/state``), read directly by tests and the browser page.
+
+SandboxState also holds what Slack knows of the installed app (its manifest: the token's scopes, each
+command's escaping) and which channels the bot is a member of (``bot_channels``): none at first, as in
+a fresh install; ``conversations.join`` (public channels) or an ``/invite`` (any) adds one."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sandbox.limits import Fault, PostingLimits
+from sandbox.manifest import AppManifest
+from sandbox.scopes import IM, PRIVATE, PUBLIC
 from sandbox.users import Workspace
 
 BOT_USER_ID = "U0DEALBOT"
@@ -29,7 +35,7 @@ class Message:
     metadata: dict | None = None
     thread_ts: str | None = None
     ephemeral_to: str | None = None  # set for ephemeral messages and command replies
-    source: str = "chat"  # chat | ephemeral | ack | response_url | file
+    source: str = "chat"  # chat | ephemeral | ack | response_url | file | system (the bot joined)
     edited: bool = False
     deleted: bool = False
     files: list[dict] = field(default_factory=list)
@@ -46,6 +52,8 @@ class Message:
             out["thread_ts"] = self.thread_ts
         if self.files:
             out["files"] = self.files
+        if self.source == "system":
+            out["subtype"] = "channel_join"
         return out
 
 
@@ -57,14 +65,27 @@ class Call:
     error: str | None
     status: int
     at: float
+    token: str | None = None  # which token made the call (sandbox tokens are not secrets)
 
 
 class SandboxState:
-    def __init__(self, workspaces: list[Workspace], bot_token: str, app_token: str) -> None:
+    def __init__(
+        self,
+        workspaces: list[Workspace],
+        bot_token: str,
+        app_token: str,
+        manifest: AppManifest | None = None,
+    ) -> None:
         self.lock = threading.RLock()
         self.workspaces = {w.team_id: w for w in workspaces}
-        self.bot_token = bot_token
+        self.manifest = manifest or AppManifest.default()
+        self.bot_channels: set[str] = set()  # channels (not DMs) the bot is a member of
+        self.bot_token = bot_token  # the single-workspace token (valid in every workspace) ...
+        self.single_token = True  # ... unless turned off: then only tokens issued through OAuth work
         self.app_token = app_token
+        from sandbox.oauth import OAuthRegistry
+
+        self.oauth = OAuthRegistry()
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict] = {}  # view_id -> view (with "user_id", "team_id", "type")
@@ -112,6 +133,38 @@ class SandboxState:
         if any(channel in w.channels for w in self.workspaces.values()):
             return channel
         return None
+
+    def channel_type(self, channel: str | None) -> str | None:
+        """``public``, ``private`` or ``im`` for a known conversation (a user id means their DM), else None."""
+        resolved = self.resolve_channel(channel)
+        if resolved is None:
+            return None
+        if self.user_of_dm(resolved):
+            return IM
+        private = any(resolved in w.private for w in self.workspaces.values())
+        return PRIVATE if private else PUBLIC
+
+    def bot_is_member(self, channel: str) -> bool:
+        """The bot is in every DM with it; in a channel only once it joined or was invited."""
+        resolved = self.resolve_channel(channel)
+        return resolved is not None and (
+            self.user_of_dm(resolved) is not None or resolved in self.bot_channels
+        )
+
+    def add_bot_to(self, channel: str) -> None:
+        """The bot becomes a member (conversations.join, or a person's ``/invite @dealbot``)."""
+        resolved = self.resolve_channel(channel)
+        if resolved is None or self.user_of_dm(resolved):
+            raise LookupError(f"no channel {channel}")
+        with self.lock:
+            self.bot_channels.add(resolved)
+
+    def remove_bot_from(self, channel: str) -> None:
+        with self.lock:
+            self.bot_channels.discard(self.resolve_channel(channel) or channel)
+
+    def workspace_of(self, user_id: str) -> Workspace:
+        return self.workspaces[self.all_users()[user_id].team_id]
 
     # -- reading (tests and the page) -----------------------------------------------
     def channel_messages(self, channel: str, *, visible_to: str | None = None) -> list[Message]:
@@ -161,4 +214,6 @@ class SandboxState:
                 "calls": [asdict(c) for c in self.calls[-500:]],
                 "users": {uid: u.as_slack() for uid, u in self.all_users().items()},
                 "channels": {cid: name for w in self.workspaces.values() for cid, name in w.channels.items()},
+                "private_channels": sorted(c for w in self.workspaces.values() for c in w.private),
+                "bot_channels": sorted(self.bot_channels),
             }

@@ -1,4 +1,5 @@
-"""Fake workspaces and users: id, name, time zone, Slack locale, admin flag."""
+"""Fake workspaces and users: id, name, time zone, Slack locale, admin flag; channels, public or private
+(every person is in every channel; whether the bot is in one is the sandbox state's to track)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ class Workspace:
     domain: str = "sandbox"
     users: list[FakeUser] = field(default_factory=list)
     channels: dict[str, str] = field(default_factory=dict)  # id -> name
+    private: set[str] = field(default_factory=set)  # ids of the private channels among them
 
     def user(self, user_id: str) -> FakeUser:
         for u in self.users:
@@ -50,7 +52,8 @@ class Workspace:
 
 
 def default_workspace(team_id: str = "T0SANDBOX") -> Workspace:
-    """Two reps, a manager and an admin, in two zones and both languages.
+    """Two reps, a manager and an admin, in two zones and both languages; #sales-managers and #general
+    (public) and #deal-desk (private).
 
     A second workspace gets the same people under other ids (U9… instead of U0…).
     """
@@ -90,5 +93,10 @@ def default_workspace(team_id: str = "T0SANDBOX") -> Workspace:
                 team_id=team_id,
             ),
         ],
-        channels={f"C{u[1]}MANAGERS": "sales-managers", f"C{u[1]}GENERAL": "general"},
+        channels={
+            f"C{u[1]}MANAGERS": "sales-managers",
+            f"C{u[1]}GENERAL": "general",
+            f"C{u[1]}DEALDESK": "deal-desk",
+        },
+        private={f"C{u[1]}DEALDESK"},  # private channels get C… ids too; the bot is in none of them
     )

@@ -1,13 +1,17 @@
-"""WebApi: the Web API imitation's dispatch (token and fault checks, call log) and its auth, users,
-conversations and chat methods; views and files methods come from mixins."""
+"""WebApi: the Web API imitation's dispatch (token, fault, scope checks, call log) and its auth, users,
+conversations and chat methods; views and files methods and the scope/membership checks come from
+mixins."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING
 
+from sandbox.access import AccessChecks
 from sandbox.checks import check_message, load_json
 from sandbox.errors import SlackError
+from sandbox.oauth import OAuthMethods
+from sandbox.scopes import PUBLIC
 from sandbox.state import BOT_ID, BOT_USER_ID, Call, Message, SandboxState
 from sandbox.webapi_files import FilesMethods
 from sandbox.webapi_views import ViewsMethods
@@ -16,12 +20,13 @@ if TYPE_CHECKING:
     from sandbox.server import SandboxServer
 
 
-class WebApi(ViewsMethods, FilesMethods):
+class WebApi(ViewsMethods, FilesMethods, AccessChecks, OAuthMethods):
     """One method per Web API call; each takes the merged arguments and returns the ``ok`` body."""
 
     def __init__(self, state: SandboxState, server: SandboxServer) -> None:
         self.s = state
         self.server = server
+        self._token_team: str | None = None  # set per call, under the state lock
 
     def call(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
         fn = getattr(self, method.replace(".", "_"), None)
@@ -30,13 +35,19 @@ class WebApi(ViewsMethods, FilesMethods):
                 if fn is None:
                     raise SlackError("unknown_method")
                 self._check_fault(method)
-                self._check_token(method, token)
+                self._token_team = self._check_token(method, args, token)
+                self._check_scope(method, args)
                 body = {"ok": True, **fn(args)}
                 status, headers = 200, {}
             except SlackError as e:
                 body = {"ok": False, "error": e.error, **e.extra}
                 status, headers = e.status, e.headers
-            self.s.calls.append(Call(method, args, body["ok"], body.get("error"), status, time.time()))
+            if token == self.s.bot_token or token in self.s.oauth.tokens:
+                headers = {**self._scope_headers(), **headers}
+            logged = {k: v for k, v in args.items() if k != "__basic__"}
+            self.s.calls.append(
+                Call(method, logged, body["ok"], body.get("error"), status, time.time(), token=token)
+            )
         return status, headers, body
 
     def _check_fault(self, method: str) -> None:
@@ -54,12 +65,19 @@ class WebApi(ViewsMethods, FilesMethods):
             error = f.error or ("ratelimited" if f.status == 429 else "internal_error")
             raise SlackError(error, status=f.status, headers=headers)
 
-    def _check_token(self, method: str, token: str | None) -> None:
-        expected = self.s.app_token if method == "apps.connections.open" else self.s.bot_token
+    def _check_token(self, method: str, args: dict, token: str | None) -> str | None:
+        """The workspace the token belongs to (None: the single-workspace token, valid in all)."""
+        if method == "oauth.v2.access":
+            return None  # the client id and secret authenticate it
         if not token:
             raise SlackError("not_authed")
-        if token != expected:
-            raise SlackError("invalid_auth")
+        if method == "apps.connections.open":
+            if token != self.s.app_token:
+                raise SlackError("invalid_auth")
+            return None
+        if token == self.s.bot_token and self.s.single_token:
+            return None
+        return self._check_issued(method, args, token)
 
     # -- auth -------------------------------------------------------------------------
     def apps_connections_open(self, args: dict) -> dict:
@@ -67,7 +85,11 @@ class WebApi(ViewsMethods, FilesMethods):
         return self.server.socket_mode.open_url()
 
     def auth_test(self, args: dict) -> dict:
-        team = next(iter(self.s.workspaces.values()))
+        team = (
+            self.s.workspaces[self._token_team]
+            if self._token_team
+            else next(iter(self.s.workspaces.values()))
+        )
         return {
             "url": f"https://{team.domain}.slack.com/",
             "team": team.domain,
@@ -99,10 +121,40 @@ class WebApi(ViewsMethods, FilesMethods):
             raise SlackError("user_not_found")
         return {"channel": {"id": self.s.dm_channel(users[0]), "is_im": True}}
 
+    def conversations_join(self, args: dict) -> dict:
+        """Public channels only; a private channel is joined by a member's /invite."""
+        channel = self.s.resolve_channel(args.get("channel"))
+        if channel is None or self.s.user_of_dm(channel):
+            raise SlackError("channel_not_found")
+        if self.s.channel_type(channel) != PUBLIC:
+            self._check_member(channel)  # a private channel the bot is not in: channel_not_found
+            raise SlackError("method_not_supported_for_channel_type")
+        already = self.s.bot_is_member(channel)
+        self.s.add_bot_to(channel)
+        out: dict = {"channel": self._channel_object(channel)}
+        if already:
+            out.update(warning="already_in_channel", response_metadata={"warnings": ["already_in_channel"]})
+        return out
+
+    def _channel_object(self, channel: str) -> dict:
+        name = next(w.channels[channel] for w in self.s.workspaces.values() if channel in w.channels)
+        private = self.s.channel_type(channel) != PUBLIC
+        return {
+            "id": channel,
+            "name": name,
+            "is_channel": True,
+            "is_group": False,
+            "is_im": False,
+            "is_private": private,
+            "is_archived": False,
+            "is_member": self.s.bot_is_member(channel),
+        }
+
     def conversations_history(self, args: dict) -> dict:
         channel = self.s.resolve_channel(args.get("channel"))
         if channel is None:
             raise SlackError("channel_not_found")
+        self._check_member(channel)
         oldest = float(args.get("oldest") or 0)
         limit = int(args.get("limit") or 100)
         include_meta = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
@@ -131,6 +183,7 @@ class WebApi(ViewsMethods, FilesMethods):
         dm_user = self.s.user_of_dm(channel)
         if dm_user and dm_user in self.s.unreachable_users:
             raise SlackError("cannot_dm_bot" if dm_user == BOT_USER_ID else "user_disabled")
+        self._check_member(channel, posting=True)
         errors = check_message(args)
         if errors:
             raise SlackError(errors[0].split(":")[0], errors=errors)

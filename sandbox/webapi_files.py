@@ -55,6 +55,8 @@ class FilesMethods:
         channel = self.s.resolve_channel(target) if target else None
         if target and channel is None:
             raise SlackError("channel_not_found")
+        if channel:
+            self._check_member(channel)  # sharing into a channel needs membership (chat:write.public no help)
         out = []
         for f, item in stored:
             f["completed"] = True

@@ -46,10 +46,26 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head", *, script_location: Path = MIGRATIONS) -> None:
+    """Migrate to ``revision`` in one transaction.
+
+    On SQLite, Alembic's batch mode rebuilds a table by copying it and dropping the old one; with
+    foreign keys on, that drop cascades to every row referencing it. So foreign keys are off while
+    migrating (SQLite's own advice for schema changes), and checked before the transaction commits.
+    """
     cfg = alembic_config(engine, script_location=script_location)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # a no-op inside a transaction: set on the driver's connection before one begins
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"migration left rows with broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def require_current(engine: Engine) -> None:

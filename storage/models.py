@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -80,6 +82,13 @@ class TeamSettings(SQLModel, table=True):
     work_days: str | None = Field(default=None, max_length=32)
     quota_period: str | None = Field(default=None, max_length=8)  # quarter | month | year
     lost_reasons: list[str] | None = json_field(default=None)
+    low_contact_days: int | None = None  # days between light touches of a lower-contact deal
+    # planning back from the quota (SPEC §13): the typical deal size when no signed history exists,
+    # the rungs switched to the team's own odds ({rung key: percent}, the figure when switched),
+    # and the end-of-day time-for-selling prompt (off by default)
+    typical_deal_size: Decimal | None = money(default=None)
+    team_odds: dict[str, int] | None = json_field(default=None)
+    selling_prompt: bool | None = None
     updated_at: datetime | None = ts(default=None)
     updated_by: str | None = Field(default=None, max_length=32)
 
@@ -170,15 +179,30 @@ class Deal(SQLModel, table=True):
     signing_date: date | None = None
     contact_level: str = Field(default="normal", max_length=8)
     committed: bool = False  # the rep commits to close it this period
+    # the latest interview left items to find out (SPEC §3.3): the grade is provisional
+    assessment_incomplete: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     probability_override: int | None = None  # percent, 0..100
     next_step: str | None = Field(default=None, max_length=500)
     next_step_date: date | None = None
     followup_t0: datetime | None = ts(default=None)  # start of the current 1/15/30 cycle
     followup_cycle: int = 0
+    # where the customer is in its own buying steps: the key of the stage whose buying_step it is at
+    customer_step: str | None = Field(default=None, max_length=32)
+    # a rep's day-30 downgrade, held until the score or the expected close differs from these
+    downgraded_at: datetime | None = ts(default=None)
+    downgrade_score: int | None = None
+    downgrade_close: date | None = None
     version: int = 1
     created_at: datetime = ts()
     updated_at: datetime = ts()
     closed_at: datetime | None = ts(default=None)
+    # the 965531 ladder (bot/flows/pipeline/ladder.py keeps these): the last rung met with every earlier
+    # one met (None: below the funnel, in qualification), and a failed qualification (below the funnel)
+    earned_rung: str | None = Field(default=None, max_length=80)
+    qualification_failed: bool = False
+    commit_period: str | None = Field(default=None, max_length=16)  # the quota period committed for
+    contact_touch: int = 0  # lower contact: the number of the next light touch
+    contact_touch_t0: datetime | None = ts(default=None)  # lower contact: the wait for it began
 
 
 class DealEvent(SQLModel, table=True):
@@ -190,7 +214,11 @@ class DealEvent(SQLModel, table=True):
     """
 
     __tablename__ = "deal_event"
-    __table_args__ = (sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),)
+    __table_args__ = (
+        sa.Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
+        # deals that entered a stage (signing) in a window: achievement, the plan's average deal size
+        sa.Index("ix_deal_event_team_kind_to_at", "team_id", "kind", "to_value", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
@@ -213,6 +241,7 @@ class Milestone(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
     stage: str = Field(max_length=32)
     what: str = Field(max_length=2000)
+    checkpoint: str | None = Field(default=None, max_length=64)  # a checkpoint inside the stage
     evidence: str | None = Field(default=None, max_length=2000)
     met_on: date
     recorded_by: str = Field(max_length=32)
@@ -405,12 +434,41 @@ class CheckIn(SQLModel, table=True):
     created_at: datetime = ts()
 
 
+# --------------------------------------------------------------------------- time for selling
+class SellingDay(SQLModel, table=True):
+    """The end-of-day "time for selling" prompt (SPEC §13, seed 003): one row per rep per working day,
+    created with ``INSERT … ON CONFLICT DO NOTHING`` and claimed with a lease (sent exactly once).
+
+    status: pending -> claimed -> sent -> answered; answer: selling | half | other."""
+
+    __tablename__ = "selling_day"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "rep_id", "day"),
+        sa.Index("ix_selling_day_team_day", "team_id", "day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    day: date  # the rep's working day, in their zone
+    due_at: datetime = ts()
+    status: str = Field(default="pending", max_length=16)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = ts(default=None)
+    channel_id: str | None = Field(default=None, max_length=32)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = ts(default=None)
+    answer: str | None = Field(default=None, max_length=8)
+    note: str | None = Field(default=None, max_length=500)
+    answered_at: datetime | None = ts(default=None)
+    created_at: datetime = ts()
+
+
 # --------------------------------------------------------------------------- digest
 class DigestRun(SQLModel, table=True):
-    """One weekly digest per channel and period; the unique key makes it once across replicas."""
+    """One weekly digest per workspace, channel and period; the unique key makes it once across replicas."""
 
     __tablename__ = "digest_run"
-    __table_args__ = (sa.UniqueConstraint("channel_id", "period_start"),)
+    __table_args__ = (sa.UniqueConstraint("team_id", "channel_id", "period_start"),)
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     channel_id: str = Field(max_length=32)
@@ -424,6 +482,67 @@ class DigestRun(SQLModel, table=True):
     figures: Any = json_field(default=None)  # the four numbers, for "change since last week"
     created_at: datetime = ts()
     posted_at: datetime | None = ts(default=None)
+
+
+# --------------------------------------------------------------------------- Slack installations (OAuth)
+# slack_sdk's SQLAlchemy stores own these tables' shape: they are built here by the stores' own
+# builders, on this metadata, so migration 0099 creates them with dealbot's other tables and the
+# models-vs-migrations test holds them too (tests/storage/test_oauth_stores.py compares each with the
+# store's own definition). Rows are written and read only through the stores (bot/oauth.py).
+SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    SQLModel.metadata, SQLAlchemyInstallationStore.default_installations_table_name
+)
+SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
+    SQLModel.metadata, SQLAlchemyInstallationStore.default_bots_table_name
+)
+SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    SQLModel.metadata, SQLAlchemyOAuthStateStore.default_table_name
+)
+
+
+# --------------------------------------------------------------------------- weekly review
+class ReviewNote(SQLModel, table=True):
+    """A manager's word on a deal in the weekly review (SPEC §7.1), and the rep's reply.
+
+    kind: comment | agree | challenge | checkin_ask; target: deal | verdict | judgement. A comment is
+    answered (``reply``); a challenge is resolved by the rep looking again (``reply`` is the outcome).
+    Only the deal's owner, that owner's managers and admins ever see a note.
+    """
+
+    __tablename__ = "review_note"
+    __table_args__ = (sa.Index("ix_review_note_team_rep_at", "team_id", "rep_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id", index=True, ondelete="CASCADE")
+    rep_id: str = Field(max_length=32)
+    author_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    target: str = Field(default="deal", max_length=16)
+    body: str = Field(default="", max_length=3000)
+    reply: str | None = Field(default=None, max_length=3000)
+    replied_at: datetime | None = ts(default=None)
+    created_at: datetime = ts()
+
+
+class ReviewRun(SQLModel, table=True):
+    """The weekly review DM: one per (manager, week) — and a lost deal's loss review, one per (manager,
+    deal) — the unique key makes each once across replicas."""
+
+    __tablename__ = "review_run"
+    __table_args__ = (sa.UniqueConstraint("team_id", "manager_id", "week", "deal_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    week: datetime = ts()  # Monday 00:00 team time, stored as UTC; a loss review: when the deal was lost
+    deal_id: int = 0  # 0: the weekly review; else the lost deal of a loss review
+    status: str = Field(default="pending", max_length=16)  # pending | claimed | sent | failed
+    available_at: datetime | None = ts(default=None)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = ts()
+    sent_at: datetime | None = ts(default=None)
 
 
 # --------------------------------------------------------------------------- sandbox

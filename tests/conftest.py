@@ -17,6 +17,22 @@ from tests.support.bot import SIGNING_SECRET, BotProcess, bot_env
 from tests.support.db import TestDatabases
 
 
+def suite_backend() -> str:
+    return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgresql") else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    """A test that picks its own database (``@pytest.mark.own_backend("postgresql")``) runs once, in the
+    suite's pass on that backend: the suite runs twice, and running it in both passes repeats it."""
+    backend, keep, moved = suite_backend(), [], []
+    for item in items:
+        mark = item.get_closest_marker("own_backend")
+        (moved if mark and mark.args[0] != backend else keep).append(item)
+    if moved:
+        config.hook.pytest_deselected(items=moved)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def dbs():
     d = TestDatabases(os.environ.get("DATABASE_URL"))

@@ -15,6 +15,15 @@ from bot.process.schema import StageSet
 LIST_MAX = 20
 
 
+def grade_label(s: Summary, locale: str) -> str:
+    """A failed prospect shows as failed, whatever letter it carries; an incomplete one as provisional."""
+    if s.provisional and s.grade:
+        return t("list.provisional", locale, grade=s.grade)
+    if s.failed:
+        return t("list.failed", locale)
+    return s.grade or "—"
+
+
 def summary_line(s: Summary, locale: str) -> str:
     money = format_money(s.amount, s.currency, locale) if s.amount is not None else "—"
     marks = "".join(f" · ⚠ {t(f'card.attention.{a}', locale)}" for a in s.attention)
@@ -29,15 +38,21 @@ def summary_line(s: Summary, locale: str) -> str:
             days=s.days_in_stage,
             expected=s.stage.duration_days,
             money=money,
-            grade=s.grade or "—",
+            grade=grade_label(s, locale),
         )
         + status
         + marks
     )
 
 
-def deal_list_message(summaries: list[Summary], locale: str) -> dict:
-    title = t("list.title", locale, n=len(summaries))
+def deal_list_message(summaries: list[Summary], locale: str, *, low: bool = False) -> dict:
+    """My deals; those kept at lower contact are listed apart (``/deal list low``, ``low=True``)."""
+    kept = [s for s in summaries if s.below == "low_contact"]
+    if low:
+        summaries, kept = kept, []
+    else:
+        summaries = [s for s in summaries if s.below != "low_contact"]
+    title = t("list.title_low" if low else "list.title", locale, n=len(summaries))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
     if not summaries:
         blocks.append(SectionBlock(text=md(t("list.empty", locale))))
@@ -46,6 +61,8 @@ def deal_list_message(summaries: list[Summary], locale: str) -> dict:
         blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
     if len(summaries) > LIST_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(summaries) - LIST_MAX))]))
+    if kept:
+        blocks.append(ContextBlock(elements=[md(t("list.low_contact", locale, n=len(kept)))]))
     return message(title, blocks)
 
 
@@ -86,7 +103,26 @@ def history_text(line: HistoryLine, stages: StageSet, locale: str) -> str:
     return t("history.other", locale, when=when, who=who, what=label, detail=detail)
 
 
-KNOWN = ("won", "lost", "dropped", "on_hold", "reopened", "grade", "close_date", "edit")
+KNOWN = (
+    "won",
+    "lost",
+    "dropped",
+    "on_hold",
+    "reopened",
+    "grade",
+    "close_date",
+    "edit",
+    "contact",
+    "milestone",
+    "checkin",
+    "day30",
+    "review_comment",
+    "review_answer",
+    "review_agree",
+    "review_challenge",
+    "review_resolved",
+    "checkin_asked",
+)
 
 
 def history_message(title: str, lines: list[HistoryLine], stages: StageSet, locale: str) -> dict:

@@ -15,9 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import clip, message
+from bot.blocks.deal_card import gaps_text
 from bot.flows.funnel.digest import Digest
 from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
 from bot.flows.funnel.view import FunnelView
+from bot.flows.pipeline.customer import CustomerStep
 from bot.i18n import has, t
 from bot.i18n.format import format_date, format_money
 from bot.process.schema import StageSet
@@ -94,6 +96,28 @@ def headline_fields(f: Figures, locale: str) -> list[MarkdownTextObject]:
     return out
 
 
+def expected_line(f: Figures, locale: str) -> str:
+    """ "achievement + forecast = expected", and the whole weighted pipeline apart (base currency)."""
+    cur = f.currency
+    return t(
+        "funnel.expected",
+        locale,
+        achievement=money(f.headline["achievement"].base, cur, locale),
+        forecast=money(f.headline["forecast"].base, cur, locale),
+        expected=money(f.expected.base, cur, locale),
+        pipeline=money(f.pipeline.base, cur, locale),
+    )
+
+
+BELOW = ("qualification", "low_contact", "failed")
+
+
+def below_line(below: dict[str, int], locale: str) -> str | None:
+    """ "Below the funnel: 3 in qualification, 2 at low contact, 1 failed but pursued" (None if none)."""
+    items = [t(f"funnel.below.{k}", locale, n=below[k]) for k in BELOW if below.get(k)]
+    return t("funnel.below.line", locale, items=", ".join(items)) if items else None
+
+
 def _others(f: Figures, locale: str) -> str | None:
     items = []
     for key in HEADLINE:
@@ -131,14 +155,16 @@ def stage_lines(f: Figures, stages: StageSet, locale: str) -> list[str]:
                 weighted=money(weighted, c, locale),
             )
         )
-    return lines
+    below = below_line(f.below, locale)
+    return [*lines, below] if below else lines
 
 
 def _grades_and_moves(f: Figures, locale: str) -> str:
+    named = {"-": t("funnel.grades.none", locale), "incomplete": t("funnel.grades.incomplete", locale)}
     grades = " · ".join(
-        f"{g if g != '-' else t('funnel.grades.none', locale)} {f.grades.get(g, 0)}"
-        for g in ("A", "B", "C", "D", "-")
-        if g != "-" or f.grades.get("-")
+        f"{named.get(g, g)} {f.grades.get(g, 0)}"
+        for g in ("A", "B", "C", "D", "incomplete", "-")
+        if g not in named or f.grades.get(g)
     )
     moves = " · ".join(f"{t(f'funnel.moves.{m}', locale)} {f.movement.get(m, 0)}" for m in MOVES)
     return f"*{t('funnel.grades.title', locale)}*  {grades}\n*{t('funnel.moves.title', locale)}*  {moves}"
@@ -149,6 +175,13 @@ def deal_label(account: str, title: str) -> str:
     return clip(name.replace("*", "").replace("<", "‹").replace(">", "›"), 60)
 
 
+def ahead_note(c: CustomerStep, locale: str) -> str:
+    """ " — the customer is at <step>; not met: <gaps>" after a customer_ahead deal."""
+    return " — " + t(
+        "funnel.flags.ahead", locale, step=c.step.buying_step.get(locale), missing=gaps_text(c.gaps, locale)
+    )
+
+
 def flag_lines(f: Figures, locale: str) -> str:
     head = f"*🚩 {t('funnel.flags.title', locale, count=f.flag_total)}*"
     if not f.flags:
@@ -157,13 +190,23 @@ def flag_lines(f: Figures, locale: str) -> str:
     for g in f.flags:
         deals = ", ".join(
             t("funnel.flags.deal", locale, deal=deal_label(acc, title), owner=f"<@{owner}>")
-            for _, acc, title, owner, _, _ in g.deals
+            + (ahead_note(g.ahead[i], locale) if i in g.ahead else "")
+            for i, acc, title, owner, _, _ in g.deals
         )
         if g.count > len(g.deals):
             deals += " " + t("funnel.flags.more", locale, n=g.count - len(g.deals))
         what = t(f"funnel.flags.kinds.{g.kind}", locale) if has(f"funnel.flags.kinds.{g.kind}") else g.kind
         lines.append("• " + t("funnel.flags.line", locale, what=what, count=g.count, deals=deals))
     return "\n".join(lines)
+
+
+def _plan_gap(r, locale: str) -> str:  # noqa: ANN001
+    """The backward plan's one gap on the rep's row (SPEC §13), e.g. "plan: needs 4 more with …"."""
+    g = r.plan_gap
+    if g is None:
+        return ""
+    gap = t("plan.gap", locale, n=g.short, milestone=g.rung.label.get(locale))
+    return " · " + t("plan.digest_gap", locale, gap=gap)
 
 
 def rep_lines(f: Figures, locale: str) -> str:
@@ -188,13 +231,16 @@ def rep_lines(f: Figures, locale: str) -> str:
                 if r.due
                 else t("funnel.reps.no_followups", locale),
             )
+            + _plan_gap(r, locale)
         )
     if len(f.reps) > REPS_TOP:
         lines.append(t("funnel.reps.more", locale, n=len(f.reps) - REPS_TOP))
     return "\n".join(lines)
 
 
-def lose_lines(f: Figures, locale: str, labels: dict[str, str]) -> str:
+def lose_lines(
+    f: Figures, locale: str, labels: dict[str, str], stage_names: dict[str, str] | None = None
+) -> str:
     head = f"*{t('funnel.lose.title', locale)}*"
     if not f.loss_reasons:
         return f"{head}\n{t('funnel.lose.none', locale)}"
@@ -208,6 +254,11 @@ def lose_lines(f: Figures, locale: str, labels: dict[str, str]) -> str:
     ]
     if f.competitors:
         lines.append(t("funnel.lose.competitors", locale, items=times(f.competitors)))
+    if f.loss_stages:
+        names = stage_names or {}
+        lines.append(t("funnel.lose.died", locale, items=times(f.loss_stages, lambda k: names.get(k, k))))
+    if f.unseen_winners[1]:
+        lines.append(t("funnel.lose.unseen", locale, n=f.unseen_winners[0], of=f.unseen_winners[1]))
     if f.weakest:
         items = [
             t("funnel.lose.weakest_item", locale, item=labels.get(k, k), lost=f"{lost:.1f}", won=f"{won:.1f}")
@@ -231,7 +282,8 @@ def funnel_message(
             elements=[
                 MarkdownTextObject(
                     text=clip(t("funnel.period", locale, period=f.period.key, currency=cur), 2000)
-                )
+                ),
+                MarkdownTextObject(text=clip(expected_line(f, locale), 2000)),
             ]
         ),
     ]
@@ -244,7 +296,7 @@ def funnel_message(
         _section(_grades_and_moves(f, locale)),
         _section(flag_lines(f, locale)),
         _section(rep_lines(f, locale)),
-        _section(lose_lines(f, locale, labels or {})),
+        _section(lose_lines(f, locale, labels or {}, {x.key: x.name.get(locale) for x in stages.stages})),
         ContextBlock(elements=[MarkdownTextObject(text=t("funnel.footer", locale))]),
     ]
     text = t(

@@ -28,7 +28,7 @@ DEAL_WORDS = (
     "history",
     "role",
 )
-FUNNEL_WORDS = ("digest", "filter", "quota", "export")
+FUNNEL_WORDS = ("digest", "filter", "quota", "plan", "odds", "export")
 
 
 def help_message(command: str, locale: str, unknown: str | None = None) -> dict:

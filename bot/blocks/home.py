@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks import MAX_VIEW_BLOCKS, clip
-from bot.blocks.deal_card import deal_title, md
+from bot.blocks.deal_card import ahead_text, deal_title, md
 from bot.blocks.deal_list import summary_line
 from bot.flows.pipeline.home import Home, RepRow
 from bot.i18n import t
@@ -26,19 +26,41 @@ PER_STAGE = 5
 REPS_MAX = 20
 ROLES_MAX = 30
 FLAGS_MAX = 5
+AHEAD_MAX = 5
 
 
 def _needs_you(home: Home, locale: str) -> list:
+    """Grouped by urgency (overdue, today, this week), A first inside each group."""
     needs = home.needs_you
     blocks: list = [HeaderBlock(text=t("home.needs_title", locale))]
     if not needs:
         return [*blocks, SectionBlock(text=md(t("home.needs_none", locale)))]
-    for s in needs[:NEEDS_MAX]:
-        button = ButtonElement(text=t("list.open", locale), action_id=ids.ACT_DEAL_OPEN, value=str(s.id))
-        blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
+    shown = 0
+    for urgency, group in home.needs_groups:
+        if shown >= NEEDS_MAX:
+            break
+        blocks.append(ContextBlock(elements=[md(t(f"home.urgency.{urgency}", locale, n=len(group)))]))
+        for s in group[: NEEDS_MAX - shown]:
+            button = ButtonElement(text=t("list.open", locale), action_id=ids.ACT_DEAL_OPEN, value=str(s.id))
+            blocks.append(SectionBlock(text=md(summary_line(s, locale)), accessory=button))
+            shown += 1
     if len(needs) > NEEDS_MAX:
         blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(needs) - NEEDS_MAX))]))
     return blocks
+
+
+def _ahead(home: Home, locale: str) -> list:
+    """Deals whose customer is ahead of our stage, with the milestones we have not met."""
+    ahead = home.ahead or []
+    if not ahead:
+        return []
+    lines = [
+        f"• *{clip(deal_title(s), 80)}* — {ahead_text(c, s.stage_index, locale)}"
+        for s, c in ahead[:AHEAD_MAX]
+    ]
+    if len(ahead) > AHEAD_MAX:
+        lines.append(t("common.and_more", locale, n=len(ahead) - AHEAD_MAX))
+    return [SectionBlock(text=md(clip(t("home.ahead_title", locale) + "\n" + "\n".join(lines), 3000)))]
 
 
 def _by_stage(home: Home, locale: str) -> list:
@@ -47,7 +69,7 @@ def _by_stage(home: Home, locale: str) -> list:
         blocks.append(SectionBlock(text=md(t("home.mine_none", locale))))
     cur = home.config.base_currency
     for i, stage in enumerate(home.config.stages.stages):
-        items = [s for s in home.mine if s.stage.key == stage.key]
+        items = [s for s in home.mine if s.stage.key == stage.key and s.below != "low_contact"]
         if not items:
             continue
         total = sum((s.amount for s in items if s.amount is not None and s.currency == cur), 0)
@@ -67,6 +89,13 @@ def _by_stage(home: Home, locale: str) -> list:
         ]
         if len(items) > PER_STAGE:
             lines.append(t("common.and_more", locale, n=len(items) - PER_STAGE))
+        blocks.append(SectionBlock(text=md("\n".join(lines))))
+    low = home.low_contact
+    if low:  # out of the funnel: listed apart, with when their next touch comes (SPEC §3.3)
+        lines = [t("home.low_contact", locale, n=len(low))]
+        lines += [f"• {clip(deal_title(s), 80)}" for s in low[:PER_STAGE]]
+        if len(low) > PER_STAGE:
+            lines.append(t("common.and_more", locale, n=len(low) - PER_STAGE))
         blocks.append(SectionBlock(text=md("\n".join(lines))))
     blocks.append(
         ActionsBlock(
@@ -142,7 +171,13 @@ def _flags(home: Home, locale: str) -> list:
     return [SectionBlock(text=md(t("home.flags_title", locale) + "\n" + "\n".join(lines)))]
 
 
-def _admin(home: Home, locale: str) -> list:
+def channel_access_notice(status: str, error: str | None, channel: str, locale: str) -> str:
+    """What App Home tells the admin who picked ``channel`` (bot.channel_access: in, invite, failed)."""
+    key = {"in": "joined", "invite": "invite"}.get(status, "failed")
+    return t(f"settings.access.{key}", locale, channel=channel, error=error or "")
+
+
+def _admin(home: Home, locale: str, notice: str | None = None) -> list:
     c = home.config
     day = t(f"settings.weekday.{c.digest_weekday}", locale)
     fields = [
@@ -152,6 +187,9 @@ def _admin(home: Home, locale: str) -> list:
         md(t("settings.show.locale", locale, v=c.locale)),
         md(t("settings.show.pass_line", locale, v="—" if c.pass_line is None else c.pass_line)),
         md(t("settings.show.stage_set", locale, v=c.stages.title.get(locale))),
+        md(t("settings.show.low_contact_days", locale, v=c.low_contact_days)),
+        md(t("settings.show.typical_deal_size", locale, v=_deal_size(c, locale))),
+        md(t("settings.show.selling_prompt", locale, v=t(f"settings.selling_prompt_{_on(c)}", locale))),
     ]
     roles = home.roles or []
     role_lines = [
@@ -170,7 +208,9 @@ def _admin(home: Home, locale: str) -> list:
         DividerBlock(),
         HeaderBlock(text=t("home.settings_title", locale)),
         SectionBlock(fields=fields),
+        *([SectionBlock(text=md(notice))] if notice else []),
         SectionBlock(text=md(t("settings.roles_head", locale) + "\n" + ("\n".join(role_lines) or "—"))),
+        *_odds(home, locale),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -184,13 +224,72 @@ def _admin(home: Home, locale: str) -> list:
     ]
 
 
-def home_view(home: Home) -> dict:
+def _deal_size(c, locale: str) -> str:  # noqa: ANN001
+    return "—" if c.typical_deal_size is None else format_money(c.typical_deal_size, c.base_currency, locale)
+
+
+def _on(c) -> str:  # noqa: ANN001
+    return "on" if c.selling_prompt else "off"
+
+
+def _plan(home: Home, locale: str) -> list:
+    """The rep's backward plan (SPEC §13): W, the need per milestone, the one gap, the entry date."""
+    if home.plan is None or home.plan.quota is None:
+        return []
+    from bot.blocks.plan import plan_lines
+
+    return [SectionBlock(text=md(clip("\n".join(plan_lines(home.plan, locale)), 3000)))]
+
+
+def _odds(home: Home, locale: str) -> list:
+    """Admins: the team's own odds beside the defaults, and the switch per rung (≥ 20 closed deals)."""
+    if home.odds is None:
+        return []
+    from bot.blocks.plan import odds_lines, odds_switch_blocks
+
+    names = {s.key: s.name.get(locale) for s in home.config.stages.stages}
+    return [
+        SectionBlock(text=md(clip("\n".join(odds_lines(home.odds, locale, names)), 3000))),
+        *odds_switch_blocks(home.odds, locale),
+    ]
+
+
+REVIEW_REPS = 5  # App Home's review lines; more reps: `/funnel review @rep` (the weekly DM lists them all)
+
+
+def _review(home: Home, locale: str) -> list:
+    """A manager's first section: this week's review, a line per rep and a button opening the review."""
+    if not home.review:
+        return []
+    blocks: list = [SectionBlock(text=md(f"*{t('review.home.title', locale)}*"))]
+    for line in home.review[:REVIEW_REPS]:
+        text = t("review.week.line", locale, rep=f"<@{line.rep_id}>", news=line.with_news, quiet=line.without_news,
+                 judgements=line.open_judgements, needs=line.needs_you)  # fmt: skip
+        button = ButtonElement(
+            text=t("review.open", locale), action_id=ids.ACT_REVIEW_OPEN, value=f"{line.rep_id}:0"
+        )
+        blocks.append(SectionBlock(text=md(clip(text, 3000)), accessory=button))
+    if len(home.review) > REVIEW_REPS:
+        blocks.append(
+            ContextBlock(elements=[md(t("review.week.more", locale, n=len(home.review) - REVIEW_REPS))])
+        )
+    return blocks
+
+
+def home_view(home: Home, notice: str | None = None) -> dict:
+    """``notice``: what the admin's last settings change found (the manager channel's access)."""
     locale = home.actor.locale
-    blocks = [*_needs_you(home, locale), *_by_stage(home, locale)]
+    blocks = [
+        *_review(home, locale),
+        *_needs_you(home, locale),
+        *_ahead(home, locale),
+        *_by_stage(home, locale),
+        *_plan(home, locale),
+    ]
     if home.team is not None:
         blocks += _team(home, locale)
     if home.roles is not None:
-        blocks += _admin(home, locale)
+        blocks += _admin(home, locale, notice)
     blocks.append(ContextBlock(elements=[md(t("home.footer", locale))]))
     if len(blocks) > MAX_VIEW_BLOCKS:  # a safety net; the caps above keep it far below
         blocks = blocks[: MAX_VIEW_BLOCKS - 1] + [blocks[-1]]

@@ -35,6 +35,8 @@ class NudgeView:
     key_date: date | None = None
     date_kind: str | None = None  # tender | signing
     recommendation: str | None = None  # day 30: drop | keep
+    progress_since: date | None = None  # day 30: what the recommendation looked at, from when
+    progress: tuple[tuple[str, int], ...] = ()  # day 30: (kind, how many) that counted as progress
     reminder: bool = False
     overdue_since: datetime | None = None
 
@@ -65,12 +67,19 @@ def _button(v: NudgeView, key: str, action_id: str, value: int, style: str | Non
     )  # fmt: skip
 
 
-# Answers that open something for the deal (keep / downgrade / drop decide on the nudge itself).
+# Answers that open something for the deal (keep / downgrade / lower / resume decide on the nudge itself).
 DEAL_ACTS = {
     "checkin": ids.ACT_CHECKIN_OPEN,
     "milestone": ids.ACT_MILESTONE_OPEN,
     "qualify": ids.ACT_QUALIFY_START,
+    "still_on_hold": ids.ACT_HOLD_OPEN,
+    "lost": ids.ACT_LOST_OPEN,
 }
+NUDGE_ACTS = {"lower": ids.ACT_NUDGE_LOWER, "resume": ids.ACT_NUDGE_RESUME}  # value: the nudge
+
+
+# The light touch of a lower-contact deal (kinds.TOUCH), answered on the nudge (value = nudge id).
+TOUCH_ACTS = {"requalify": ids.ACT_TOUCH_REQUALIFY, "still_low": ids.ACT_TOUCH_STILL_LOW}
 
 
 def _answer_button(v: NudgeView, action: str, first: bool) -> ButtonElement:
@@ -89,6 +98,10 @@ def _answer_button(v: NudgeView, action: str, first: bool) -> ButtonElement:
         return _button(v, "downgrade", ids.ACT_NUDGE_DOWNGRADE, v.nudge_id, confirm=confirm)
     if action == "drop":
         return _button(v, "drop", ids.ACT_DROP_OPEN, v.deal_id, "danger")
+    if action in NUDGE_ACTS:
+        return _button(v, action, NUDGE_ACTS[action], v.nudge_id, "primary" if first else None)
+    if action in TOUCH_ACTS:  # a lower-contact deal's light touch: answered on the nudge itself
+        return _button(v, action, TOUCH_ACTS[action], v.nudge_id, "primary" if first else None)
     return _button(v, action, DEAL_ACTS[action], v.deal_id, "primary" if first else None)
 
 
@@ -105,9 +118,7 @@ def nudge_message(v: NudgeView) -> dict:
     lc = v.locale
     blocks: list = [SectionBlock(block_id=f"nudge_{v.nudge_id}", text=MarkdownTextObject(text=question(v)))]
     if v.recommendation:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=t(f"followups.recommend.{v.recommendation}", lc))])
-        )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(recommendation_text(v), 3000))]))
     if v.overdue_since:
         note = t("followups.overdue", lc, date=format_date(v.overdue_since, lc))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
@@ -118,6 +129,15 @@ def nudge_message(v: NudgeView) -> dict:
     if v.reminder and not v.overdue_since:
         text = f"{t('followups.reminder', lc)} {text}"
     return message(text, blocks)
+
+
+def recommendation_text(v: NudgeView) -> str:
+    """Day 30's advice and what it looked at: the progress found since the cycle began, or none."""
+    lc = v.locale
+    since = format_date(v.progress_since, lc)
+    found = [t(f"followups.progress.{k}", lc, n=n) for k, n in v.progress if n]
+    sep = "、" if lc == "zh-Hans" else ", "
+    return t(f"followups.recommend.{v.recommendation}", lc, since=since, found=sep.join(found))
 
 
 def settled_message(text: str, *, context: str | None = None) -> dict:

@@ -86,6 +86,16 @@ def won_modal(card: Card, locale: str, today: date, metadata: str) -> dict:
         ),
         date_input("paid_on", t("outcomes.won.paid_on", locale), initial=today),
     ]
+    if not card.is_last_stage:  # won before the last stage skips milestones: a forced advance
+        blocks += [
+            DividerBlock(),
+            text_input(
+                "force_reason",
+                t("outcomes.won.force", locale),
+                multiline=True,
+                hint=t("outcomes.won.force_hint", locale, stage=card.summary.stage.name.get(locale)),
+            ),
+        ]
     return modal(
         ids.VIEW_WON,
         t("outcomes.won.title", locale),
@@ -178,7 +188,12 @@ def edit_modal(card: Card, locale: str, metadata: str) -> dict:
         date_input("tender_date", t("edit.tender_date", locale), initial=card.tender_date, optional=True),
         date_input("signing_date", t("edit.signing_date", locale), initial=card.signing_date, optional=True),
         checkbox_input(
-            "committed", t("edit.commit", locale), t("edit.commit_text", locale), checked=card.committed
+            "committed",
+            t("edit.commit", locale),
+            t("edit.commit_period", locale, period=card.period)
+            if card.period
+            else t("edit.commit_text", locale),
+            checked=card.committed and (card.period is None or card.commit_period == card.period),
         ),
         text_input(
             "probability",
@@ -186,7 +201,9 @@ def edit_modal(card: Card, locale: str, metadata: str) -> dict:
             initial=None if p is None else str(p),
             optional=True,
             max_length=4,
-            hint=t("edit.probability_hint", locale, p=card.summary.stage.probability),
+            hint=t(
+                "edit.probability_hint", locale, p=card.summary.rung.probability if card.summary.rung else 0
+            ),
         ),
         text_input(
             "next_step", t("edit.next_step", locale), initial=card.next_step, optional=True, max_length=500

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
-    ChannelSelectElement,
+    ConversationFilter,
+    ConversationSelectElement,
     InputBlock,
     UserMultiSelectElement,
     UserSelectElement,
@@ -18,12 +19,20 @@ from bot.process.stages import SHIPPED
 
 
 def settings_modal(cfg: TeamConfig, locale: str) -> dict:
-    channel = ChannelSelectElement(action_id=VALUE, initial_channel=cfg.manager_channel or None)
+    channel = ConversationSelectElement(  # public or private: the bot joins one, is invited to the other
+        action_id=VALUE,
+        initial_conversation=cfg.manager_channel or None,
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
     days = [(str(i), t(f"settings.weekday.{i}", locale)) for i in range(7)]
     stage_sets = [(name, t(f"settings.stage_sets.{name.replace('-', '_')}", locale)) for name in SHIPPED]
     blocks = [
         InputBlock(
-            block_id="manager_channel", label=t("settings.channel", locale), element=channel, optional=True
+            block_id="manager_channel",
+            label=t("settings.channel", locale),
+            element=channel,
+            optional=True,
+            hint=t("settings.channel_hint", locale),
         ),
         select_input(
             "digest_weekday", t("settings.digest_day", locale), days, initial=str(cfg.digest_weekday)
@@ -55,6 +64,34 @@ def settings_modal(cfg: TeamConfig, locale: str) -> dict:
             max_length=3,
             initial=None if cfg.pass_line is None else str(cfg.pass_line),
             hint=t("settings.pass_line_hint", locale),
+        ),
+        text_input(
+            "low_contact_days",
+            t("settings.low_contact_days", locale),
+            optional=True,
+            max_length=4,
+            initial=str(cfg.low_contact_days),
+            hint=t("settings.low_contact_days_hint", locale),
+        ),
+        text_input(  # planning back from the quota (SPEC §13)
+            "typical_deal_size",
+            t("settings.typical_deal_size", locale),
+            optional=True,
+            max_length=16,
+            initial=None
+            if cfg.typical_deal_size is None
+            else f"{cfg.typical_deal_size:f}".rstrip("0").rstrip("."),
+            hint=t("settings.typical_deal_size_hint", locale),
+        ),
+        select_input(
+            "selling_prompt",
+            t("settings.selling_prompt", locale),
+            [
+                ("off", t("settings.selling_prompt_off", locale)),
+                ("on", t("settings.selling_prompt_on", locale)),
+            ],
+            initial="on" if cfg.selling_prompt else "off",
+            optional=True,
         ),
         select_input(
             "stage_set",

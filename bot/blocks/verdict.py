@@ -1,5 +1,9 @@
 """The verdict card (UX.md "Verdict"): score vs pass line, items, knock-outs, grade and its rule, the four
-framing questions, the weakest items, and a recommendation with buttons that do it."""
+framing questions, the weakest items, and a recommendation with buttons that do it.
+
+An incomplete assessment (SPEC §3.3, "unknown is not bad") shows "assessment incomplete" with its
+provisional grade, the score on the answered items and scaled, every item to find out with who could
+tell, and only *find out and continue later* and *drop* — never "lower contact"."""
 
 from __future__ import annotations
 
@@ -30,16 +34,58 @@ def _names(qset: QuestionSet, keys, locale: str) -> str:  # noqa: ANN001
 
 
 def rule_text(a: Assessment, locale: str) -> str:
+    text = _rule(a, locale)
+    if a.grade.provisional and a.grade.grade is not None:
+        return f"{t('qualification.verdict.provisional', locale)} {text}"
+    return text
+
+
+def _rule(a: Assessment, locale: str) -> str:
     g, card = a.grade, a.card
+    if g.why == "unknown":
+        return t("qualification.verdict.rule.unknown", locale)
     if g.why in ("knockout", "below_pass"):
-        return t(f"qualification.verdict.rule.{g.why}", locale, total=card.total, pass_line=card.pass_line)
+        return t(f"qualification.verdict.rule.{g.why}", locale, total=card.scaled, pass_line=card.pass_line)
     close = format_date(a.close, locale) if a.close else t("qualification.verdict.no_close", locale)
     values = dict(
-        grade=g.grade, total=card.total, threshold=card.pass_line + g.rule.min_above_pass, close=close
+        grade=g.grade, total=card.scaled, threshold=card.pass_line + g.rule.min_above_pass, close=close
     )
     if g.rule.within_months is not None:
         return t("qualification.verdict.rule.within", locale, months=g.rule.within_months, **values)
     return t("qualification.verdict.rule.any", locale, **values)
+
+
+def score_text(a: Assessment, account: str, locale: str) -> str:
+    """ "Score 19 / 20", or with items to find out "8 on 5 answered items; 16 of 20 if the rest are like them"."""
+    v, card = "qualification.verdict", a.card
+    common = dict(deal=account, max=card.max_score, pass_line=card.pass_line)
+    if card.scaled is None:
+        return t(f"{v}.score_none", locale, **common)
+    if card.unknown:
+        return t(f"{v}.score_partial", locale, total=card.total, n=len(card.answered), scaled=card.scaled,
+                 **common)  # fmt: skip
+    return t(f"{v}.score", locale, total=card.total, **common)
+
+
+FIND_OUT_MAX = 12
+
+
+def find_out_text(qset: QuestionSet, a: Assessment, locale: str) -> str:
+    """Every item to find out, in the rep's words, and who in the buying organisation could tell."""
+    v = "qualification.verdict"
+    lines = [t(f"{v}.find_out_title", locale)]
+    for key in a.to_find_out[:FIND_OUT_MAX]:
+        q = qset.get(key)
+        if q is None:
+            continue
+        who = ", ".join(t(f"{v}.who.{r}", locale) for r in q.who_can_tell)
+        lines.append(t(f"{v}.find_out_item", locale, name=q.short.get(locale), question=q.text.get(locale),
+                       who=who))  # fmt: skip
+    if len(a.to_find_out) > FIND_OUT_MAX:
+        lines.append(t(f"{v}.find_out_more", locale, n=len(a.to_find_out) - FIND_OUT_MAX))
+    if not a.frames[1].detail.get("coach"):
+        lines.append(t(f"{v}.find_out_no_coach", locale))
+    return "\n".join(lines)
 
 
 def _word(word: str, locale: str) -> str:
@@ -91,9 +137,14 @@ def _buttons(
 ) -> list:
     b = "qualification.buttons"
     did = str(deal.id)
+    drop = ButtonElement(text=t(f"{b}.drop", locale), action_id=ids.ACT_DROP_OPEN, value=did, style="danger")
+    if a.recommendation == "find_out":  # unknown is not failed: never "lower contact" or "advance anyway"
+        find_out = ButtonElement(
+            text=t(f"{b}.find_out", locale), action_id=ids.ACT_VERDICT_FIND_OUT, value=did, style="primary"
+        )
+        return [find_out, drop, _change_select(qset, iid, locale)]
     pursue = ButtonElement(text=t(f"{b}.pursue", locale), action_id=ids.ACT_VERDICT_PURSUE, value=did)
     lower = ButtonElement(text=t(f"{b}.lower", locale), action_id=ids.ACT_VERDICT_LOWER, value=did)
-    drop = ButtonElement(text=t(f"{b}.drop", locale), action_id=ids.ACT_DROP_OPEN, value=did, style="danger")
     advance = ButtonElement(text=t(f"{b}.advance", locale), action_id=ids.ACT_ADVANCE_OPEN, value=did)
     if a.recommendation == "pursue":
         pursue.style = "primary"
@@ -105,18 +156,21 @@ def _buttons(
         row = [drop, lower, advance]
     if offer_redo:
         row.append(ButtonElement(text=t(f"{b}.redo", locale), action_id=ids.ACT_QUALIFY_REDO, value=did))
+    row.append(_change_select(qset, iid, locale))
+    return row
+
+
+def _change_select(qset: QuestionSet, iid: int, locale: str) -> StaticSelectElement:
+    b = "qualification.buttons"
     options = [
         Option(value=f"{iid}:{q.key}", text=clip(f"{i + 1}. {q.short.get(locale)}", 75))
         for i, q in enumerate(qset.questions[:100])
     ]
-    row.append(
-        StaticSelectElement(
-            action_id=ids.ACT_Q_CHANGE,
-            placeholder=PlainTextObject(text=t(f"{b}.change_placeholder", locale)),
-            options=options,
-        )
+    return StaticSelectElement(
+        action_id=ids.ACT_Q_CHANGE,
+        placeholder=PlainTextObject(text=t(f"{b}.change_placeholder", locale)),
+        options=options,
     )
-    return row
 
 
 def verdict_message(
@@ -124,15 +178,8 @@ def verdict_message(
 ) -> dict:
     v = "qualification.verdict"
     card = a.card
-    headline = t(f"{v}.headline.{a.recommendation}", locale)
-    score = t(
-        f"{v}.score",
-        locale,
-        deal=deal.account,
-        total=card.total,
-        max=card.max_score,
-        pass_line=card.pass_line,
-    )
+    incomplete = a.recommendation == "find_out"
+    score = score_text(a, deal.account, locale)
     ko = (
         t(f"{v}.knockouts", locale, items=_names(qset, card.knockouts, locale))
         if card.knocked_out
@@ -148,21 +195,42 @@ def verdict_message(
         if weak
         else t(f"{v}.none_weak", locale)
     ]
-    if a.skipped:
+    if a.skipped and not incomplete:
         small.append(t(f"{v}.skipped", locale, items=_names(qset, a.skipped, locale)))
     blocks = [
-        HeaderBlock(text=clip(t(f"{v}.header", locale, grade=a.grade.grade, headline=headline), 150)),
+        HeaderBlock(text=clip(_header(a, locale), 150)),
         SectionBlock(text=MarkdownTextObject(text=clip(f"{score} · {ko}", 3000))),
         ContextBlock(elements=[MarkdownTextObject(text=clip(rule_text(a, locale), 3000))]),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in _frame_texts(a.frames, locale)]),
         SectionBlock(text=MarkdownTextObject(text=clip(_scorecard(qset, a, locale), 3000))),
         ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(small), 3000))]),
-        SectionBlock(text=MarkdownTextObject(text=t(f"{v}.recommend.{a.recommendation}", locale))),
     ]
+    if incomplete:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(find_out_text(qset, a, locale), 3000))))
+    recommendation = t(f"{v}.recommend.{a.recommendation}", locale, deal=deal.account)
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(recommendation, 3000))))
     if offer_redo:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(f"{v}.redo_offer", locale))]))
     blocks.append(ActionsBlock(elements=_buttons(deal, a, iid, qset, locale, offer_redo)))
-    notify = t(
-        f"{v}.notify", locale, deal=deal.account, grade=a.grade.grade, total=card.total, max=card.max_score
-    )
+    if incomplete:
+        notify = t(f"{v}.notify_incomplete", locale, deal=deal.account, n=len(a.to_find_out))
+    else:
+        notify = t(
+            f"{v}.notify",
+            locale,
+            deal=deal.account,
+            grade=a.grade.grade,
+            total=card.scaled,
+            max=card.max_score,
+        )
     return message(notify, blocks)
+
+
+def _header(a: Assessment, locale: str) -> str:
+    v = "qualification.verdict"
+    if a.recommendation == "find_out":
+        if a.grade.grade is None:
+            return t(f"{v}.header_ungraded", locale)
+        return t(f"{v}.header_incomplete", locale, grade=a.grade.grade)
+    headline = t(f"{v}.headline.{a.recommendation}", locale)
+    return t(f"{v}.header", locale, grade=a.grade.grade, headline=headline)

@@ -18,10 +18,13 @@ from bot.handlers import (
     help,
     home,
     interview,
+    ladder,
     outcomes,
     people,
     pipeline,
+    plan,
     qualification,
+    review,
     roles,
 )
 
@@ -35,10 +38,13 @@ MODULES = (
     help,
     home,
     interview,
+    ladder,
     outcomes,
     people,
     pipeline,
+    plan,
     qualification,
+    review,
     roles,
 )
 

@@ -13,9 +13,10 @@ from bot.blocks.deal_list import pick_list_message
 from bot.blocks.modals import modal
 from bot.deps import Deps
 from bot.flows.errors import DomainError, NotFound
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline.status import card_of, deal_card, summarize
 from bot.flows.team.access import find_visible_deals
-from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.config import TeamConfig, effective_pass_line, team_config
 from bot.flows.team.users import Actor
 from bot.handlers.router import CommandCall
 from bot.i18n import t
@@ -23,7 +24,6 @@ from bot.process.schema import StageSet
 from storage.db import read_scope
 
 log = logging.getLogger(__name__)
-DEFAULT_PASS_LINE = 12
 
 
 def config(deps: Deps, session: Session, team_id: str) -> TeamConfig:
@@ -35,10 +35,7 @@ def team_today(deps: Deps, cfg: TeamConfig) -> date:
 
 
 def pass_line(deps: Deps, cfg: TeamConfig) -> int:
-    if cfg.pass_line is not None:
-        return cfg.pass_line
-    questions = deps.process.get("questions")
-    return int(getattr(questions, "pass_line", None) or DEFAULT_PASS_LINE)
+    return effective_pass_line(cfg, deps.process.questions)
 
 
 def text_of(error: DomainError, locale: str) -> str:
@@ -68,12 +65,17 @@ def find_one(call: CommandCall, action_id: str) -> int | None:
 
 def card_payload(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
     with read_scope(deps.engine) as s:
-        card = deal_card(s, actor, config(deps, s, actor.team_id).stages, deal_id, now=deps.clock.now())
+        cfg, now = config(deps, s, actor.team_id), deps.clock.now()
+        card = deal_card(s, actor, cfg.stages, deal_id, now=now, questions=deps.process.questions,
+                         period=current_period(cfg, now).key)  # fmt: skip
     return deal_card_message(card, actor.locale, notice)
 
 
 def fresh_card_for(deps: Deps, session: Session, actor: Actor, stages: StageSet, deal) -> dict:  # noqa: ANN001
-    return deal_card_message(card_of(session, deal, stages, deps.clock.now()), actor.locale)
+    now = deps.clock.now()
+    period = current_period(config(deps, session, actor.team_id), now).key
+    card = card_of(session, deal, stages, now, questions=deps.process.questions, period=period)
+    return deal_card_message(card, actor.locale)
 
 
 def post_to_user(client, actor: Actor, payload: dict) -> None:  # noqa: ANN001

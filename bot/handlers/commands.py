@@ -1,4 +1,7 @@
-"""/deal and /funnel: parse the text, find the subcommand, hand over. Subcommands live per feature."""
+"""/deal and /funnel: parse the text, find the subcommand, hand over. Subcommands live per feature.
+
+The text arrives as Slack escapes it (entities; with should_escape on, mentions, channels and links in
+<…>): ``command_text`` gives the subcommands what the user typed, user mentions kept as ``<@U…>``."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.help import help_message
 from bot.deps import Deps
+from bot.flows.team.mentions import command_text
 from bot.handlers import router
 from bot.handlers.router import CommandCall, Router
 
@@ -36,9 +40,9 @@ def _has_slow_part(table: Router):  # noqa: ANN202
 
 def _dispatcher(command: str, table: Router, deps: Deps):  # noqa: ANN202
     def on_command(ack: Ack, respond: Respond, client: WebClient, body: dict, context: BoltContext) -> None:
-        handler, word, args = table.resolve(body.get("text", ""))
+        handler, word, args = table.resolve(command_text(body.get("text", "")))
         actor = context["actor"]
-        if handler is None:
+        if handler is None:  # echoed as Slack sent it: still escaped for mrkdwn
             ack(**help_message(command, actor.locale, unknown=body.get("text", "").strip()))
             return
         handler(CommandCall(actor, command, word, args, ack, respond, client, body, deps))
@@ -51,7 +55,7 @@ def _after_ack(command: str, table: Router, deps: Deps):  # noqa: ANN202
     """Slow work of a subcommand (charts, uploads), run by Bolt after the ack: the handler's ``after_ack``."""
 
     def after_ack(respond: Respond, client: WebClient, body: dict, context: BoltContext) -> None:
-        handler, word, args = table.resolve(body.get("text", ""))
+        handler, word, args = table.resolve(command_text(body.get("text", "")))
         slow = getattr(handler, "after_ack", None)
         if slow is not None and context.get("actor") is not None:
             slow(CommandCall(context["actor"], command, word, args, _no_ack, respond, client, body, deps))

@@ -15,12 +15,15 @@ from bot.handlers._listeners import Click, card_action, guarded
 from bot.handlers.router import CommandCall, deal_subcommand
 from storage.db import read_scope
 
+LOW_WORDS = ("low", "lower", "低", "降低接触")
 
-def list_payload(deps: Deps, actor: Actor) -> dict:
+
+def list_payload(deps: Deps, actor: Actor, args: str = "") -> dict:
+    """``/deal list`` (my deals in play) or ``/deal list low`` (those kept at lower contact)."""
     with read_scope(deps.engine) as s:
         stages = ui.config(deps, s, actor.team_id).stages
         summaries = status.visible_summaries(s, actor, stages, now=deps.clock.now(), mine_only=True)
-    return deal_list_message(summaries, actor.locale)
+    return deal_list_message(summaries, actor.locale, low=args.strip().lower() in LOW_WORDS)
 
 
 def history_payload(deps: Deps, actor: Actor, deal_id: object) -> dict:
@@ -34,7 +37,7 @@ def history_payload(deps: Deps, actor: Actor, deal_id: object) -> dict:
 @deal_subcommand("list", "ls", "列表")
 @guarded
 def on_list_command(call: CommandCall) -> None:
-    call.ack(**list_payload(call.deps, call.actor))
+    call.ack(**list_payload(call.deps, call.actor, call.args or ""))
 
 
 @deal_subcommand("history", "历史")

@@ -14,7 +14,9 @@ from storage.db import session_scope
 
 def on_text(deps: Deps, actor: Actor, event: dict, client: WebClient) -> None:
     with session_scope(deps.engine) as s:
-        step = qualification.answer_typed(s, actor, event.get("text") or "", deps.clock.now())
+        step = qualification.answer_typed(
+            s, actor, event.get("text") or "", deps.clock.now(), settings=deps.settings, process=deps.process
+        )
     if step is None:
         client.chat_postMessage(channel=actor.user_id, text=t("qualification.no_interview", actor.locale))
         return

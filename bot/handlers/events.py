@@ -22,7 +22,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         team_id = user.get("team_id") or context.team_id
         if isinstance(user.get("id"), str) and user["id"] and isinstance(team_id, str) and team_id:
             with session_scope(deps.engine) as s:
-                refresh_profile(s, team_id=team_id, user=user, now=deps.clock.now())
+                refresh_profile(s, deps.settings, team_id=team_id, user=user, now=deps.clock.now())
 
     @app.event(ids.EV_MESSAGE_IM)
     def on_dm_message(event: dict, context: BoltContext, client: WebClient) -> None:

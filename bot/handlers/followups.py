@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -15,9 +15,12 @@ from bot.blocks.nudges import deal_name, settled_message, slack_time
 from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
+from bot.flows.pipeline import contact
 from bot.flows.pipeline.stage import parse_metadata
 from bot.flows.team.access import find_visible_deals, load_deal
+from bot.flows.team.config import team_config
 from bot.handlers._views import read_checkin
+from bot.handlers.qualification import start as start_interview
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from bot.i18n.format import format_date
@@ -76,7 +79,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         meta = parse_metadata(view.get("private_metadata"))
         with session_scope(deps.engine) as s:
             deal, answered = flow.record_checkin(
-                s, deps.settings, actor, meta.get("deal"), form, deps.clock.now()
+                s, deps.settings, actor, meta.get("deal"), form, deps.clock.now(), process=deps.process
             )
             spots = flow.messages_of(answered)
             origin = meta.get("origin")  # the nudge message it was opened from, if it is one of the deal's
@@ -128,11 +131,73 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         actor = context["actor"]
         value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            deal, old, new = flow.downgrade(s, deps.settings, actor, value, deps.clock.now())
+            deal, old, new = flow.downgrade(
+                s, deps.settings, actor, value, deps.clock.now(), process=deps.process
+            )
             spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
                  old=old or "—", new=new)  # fmt: skip
         _update(client, spots, settled_message(text))
+
+    @app.action(ids.ACT_NUDGE_LOWER)
+    def on_lower(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        value = body["actions"][0].get("value")
+        with session_scope(deps.engine) as s:
+            deal = flow.lower_contact_from_day30(
+                s, deps.settings, actor, value, deps.clock.now(), process=deps.process
+            )
+            spots = flow.nudge_messages(s, actor, value)
+        text = t("followups.done.lower", actor.locale, deal=deal_name(deal.account, deal.title))
+        _update(client, spots, settled_message(text))
+
+    @app.action(ids.ACT_NUDGE_RESUME)
+    def on_resume(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor = context["actor"]
+        value = body["actions"][0].get("value")
+        with session_scope(deps.engine) as s:
+            deal = flow.resume_from_hold(
+                s, deps.settings, actor, value, deps.clock.now(), process=deps.process
+            )
+            spots = flow.nudge_messages(s, actor, value)
+        text = t("followups.done.resume", actor.locale, deal=deal_name(deal.account, deal.title))
+        _update(client, spots, settled_message(text))
+
+    # -- a lower-contact deal's light touch (SPEC §3.3)
+    @app.action(ids.ACT_TOUCH_STILL_LOW)
+    def on_still_low(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        actor, now = context["actor"], deps.clock.now()
+        value = body["actions"][0].get("value")
+        with session_scope(deps.engine) as s:
+            done = contact.still_low(s, deps.settings, actor, value, now, process=deps.process)
+            days = team_config(s, deps.settings, actor.team_id).low_contact_days
+            spots = flow.nudge_messages(s, actor, value)
+        when = format_date(flow.local_today(actor, now) + timedelta(days=days), actor.locale)
+        text = t("followups.done.still_low", actor.locale, deal=done.account, date=when)
+        _update(client, spots, settled_message(text))
+
+    @app.action(ids.ACT_TOUCH_REQUALIFY)
+    def on_requalify(ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+        ack()
+        actor = context["actor"]
+        value = body["actions"][0].get("value")
+        with session_scope(deps.engine) as s:
+            done = contact.requalify(s, deps.settings, actor, value, deps.clock.now(), process=deps.process)
+            spots = flow.nudge_messages(s, actor, value)
+        _update(
+            client, spots, settled_message(t("followups.done.requalify", actor.locale, deal=done.account))
+        )
+        start_interview(
+            deps,
+            client,
+            actor,
+            done.deal_id,
+            redo=True,
+            reply=lambda **p: respond(**p, response_type="ephemeral", replace_original=False),
+        )
 
 
 @deal_subcommand("checkin", "跟进")

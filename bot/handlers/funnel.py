@@ -84,7 +84,7 @@ def export(call: CommandCall) -> None:
 
 def export_after_ack(call: CommandCall) -> None:
     with read_scope(call.deps.engine) as s:
-        content, n = funnel_export.export_csv(s, call.deps.settings, call.actor)
+        content, n = funnel_export.export_csv(s, call.deps.settings, call.actor, call.deps.clock.now())
     day = call.deps.clock.now().date().isoformat()
     upload(
         call.client,

@@ -10,9 +10,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.blocks.home import home_view
+from bot.blocks.home import channel_access_notice, home_view
 from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
+from bot.channel_access import join_channel
 from bot.deps import Deps
 from bot.flows.pipeline.home import build_home
 from bot.flows.qualification.registration import Draft
@@ -29,11 +30,11 @@ log = logging.getLogger(__name__)
 GONE = ("user_not_found", "account_inactive", "user_disabled")  # no App Home to publish: nobody to tell
 
 
-def publish_home(deps: Deps, client: WebClient, actor: Actor) -> None:
+def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None = None) -> None:
     with read_scope(deps.engine) as s:
         home = build_home(s, deps.settings, actor, now=deps.clock.now())
     try:
-        client.views_publish(user_id=actor.user_id, view=home_view(home))
+        client.views_publish(user_id=actor.user_id, view=home_view(home, notice))
     except SlackApiError as e:
         if e.response.get("error") not in GONE:
             raise
@@ -76,9 +77,13 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @view_submission(deps, SETTINGS_FIELDS)
     def on_settings_submitted(sub: Submission) -> None:
         with session_scope(deps.engine) as s:
-            save_settings(s, sub.actor, sub.values, now=deps.clock.now())
+            saved = save_settings(s, sub.actor, sub.values, now=deps.clock.now())
         sub.ack()
-        publish_home(deps, sub.client, sub.actor)
+        channel, notice = saved.get("manager_channel"), None
+        if channel:  # the bot joins a public channel; a private one it is not in needs an /invite
+            access = join_channel(sub.client, channel)
+            notice = channel_access_notice(access.status, access.error, channel, sub.actor.locale)
+        publish_home(deps, sub.client, sub.actor, notice)
 
     @app.view(ids.VIEW_ROLES)
     @view_submission(deps, {"user", "role", "reps"})
@@ -98,4 +103,7 @@ SETTINGS_FIELDS = {
     "locale",
     "pass_line",
     "stage_set",
+    "low_contact_days",
+    "typical_deal_size",
+    "selling_prompt",
 }

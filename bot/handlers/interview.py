@@ -13,7 +13,6 @@ from bot.deps import Deps
 from bot.flows.errors import NotFound
 from bot.flows.qualification import interview as qualification
 from bot.flows.qualification import navigation as interview_nav
-from bot.flows.qualification.interview import question_set
 from bot.handlers.interview_send import send_step
 from storage.db import read_scope, session_scope
 
@@ -32,6 +31,9 @@ def _clicked_ts(body: dict) -> str | None:
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
+    env = dict(settings=deps.settings, process=deps.process)  # what the flows that grade and emit read
+    qset = deps.process.questions
+
     def run(body: dict, context: BoltContext, client: WebClient, fn) -> None:  # noqa: ANN001
         actor = context["actor"]
         with session_scope(deps.engine) as s:
@@ -49,7 +51,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             body,
             context,
             client,
-            lambda s, a, ts: qualification.answer(s, a, iid, key, opt, now, message_ts=ts),
+            lambda s, a, ts: qualification.answer(s, a, iid, key, opt, now, message_ts=ts, **env),
         )
 
     @app.action(ids.ACT_Q_DATE)
@@ -61,7 +63,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             body,
             context,
             client,
-            lambda s, a, ts: qualification.answer_date(s, a, iid, key, day, now, message_ts=ts),
+            lambda s, a, ts: qualification.answer_date(s, a, iid, key, day, now, message_ts=ts, **env),
         )
 
     @app.action(ids.ACT_Q_SKIP)
@@ -69,13 +71,13 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         ack()
         iid, key = _parts(action.get("value"), 2)
         now = deps.clock.now()
-        run(body, context, client, lambda s, a, ts: interview_nav.skip(s, a, iid, key, now, ts))
+        run(body, context, client, lambda s, a, ts: interview_nav.skip(s, a, iid, key, now, ts, **env))
 
     @app.action(ids.ACT_Q_BACK)
     def on_back_clicked(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         iid, key = _parts(action.get("value"), 2)
-        run(body, context, client, lambda s, a, ts: interview_nav.back(s, a, iid, key, ts))
+        run(body, context, client, lambda s, a, ts: interview_nav.back(s, a, iid, key, ts, qset=qset))
 
     @app.action(ids.ACT_Q_MENU)
     def on_menu_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -86,12 +88,12 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             return
         actor = context["actor"]
         with session_scope(deps.engine) as s:
-            step, keys = interview_nav.answered_keys(s, actor, iid)
+            step, keys = interview_nav.answered_keys(s, actor, iid, qset=qset)
         if not keys:
             step.notes.append(("qualification.notes.no_answers", {}))
             send_step(client, deps, actor, step)
             return
-        picker = change_picker(question_set(), step.interview_id, keys, actor.locale)
+        picker = change_picker(qset, step.interview_id, keys, actor.locale)
         with read_scope(deps.engine) as s:
             channel = interview_nav.interview_channel(s, actor, step.interview_id)
         client.chat_postMessage(channel=channel or actor.user_id, **picker)
@@ -100,4 +102,4 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_change_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         iid, key = _parts((action.get("selected_option") or {}).get("value"), 2)
-        run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key))
+        run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key, qset=qset))

@@ -17,7 +17,7 @@ from bot.blocks.interview import (
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.qualification import navigation as interview_nav
-from bot.flows.qualification.interview import Step, question_set
+from bot.flows.qualification.interview import Step
 from bot.flows.team.users import Actor
 from storage.db import read_scope, session_scope
 
@@ -35,7 +35,7 @@ def _update(client: WebClient, channel: str, ts: str, payload: dict) -> None:
 def send_step(client: WebClient, deps: Deps, actor: Actor, step: Step) -> None:
     """Post and update in the interview's own DM (stored with the interview), else the actor's DM:
     never in a channel a payload names."""
-    qset, loc = question_set(), actor.locale
+    qset, loc = deps.process.questions, actor.locale
     with read_scope(deps.engine) as s:
         ch = interview_nav.interview_channel(s, actor, step.interview_id) or actor.user_id
     if step.marker and step.marker[0]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from bot import ids
 from bot.blocks import pipeline_modals as modals
 from bot.deps import Deps
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import edit as deal_edit
 from bot.flows.pipeline import outcomes
 from bot.flows.pipeline import stage as pipeline
@@ -22,12 +23,17 @@ from storage.db import read_scope, session_scope
 
 DIALOGS = ("won", "lost", "drop", "hold", "reopen", "edit")
 ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
+OPENERS = {ids.ACT_DROP_OPEN: "drop", ids.ACT_LOST_OPEN: "lost", ids.ACT_HOLD_OPEN: "hold"}  # value: deal
 
 
 def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
-        card = card_of(s, load_deal(s, actor, deal_id, edit=True), cfg.stages, deps.clock.now())
+        deal = load_deal(s, actor, deal_id, edit=True)
+        now = deps.clock.now()
+        card = card_of(
+            s, deal, cfg.stages, now, questions=deps.process.questions, period=current_period(cfg, now).key
+        )
         pipeline.check_version_of(card.summary.id, card.summary.version, version)
         meta = pipeline.metadata_of(card.summary.id, card.summary.version)
         loc = actor.locale
@@ -82,6 +88,9 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 today=today,
                 amount=v.get("amount"),
                 paid_on=v.get("paid_on"),
+                settings=deps.settings,
+                process=deps.process,
+                force_reason=v.get("force_reason"),
             )
         if which == "lost":
             return outcomes.mark_lost(
@@ -94,9 +103,20 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 reason=v.get("reason"),
                 competitor=v.get("competitor"),
                 note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
             )
         if which == "drop":
-            return outcomes.mark_dropped(s, actor, deal_id, version=version, now=now, reason=v.get("reason"))
+            return outcomes.mark_dropped(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                reason=v.get("reason"),
+                settings=deps.settings,
+                process=deps.process,
+            )
         if which == "hold":
             return outcomes.put_on_hold(
                 s,
@@ -107,9 +127,20 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
                 today=today,
                 new_close=v.get("expected_close"),
                 note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
             )
         if which == "reopen":
-            return outcomes.reopen(s, actor, deal_id, version=version, now=now, note=v.get("note"))
+            return outcomes.reopen(
+                s,
+                actor,
+                deal_id,
+                version=version,
+                now=now,
+                note=v.get("note"),
+                settings=deps.settings,
+                process=deps.process,
+            )
         return deal_edit.edit_deal(
             s,
             actor,
@@ -124,6 +155,8 @@ def _submit(deps: Deps, which: str, actor: Actor, meta: dict, v: dict):  # noqa:
             probability=v.get("probability"),
             next_step=v.get("next_step"),
             next_step_date=v.get("next_step_date"),
+            settings=deps.settings,
+            process=deps.process,
         )
 
 
@@ -147,6 +180,7 @@ FIELDS = {
     "probability",
     "next_step",
     "next_step_date",
+    "force_reason",
 }
 
 
@@ -155,10 +189,16 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         deal_id, version = pipeline.parse_ref(ref)
         click.open(dialog(deps, click.actor, which, deal_id, version))
 
-    @app.action(ids.ACT_DROP_OPEN)
-    @card_action(deps)
-    def on_drop_clicked(click: Click) -> None:
-        open_dialog(click, "drop", click.action.get("value"))
+    def opener(which: str):  # noqa: ANN202
+        @card_action(deps)
+        def on_opener_clicked(click: Click) -> None:
+            open_dialog(click, which, click.action.get("value"))
+
+        on_opener_clicked.__name__ = f"on_{which}_clicked"
+        return on_opener_clicked
+
+    for action_id, which in OPENERS.items():  # shared buttons (the nudges' drop, lost, still on hold)
+        app.action(action_id)(opener(which))
 
     @app.action(ids.ACT_DEAL_MORE)
     @card_action(deps)

@@ -66,6 +66,8 @@ def _save(deps: Deps, actor: Actor, meta: dict, v: dict) -> tuple[int, str]:
             now=deps.clock.now(),
             person_id=meta.get("p"),
             met="yes" in (v.get("met") or []),
+            settings=deps.settings,
+            process=deps.process,
             name=v.get("name"),
             title=v.get("title"),
             role=v.get("role"),

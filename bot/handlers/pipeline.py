@@ -6,7 +6,9 @@ from __future__ import annotations
 from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
 from bot.deps import Deps
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import stage as pipeline
+from bot.flows.pipeline.customer import set_customer_step
 from bot.flows.pipeline.status import deal_card
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
@@ -25,7 +27,9 @@ def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | Non
         )
         meta = pipeline.metadata_of(plan.deal_id, plan.version)
         if plan.next_stage is None:
-            card = deal_card(s, actor, cfg.stages, plan.deal_id, now=deps.clock.now())
+            now = deps.clock.now()
+            card = deal_card(s, actor, cfg.stages, plan.deal_id, now=now, questions=deps.process.questions,
+                             period=current_period(cfg, now).key)  # fmt: skip
             return won_modal(card, actor.locale, ui.team_today(deps, cfg), meta)
         return advance_modal(plan, actor.locale, ui.team_today(deps, cfg), meta)
 
@@ -50,6 +54,20 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     app.action(ids.ACT_ADVANCE_OPEN)(on_open)
     app.action(ids.ACT_MILESTONE_OPEN)(on_open)
 
+    @app.action(ids.ACT_CUSTOMER_STEP)
+    @card_action(deps)
+    def on_customer_step_chosen(click: Click) -> None:
+        """The card's select: where the customer is in its buying steps (option "<stage>:<id>:<v>")."""
+        step, _, ref = ((click.action.get("selected_option") or {}).get("value") or "").partition(":")
+        deal_id, version = pipeline.parse_ref(ref)
+        with session_scope(deps.engine) as s:
+            cfg = ui.config(deps, s, click.actor.team_id)
+            deal = set_customer_step(s, click.actor, cfg.stages, deal_id, step, version=version,
+                                     now=deps.clock.now())  # fmt: skip
+            found = deal.id
+        notice = t("card.customer.saved", click.actor.locale)
+        click.show(ui.card_payload(deps, click.actor, found, notice), replace=True)
+
     @app.view(ids.VIEW_ADVANCE)
     @view_submission(deps, {"what", "met_on", "evidence", "force_reason"})
     def on_advance_submitted(sub: Submission) -> None:
@@ -69,6 +87,8 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                 met_on=v.get("met_on") or ui.team_today(deps, cfg),
                 evidence=v.get("evidence"),
                 force_reason=v.get("force_reason"),
+                settings=deps.settings,
+                process=deps.process,
             )
             stages = cfg.stages
         sub.ack()

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.blocks.deal_list import notice_message
 from bot.blocks.interview import note_message, pick_list
 from bot.blocks.register import register_modal
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.errors import NotFound
+from bot.flows.qualification import navigation as interview_nav
 from bot.flows.qualification import registration, verdict_actions
-from bot.flows.qualification.interview import question_set, start_or_resume
+from bot.flows.qualification.interview import start_or_resume
 from bot.flows.team import access, team_config
 from bot.flows.team.users import Actor
+from bot.handlers._listeners import Click, card_action
 from bot.handlers._views import read_register_draft
 from bot.handlers.interview_send import send_step
 from bot.handlers.router import CommandCall, deal_subcommand
@@ -57,11 +61,18 @@ def start(
 ) -> None:
     """Start, resume or redo the deal's interview in the DM; a finished one shows its verdict."""
     with session_scope(deps.engine) as s:
-        step = start_or_resume(s, actor, deal_id, deps.clock.now(), redo=redo)
+        step = start_or_resume(
+            s, actor, deal_id, deps.clock.now(), redo=redo, settings=deps.settings, process=deps.process
+        )
     if step.offer_redo and step.verdict:
         reply(
             **verdict_message(
-                question_set(), step.deal, step.verdict, step.interview_id, actor.locale, offer_redo=True
+                deps.process.questions,
+                step.deal,
+                step.verdict,
+                step.interview_id,
+                actor.locale,
+                offer_redo=True,
             )
         )
         return
@@ -77,7 +88,9 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         try:
             with session_scope(deps.engine) as s:
                 first = team_config(s, deps.settings, actor.team_id).stages.first.key
-                step = registration.register(s, actor, draft, deps.clock.now(), first)
+                step = registration.register(
+                    s, actor, draft, deps.clock.now(), first, settings=deps.settings, process=deps.process
+                )
         except registration.DraftErrors as e:
             errors = {b: _say(msg, actor.locale) for b, msg in e.errors.items()}
             ack(response_action="errors", errors=errors)
@@ -104,10 +117,30 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         ack()
         _verdict_done(deps, context["actor"], verdict_actions.pursue, action.get("value"), respond)
 
+    @app.action(ids.ACT_CARD_FIND_OUT)
+    @card_action(deps)
+    def on_card_find_out(click: Click) -> None:
+        """An item of the card's to-find-out checklist: ask it in the DM; the verdict follows the answer."""
+        iid, _, key = ((click.action.get("selected_option") or {}).get("value") or "").partition(":")
+        if not key:
+            raise NotFound()
+        with session_scope(deps.engine) as s:
+            step = interview_nav.change(s, click.actor, iid, key, qset=deps.process.questions)
+        send_step(click.client, deps, click.actor, step)
+        q = deps.process.questions.get(key)
+        name = q.short.get(click.actor.locale) if q else key
+        click.show(notice_message(t("card.find_out_asked", click.actor.locale, question=name)))
+
+    @app.action(ids.ACT_VERDICT_FIND_OUT)
+    def on_find_out(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+        ack()
+        _verdict_done(deps, context["actor"], verdict_actions.find_out, action.get("value"), respond)
+
     @app.action(ids.ACT_VERDICT_LOWER)
     def on_keep_lower(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
         ack()
-        _verdict_done(deps, context["actor"], verdict_actions.keep_lower, action.get("value"), respond)
+        lower = functools.partial(verdict_actions.keep_lower, settings=deps.settings, process=deps.process)
+        _verdict_done(deps, context["actor"], lower, action.get("value"), respond)
 
 
 def _say(msg: registration.Message, locale: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.flows.team.roles import ROLES, assign_role, mentioned_users
+from bot.flows.team.mentions import mentioned_users
+from bot.flows.team.roles import ROLES, assign_role
 from bot.handlers._listeners import guarded
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t

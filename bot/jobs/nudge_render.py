@@ -105,6 +105,7 @@ def view_of(session: Session, cfg, n: Nudge, deal: Deal, p: Prepared) -> NudgeVi
     keys = [s.key for s in stages.stages]
     stage = stages.get(deal.stage) if deal.stage in keys else None
     shown = kind.shows(n, deal, wt)
+    advice = recommendation(session, deal) if kind.decides else None
     return NudgeView(
         nudge_id=n.id,
         deal_id=deal.id,
@@ -117,7 +118,9 @@ def view_of(session: Session, cfg, n: Nudge, deal: Deal, p: Prepared) -> NudgeVi
         expected_days=stage.duration_days if stage else None,
         key_date=shown.key_date,
         date_kind=shown.date_kind,
-        recommendation=recommendation(session, deal) if kind.decides else None,
+        recommendation=advice.what if advice else None,
+        progress_since=wt.local(advice.since).date() if advice else None,
+        progress=tuple(advice.found.items()) if advice else (),
         reminder=p.phase != "send",
         overdue_since=n.sent_at if p.phase == "overdue" else None,
     )

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.jobs import nudge_slack as slack
 from bot.jobs.nudge_render import Prepared, prepare, tidy_text
+from bot.oauth import workspaces
 from storage.db import session_scope
 from storage.repo import nudges as repo
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 BATCH = 20
 MAX_ATTEMPTS = 8
 MAX_PER_RUN = 20_000
+NOT_INSTALLED = "workspace not installed (app uninstalled or tokens revoked)"
 BACKOFF_CAP = timedelta(hours=1)
 _counts = Counter()  # sends attempted / accepted in this process (test-only fault injection)
 
@@ -42,12 +44,16 @@ class Sweep:
         self.deps = deps
         self.me = f"{deps.worker_id}:{uuid.uuid4().hex[:8]}"
         self.lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
-        self.client = slack.sweep_client(client, deps.settings.dealbot_lease_seconds)
-        self.api = client  # reads and updates (history, conversations.open, chat.update)
+        self.workspaces = workspaces(deps, client)  # each row is sent with its workspace's token
+        self.use(client)
         self.cache: dict = {}  # per run: team config, working time and locale of each rep
         self._beat: threading.Thread | None = None
         self._stop = threading.Event()
         self._in_flight: int | None = None
+
+    def use(self, client) -> None:  # noqa: ANN001
+        self.client = slack.sweep_client(client, self.deps.settings.dealbot_lease_seconds)
+        self.api = client  # reads and updates (history, conversations.open, chat.update)
 
     def clock(self) -> datetime:
         return self.deps.clock.now()
@@ -60,15 +66,17 @@ class Sweep:
 
     def _run(self, now: datetime) -> dict:
         stats: Counter = Counter()
+        installed = self.workspaces.installed()  # None: one workspace, every row
+        if installed is not None:
+            with session_scope(self.deps.engine) as s:
+                if n := repo.skip_not_installed(
+                    s, installed=installed, now=now, reason=NOT_INSTALLED, within=self.deps.teams
+                ):
+                    stats["skipped"] += n
         while sum(stats.values()) < MAX_PER_RUN:
             with session_scope(self.deps.engine) as s:
                 claimed = repo.claim(
-                    s,
-                    now=now,
-                    owner=self.me,
-                    until=self.clock() + self.lease,
-                    batch=BATCH,
-                    teams=self.deps.teams,
+                    s, now=now, owner=self.me, until=self.clock() + self.lease, batch=BATCH, teams=installed
                 )
             if not claimed:
                 break
@@ -83,6 +91,11 @@ class Sweep:
 
     # -- one row ----------------------------------------------------------------------------
     def process(self, c: repo.Claimed) -> str:
+        client = self.workspaces.client_for(c.team_id)
+        if client is None:  # uninstalled since the claim: its token must not be used
+            self.settle(c.id, "skipped", None, reason=NOT_INSTALLED)
+            return "skipped"
+        self.use(client)
         with session_scope(self.deps.engine) as s:
             p = prepare(s, self.deps.settings, c.id, self.me, self.cache)
             if p is None:

@@ -1,32 +1,36 @@
-"""Company process configuration as data: stage sets and question sets (YAML + pydantic schemas).
+"""Company process configuration as data: the stage set and the question set (YAML + pydantic schemas).
 
-``load_all(settings)`` validates everything at start; an invalid file stops the bot with the file,
-line and reason. Feature modules in this package add a loader to ``LOADERS``.
+``load_process(settings)`` validates both once, at start (the composition root); an invalid file stops
+the bot with the file, line and reason. The result travels as ``Deps.process`` and, to deal-hook
+listeners, in their ``HookContext``.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-LOADERS: dict[str, Callable[[Any], Any]] = {}
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.process.questions import QuestionSet
+    from bot.process.schema import StageSet
 
 
 class ProcessFileError(ValueError):
     """An invalid company file: the message names the file, the line and the reason."""
 
 
-def loader(name: str) -> Callable:
-    def deco(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        LOADERS[name] = fn
-        return fn
+@dataclass(frozen=True)
+class Process:
+    """The company's stage set and question set, loaded and validated at start."""
 
-    return deco
+    stages: StageSet
+    questions: QuestionSet
 
 
-def load_all(settings: Any) -> dict[str, Any]:
-    for m in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{m.name}")
-    return {name: fn(settings) for name, fn in sorted(LOADERS.items())}
+def load_process(settings: Settings) -> Process:
+    from bot.process.questions import load_question_set
+    from bot.process.stages import load_stage_set
+
+    questions = load_question_set(settings.dealbot_questions_file)  # checked first, as before
+    return Process(stages=load_stage_set(settings.dealbot_stages_file), questions=questions)

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from bot.process import loader
 from bot.process.schema import Text, load_yaml_model
 
 HERE = Path(__file__).parent
@@ -46,6 +45,8 @@ class Question(BaseModel):
     deal_field: Literal["expected_close", "amount"] | None = None
     min: float | None = None
     max: float | None = None
+    # who in the buying organisation could tell, when it is still to find out (people roles)
+    who_can_tell: list[Literal["coach", "gatekeeper", "decision_maker", "user"]] = ["coach"]
 
     @field_validator("key")
     @classmethod
@@ -103,6 +104,7 @@ class QuestionSet(BaseModel):
     title: Text
     pass_line: int
     average_margin: float | None = None
+    max_unknown: int = 2  # more unknown scored items than this (or any unknown knock-out): incomplete
     grades: list[GradeRule]
     questions: list[Question]
 
@@ -150,14 +152,3 @@ class QuestionSet(BaseModel):
 
 def load_question_set(path: str | Path | None = None) -> QuestionSet:
     return load_yaml_model(Path(path) if path else DEFAULT_FILE, QuestionSet)
-
-
-# What the app loaded at start, for code that runs without Deps (deal hooks in the same transaction).
-LOADED: dict[str, object] = {}
-
-
-@loader("questions")
-def _load(settings) -> QuestionSet:  # noqa: ANN001
-    qset = load_question_set(settings.dealbot_questions_file)
-    LOADED.update(questions=qset, settings=settings)
-    return qset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,27 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> Any:
         raise ProcessFileError(f"{path}, line {line or '?'}: {where}: {err['msg']}") from e
 
 
+class Checkpoint(BaseModel):
+    """A step inside a stage that earns its own probability before the stage's milestone (SPEC §2: the
+    six-stage set's "negotiation under way", 80%, inside stage 5)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    name: Text
+    probability: int
+
+    @field_validator("probability")
+    @classmethod
+    def _pct(cls, v: int) -> int:
+        if not 0 <= v <= 100:
+            raise ValueError("probability must be between 0 and 100")
+        return v
+
+
 class StageDef(BaseModel):
+    """A stage. ``probability`` is what its milestone earns once met (the 965531 ladder, SPEC §2), not
+    what sitting in the stage is worth; ``checkpoint`` optionally earns its own on the way."""
+
     model_config = ConfigDict(extra="forbid")
     key: str
     name: Text
@@ -93,8 +114,21 @@ class StageDef(BaseModel):
     milestone: Text
     checklist: list[Text] = []
     probability: int
+    checkpoint: Checkpoint | None = None
     duration_days: int
     gate: str = "record"  # record | interview_passed | coach_and_decision_maker | signed | paid
+
+    @property
+    def work_items(self) -> list[Text]:
+        """The stage's work as a to-do list: ``work`` split at semicolons (the same count in both
+        languages, else the whole text as one item)."""
+        en, zh = (
+            [x.strip() for x in re.split(r"[;；]", text) if x.strip()]
+            for text in (self.work.en, self.work.zh)
+        )
+        if len(en) != len(zh) or not en:
+            return [self.work]
+        return [Text(en=a[:1].upper() + a[1:], zh=b) for a, b in zip(en, zh, strict=True)]
 
     @field_validator("probability")
     @classmethod

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.process import loader
 from bot.process.schema import StageSet, load_yaml_model
 
 HERE = Path(__file__).parent
@@ -13,8 +12,3 @@ SHIPPED = {"six-stage": HERE / "stages.yaml", "eight-step": HERE / "stages_eight
 
 def load_stage_set(path: str | Path | None = None) -> StageSet:
     return load_yaml_model(Path(path) if path else SHIPPED["six-stage"], StageSet)
-
-
-@loader("stages")
-def _load(settings) -> StageSet:  # noqa: ANN001
-    return load_stage_set(settings.dealbot_stages_file)

@@ -18,10 +18,13 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.flows.followups import kinds
-from bot.flows.team.config import team_config
+from bot.flows.funnel.weighting import current_period
+from bot.flows.pipeline import ladder
+from bot.flows.team.config import effective_pass_line, team_config
 from sandbox.demo.answers import demo_answers
 from sandbox.users import default_workspace
 from storage.db import session_scope
+from storage.models import Deal
 from storage.repo import deals as deals_repo
 from storage.repo import demo as repo
 from storage.repo import users as users_repo
@@ -96,7 +99,11 @@ def load_demo_team(deps: Deps) -> str:
         specs = demo_deals()
         for spec in specs:
             if repo.deal_by_account(s, team_id=TEAM, account=spec.account) is None:
-                _deal(s, spec, keys, now, today, cfg.base_currency, deps.process.get("questions"))
+                deal = _deal(s, spec, keys, now, today, cfg.base_currency, deps.process.questions)
+                # the rung it earned on the 965531 ladder; a commitment is for this quota period
+                ladder.refresh(s, deal, cfg.stages, effective_pass_line(cfg, deps.process.questions))
+                deal.commit_period = current_period(cfg, now).key if deal.committed else None
+                s.add(deal)
                 created += 1
     return f"demo team {TEAM}: {created} deals added, {len(specs) - created} already there"
 
@@ -121,7 +128,7 @@ def _quotas(s: Session, today: date, currency: str, now: datetime) -> None:
 
 def _deal(
     s: Session, spec: DemoDeal, keys: list[str], now: datetime, today: date, currency: str, qset: object
-) -> None:
+) -> Deal:
     born = now - timedelta(days=spec.age_days)
     deal = deals_repo.create_deal(
         s,
@@ -194,7 +201,7 @@ def _deal(
             repo.add_answers(
                 s, interview=interview, answers=answers, by=spec.owner, at=born + timedelta(hours=4)
             )
-    if spec.knocked_out and spec.status == "open":
+    if spec.knocked_out and spec.status == "open" and spec.grade != "D":  # lower contact: no red flag
         repo.raise_flag(
             s,
             deal=deal,
@@ -256,6 +263,7 @@ def _deal(
         signing_date=close if spec.stage == "negotiate" else None,
         contact_level="lower" if spec.grade == "D" else "normal",
     )
+    return deal
 
 
 def _followups(s: Session, deal, spec: DemoDeal, now: datetime) -> None:  # noqa: ANN001

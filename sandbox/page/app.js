@@ -45,12 +45,41 @@ function ctx(extra) {
   const d = S.data || {};
   const users = Object.fromEntries((d.users || []).map((u) => [u.id, u]));
   const channels = Object.fromEntries((d.channels || []).map((c) => [c.id, c.name]));
-  return { users, channels, ...extra };
+  const privateChannels = new Set((d.channels || []).filter((c) => c.private).map((c) => c.id));
+  return { users, channels, privateChannels, ...extra };
 }
 
 // -- the sidebar, the user switcher ------------------------------------------------------------------
+function renderWorkspaces() {
+  const d = S.data;
+  const ws = $("workspace-switch");
+  const wanted = (d.workspaces || []).map((w) => `${w.team_id}:${w.installed}`).join(",");
+  if (ws.dataset.ws !== wanted) {
+    ws.innerHTML = "";
+    for (const w of d.workspaces || []) {
+      const o = document.createElement("option");
+      o.value = w.team_id;
+      o.dataset.firstUser = w.first_user || "";
+      o.textContent = `${w.domain} (${w.team_id})${w.installed ? "" : " · dealbot not installed"}`;
+      ws.appendChild(o);
+    }
+    ws.dataset.ws = wanted;
+  }
+  ws.value = d.team_id;
+  if (d.install_url) $("install-link").href = d.install_url;
+}
+
+function switchUser(user) {
+  S.user = user;
+  localStorage.setItem("dealbot.user", S.user);
+  S.convKey = S.modalKey = null;
+  if (S.nav.kind === "home") post("/sandbox/home", {});
+  refresh().then(refreshClock);
+}
+
 function renderChrome() {
   const d = S.data;
+  renderWorkspaces();
   const sw = $("user-switch");
   const wanted = d.users.map((u) => u.id).join(",");
   if (sw.dataset.users !== wanted) {
@@ -66,14 +95,14 @@ function renderChrome() {
   }
   sw.value = S.user;
   const list = $("channel-list");
-  const chans = d.channels.map((c) => c.id).join(",");
+  const chans = d.channels.map((c) => c.id + (c.private ? "!" : "")).join(",");
   if (list.dataset.chans !== chans) {
     list.innerHTML = "";
     for (const c of d.channels) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = "#";
-      a.textContent = "# " + c.name;
+      a.textContent = (c.private ? "🔒 " : "# ") + c.name;
       a.dataset.channel = c.id;
       a.addEventListener("click", (e) => { e.preventDefault(); go({ kind: "channel", id: c.id }); });
       li.appendChild(a);
@@ -106,7 +135,8 @@ function renderConv() {
   const home = S.nav.kind === "home";
   const channel = currentChannel();
   const chan = d.channels.find((c) => c.id === channel);
-  $("conv-title").textContent = home ? "dealbot · Home" : (chan ? "# " + chan.name : "dealbot · Messages");
+  const chanTitle = chan ? (chan.private ? "🔒 " : "# ") + chan.name + (chan.bot ? "" : " (dealbot is not in this channel)") : null;
+  $("conv-title").textContent = home ? "dealbot · Home" : (chanTitle || "dealbot · Messages");
   $("composer").hidden = home;
   const msgs = home ? [] : d.messages.filter((m) => m.channel === channel);
   const key = JSON.stringify(home ? ["home", d.home] : ["conv", channel, msgs, d.users]);
@@ -259,6 +289,77 @@ function send(text) {
   }
 }
 
+// -- @-mention completion ------------------------------------------------------------------------------------
+// As in Slack's composer: typing @ offers the workspace's people (and dealbot, for /invite @dealbot);
+// choosing one inserts "@Real Name". The sandbox escapes it as the command's should_escape says.
+const Mention = { items: [], active: 0, start: -1 };
+
+function mentionQuery(input) {
+  const upto = input.value.slice(0, input.selectionStart);
+  const m = /(^|\s)@([^@\n]{0,40})$/.exec(upto);
+  return m ? { start: upto.length - m[2].length - 1, query: m[2].toLowerCase() } : null;
+}
+
+function mentionCandidates(query) {
+  const people = (S.data ? S.data.users : []).filter((u) => !u.deleted)
+    .map((u) => ({ id: u.id, label: u.real_name, hint: u.name }));
+  people.push({ id: "dealbot", label: "dealbot", hint: "app" });
+  return people.filter((p) => p.label.toLowerCase().startsWith(query) || p.hint.toLowerCase().startsWith(query)
+    || p.label.toLowerCase().split(" ").some((w) => w.startsWith(query))).slice(0, 8);
+}
+
+function renderMentionMenu() {
+  const menu = $("mention-menu");
+  menu.innerHTML = "";
+  menu.hidden = !Mention.items.length;
+  Mention.items.forEach((p, i) => {
+    const li = document.createElement("li");
+    li.dataset.user = p.id;
+    li.className = i === Mention.active ? "active" : "";
+    li.innerHTML = `<b>${Blocks.esc(p.label)}</b> <span>${Blocks.esc(p.hint)}</span>`;
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); chooseMention(i); });
+    menu.appendChild(li);
+  });
+}
+
+function updateMentionMenu() {
+  const q = mentionQuery($("composer-input"));
+  Mention.start = q ? q.start : -1;
+  Mention.items = q ? mentionCandidates(q.query) : [];
+  Mention.active = 0;
+  renderMentionMenu();
+}
+
+function chooseMention(i) {
+  const input = $("composer-input");
+  const p = Mention.items[i];
+  if (!p || Mention.start < 0) return;
+  const before = input.value.slice(0, Mention.start);
+  const after = input.value.slice(input.selectionStart);
+  input.value = `${before}@${p.label} ${after.replace(/^\s+/, "")}`;
+  const caret = before.length + p.label.length + 2;
+  input.setSelectionRange(caret, caret);
+  Mention.items = [];
+  renderMentionMenu();
+  input.focus();
+}
+
+function onComposerKey(e) {
+  if (!Mention.items.length) return;
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    const n = Mention.items.length;
+    Mention.active = (Mention.active + (e.key === "ArrowDown" ? 1 : n - 1)) % n;
+    renderMentionMenu();
+  } else if (e.key === "Enter" || e.key === "Tab") {
+    e.preventDefault();
+    chooseMention(Mention.active);
+  } else if (e.key === "Escape") {
+    Mention.items = [];
+    renderMentionMenu();
+  }
+}
+
 // -- the clock ----------------------------------------------------------------------------------------------
 async function refreshClock() {
   try {
@@ -295,15 +396,16 @@ async function refresh() {
 }
 
 function init() {
-  $("user-switch").addEventListener("change", (e) => {
-    S.user = e.target.value;
-    localStorage.setItem("dealbot.user", S.user);
-    S.convKey = S.modalKey = null;
-    if (S.nav.kind === "home") post("/sandbox/home", {});
-    refresh().then(refreshClock);
+  $("user-switch").addEventListener("change", (e) => switchUser(e.target.value));
+  $("workspace-switch").addEventListener("change", (e) => {
+    const first = e.target.selectedOptions[0] && e.target.selectedOptions[0].dataset.firstUser;
+    if (first) switchUser(first);
   });
   $("nav-home").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "home" }); });
   $("nav-dm").addEventListener("click", (e) => { e.preventDefault(); go({ kind: "dm" }); });
+  $("composer-input").addEventListener("input", updateMentionMenu);
+  $("composer-input").addEventListener("keydown", onComposerKey);
+  $("composer-input").addEventListener("blur", () => { Mention.items = []; renderMentionMenu(); });
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = $("composer-input");

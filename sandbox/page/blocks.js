@@ -142,7 +142,12 @@ const Blocks = (() => {
           opts = Object.values(ctx.users || {}).map((u) => ({ value: u.id, text: u.real_name }));
           initial = el.initial_user ? [el.initial_user] : [];
         } else if (el.type === "conversations_select" || el.type === "channels_select") {
-          opts = Object.entries(ctx.channels || {}).map(([id, name]) => ({ value: id, text: "#" + name }));
+          // channels_select lists public channels; conversations_select what its filter includes
+          const priv = ctx.privateChannels || new Set();
+          const include = (el.filter && el.filter.include) || (el.type === "channels_select" ? ["public"] : ["public", "private"]);
+          opts = Object.entries(ctx.channels || {})
+            .filter(([id]) => include.includes(priv.has(id) ? "private" : "public"))
+            .map(([id, name]) => ({ value: id, text: (priv.has(id) ? "🔒 " : "#") + name }));
           initial = [el.initial_conversation || el.initial_channel].filter(Boolean);
         }
         for (const o of opts) {

@@ -10,12 +10,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
-from storage.models import CheckIn, Interview, Milestone, Nudge, Vacation
+from storage.models import CheckIn, DealEvent, Interview, Milestone, Nudge, Person, Vacation
 
 T = Nudge.__table__
 READY = ("pending", "claimed", "sent")
@@ -55,6 +55,26 @@ def enqueue(
         .returning(T.c.id)
     )
     return session.execute(stmt).first() is not None
+
+
+def reschedule_pending(
+    session: Session, *, deal_id: int, kind: str, cycle: int, due_at: datetime, send_after: datetime
+) -> int:
+    """Move a still-pending row to a new due time (its reason's date changed); rows moved."""
+    stmt = (
+        T.update()
+        .where(T.c.deal_id == deal_id, T.c.kind == kind, T.c.cycle == cycle, T.c.status == "pending")
+        .values(due_at=due_at, send_after=send_after, available_at=send_after)
+    )
+    return session.execute(stmt).rowcount or 0
+
+
+def hold_number(session: Session, *, team_id: str, deal_id: int) -> int:
+    """How many times the deal was put (or kept) on hold: the current hold's number."""
+    q = sm_select(func.count(DealEvent.id)).where(
+        DealEvent.team_id == team_id, DealEvent.deal_id == deal_id, DealEvent.kind == "on_hold"
+    )
+    return int(session.exec(q).one())
 
 
 def pending_of_owner(session: Session, *, team_id: str, owner_id: str) -> list[Nudge]:
@@ -106,6 +126,7 @@ def overdue(
 class Claimed:
     id: int
     attempts: int
+    team_id: str = ""
 
 
 def claim(
@@ -117,12 +138,15 @@ def claim(
     batch: int,
     teams: Collection[str] | None = None,
 ) -> list[Claimed]:
-    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL);
-    ``teams``: only these workspaces' rows (the sandbox's), else every workspace's."""
-    scope = [T.c.team_id.in_(sorted(teams))] if teams is not None else []
+    """Claim up to ``batch`` due rows with one statement on both dialects (SKIP LOCKED on PostgreSQL).
+
+    ``teams``: only rows of these workspaces (the installed ones, in OAuth mode); None: every row."""
+    due = [T.c.status.in_(READY), T.c.available_at <= now]
+    if teams is not None:
+        due.append(T.c.team_id.in_(sorted(teams)))
     cand = (
         select(T.c.id)
-        .where(T.c.status.in_(READY), T.c.available_at <= now, *scope)
+        .where(*due)
         .order_by(T.c.available_at, T.c.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
@@ -139,9 +163,30 @@ def claim(
             available_at=until,
             claimed_at=case((T.c.claimed_at.is_(None), now), else_=T.c.claimed_at),
         )
-        .returning(T.c.id, T.c.attempts)
+        .returning(T.c.id, T.c.attempts, T.c.team_id)
     )
-    return [Claimed(r.id, r.attempts) for r in session.execute(stmt).all()]
+    return [Claimed(r.id, r.attempts, r.team_id) for r in session.execute(stmt).all()]
+
+
+def skip_not_installed(
+    session: Session,
+    *,
+    installed: Collection[str],
+    now: datetime,
+    reason: str,
+    within: Collection[str] | None = None,
+) -> int:
+    """Due rows of workspaces that are not installed (uninstalled, tokens revoked) are skipped with
+    ``reason``: no call may use their tokens. Their deals stay; a reinstall plans new nudges.
+    ``within``: only rows of these workspaces are looked at (the sandbox's own), else every row."""
+    scope = [T.c.team_id.in_(sorted(within))] if within is not None else []
+    stmt = (
+        update(T)
+        .where(T.c.status.in_(READY), T.c.available_at <= now, T.c.team_id.not_in(sorted(installed)), *scope)
+        .values(status="skipped", reason=reason, available_at=None, lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount or 0
 
 
 def _fenced(session: Session, nudge_id: int, owner: str, **values) -> bool:
@@ -242,14 +287,24 @@ def add_checkin(session: Session, **fields) -> CheckIn:
     return row
 
 
-def progress_since(session: Session, *, team_id: str, deal_id: int, since: datetime) -> bool:
-    q = sm_select(CheckIn.id).where(
-        CheckIn.team_id == team_id,
-        CheckIn.deal_id == deal_id,
-        CheckIn.progress.is_(True),
-        CheckIn.created_at >= since,
-    )
-    return session.exec(q.limit(1)).first() is not None
+PROGRESS_KINDS = ("checkins", "milestones", "stage_changes", "people")
+
+
+def progress_counts(session: Session, *, team_id: str, deal_id: int, since: datetime) -> dict[str, int]:
+    """What the deal recorded since ``since`` that counts as progress (SPEC §5): check-ins with progress,
+    milestones (and checkpoints), stage changes, people added — one count each."""
+
+    def count(model, at, *where) -> int:  # noqa: ANN001
+        q = sm_select(func.count()).select_from(model)
+        q = q.where(model.team_id == team_id, model.deal_id == deal_id, at >= since, *where)
+        return int(session.exec(q).one())
+
+    return {
+        "checkins": count(CheckIn, CheckIn.created_at, CheckIn.progress.is_(True)),
+        "milestones": count(Milestone, Milestone.recorded_at),
+        "stage_changes": count(DealEvent, DealEvent.at, DealEvent.kind == "stage"),
+        "people": count(Person, Person.created_at),
+    }
 
 
 def last_checkin(session: Session, *, team_id: str, deal_id: int) -> CheckIn | None:

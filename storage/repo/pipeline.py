@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from storage.models import Deal, Interview, Milestone, Nudge, Payment, RedFlag
@@ -24,11 +25,13 @@ def add_milestone(
     met_on: date,
     by: str,
     at: datetime,
+    checkpoint: str | None = None,
 ) -> Milestone:
     row = Milestone(
         team_id=deal.team_id,
         deal_id=deal.id,
         stage=stage,
+        checkpoint=checkpoint,
         what=what,
         evidence=evidence,
         met_on=met_on,
@@ -55,6 +58,25 @@ def raise_flag(session: Session, *, deal: Deal, kind: str, reason: str, by: str,
     session.add(row)
     session.flush()
     return row
+
+
+def clear_flags(session: Session, *, deal: Deal, kind: str, by: str, at: datetime) -> int:
+    """Clear the deal's open flags of ``kind``; how many."""
+    rows = list(
+        session.exec(
+            select(RedFlag).where(
+                RedFlag.team_id == deal.team_id,
+                RedFlag.deal_id == deal.id,
+                RedFlag.kind == kind,
+                RedFlag.cleared_at.is_(None),
+            )
+        )
+    )
+    for row in rows:
+        row.cleared_at, row.cleared_by = at, by
+        session.add(row)
+    session.flush()
+    return len(rows)
 
 
 def _by_deal(session: Session, model, *, team_id: str, deal_ids: Iterable[int], open_clause, order) -> dict:  # noqa: ANN001
@@ -115,6 +137,26 @@ def latest_done_interview(session: Session, *, team_id: str, deal_id: int) -> In
     ).first()
 
 
+def failed_deal_ids(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> set[int]:
+    """Deals whose latest finished assessment failed them: knocked out, or complete and below the pass
+    line (the verdict's recommendation then is drop or lower contact), whatever grade they carry now."""
+    ids = list(deal_ids)
+    if not ids:
+        return set()
+    latest = (
+        select(Interview.deal_id, func.max(Interview.id).label("iid"))
+        .where(Interview.team_id == team_id, Interview.deal_id.in_(ids), Interview.status == "done")
+        .group_by(Interview.deal_id)
+        .subquery()
+    )
+    q = (
+        select(Interview.deal_id)
+        .join(latest, Interview.id == latest.c.iid)
+        .where(or_(Interview.knocked_out.is_(True), Interview.recommendation.in_(("lower", "drop"))))
+    )
+    return set(session.exec(q))
+
+
 def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[Nudge]]:
     return _by_deal(
         session,
@@ -124,6 +166,15 @@ def open_nudges(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> d
         open_clause=Nudge.status.in_(OPEN_NUDGE_STATUSES),
         order=(Nudge.due_at, Nudge.id),
     )
+
+
+def deals_with_customer_step(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> list[Deal]:
+    """The deals among ``deal_ids`` whose customer's buying step is recorded."""
+    ids = list(deal_ids)
+    if not ids:
+        return []
+    q = select(Deal).where(Deal.team_id == team_id, Deal.id.in_(ids), Deal.customer_step.is_not(None))
+    return list(session.exec(q.order_by(Deal.id)))
 
 
 def deals_of_owners(

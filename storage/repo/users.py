@@ -35,6 +35,17 @@ def users_of_team(session: Session, *, team_id: str) -> list[SlackUser]:
     return list(session.exec(select(SlackUser).where(SlackUser.team_id == team_id)))
 
 
+def slack_admins(session: Session, *, team_id: str) -> list[str]:
+    """The workspace's Slack admins and owners we have seen (not deactivated, not bots)."""
+    stmt = select(SlackUser.user_id).where(
+        SlackUser.team_id == team_id,
+        sa.or_(SlackUser.is_admin, SlackUser.is_owner),
+        sa.not_(SlackUser.deleted),
+        sa.not_(SlackUser.is_bot),
+    )
+    return list(session.exec(stmt))
+
+
 def actor_facts(session: Session, *, team_id: str, user_id: str) -> sa.Row:
     """Everything the Actor is made of, in one read (the per-request hot path): the user's stored
     profile, their dealbot role and the workspace's locale and zone; columns are None when absent."""

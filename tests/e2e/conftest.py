@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.support.bot import ROOT, free_port
+from tests.support.pipeline import BotDb
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -82,6 +83,14 @@ def sandbox_app(dbs, tmp_path):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def app_db(sandbox_app):
+    """The sandbox app's database, opened from the test."""
+    d = BotDb(sandbox_app.db_url)
+    yield d
+    d.close()
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from storage.db import make_engine
+from bot import ids
 from storage.models import CheckIn, Deal, DigestRun, Interview, Nudge
 from tests.e2e.conftest import ARTIFACTS
 from tests.support.interview_scripts import STRONG_BUTTONS
@@ -68,10 +68,6 @@ def as_user(page, user: str) -> None:
     page.wait_for_function("u => document.querySelector('#user-switch').value === u", arg=user)
 
 
-def db(app) -> Session:  # noqa: ANN001
-    return Session(make_engine(app.db_url))
-
-
 def answer_interview(page) -> list[str]:
     asked: list[str] = []
     for _ in range(40):
@@ -98,7 +94,7 @@ def answer_interview(page) -> list[str]:
     raise AssertionError(f"the interview did not end: {asked}")
 
 
-def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_page):
+def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_page, app_db):
     page, app = browser_page, sandbox_app
     app.set_clock(T0)
     page.goto(app.url)
@@ -122,7 +118,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     wait_text(page, "Grade A")
     shot(page, "02-verdict")
     assert re.search(r"Score \d+ / 20", conv_text(page))
-    with db(app) as s:
+    with app_db.session() as s:
         deal = s.exec(select(Deal).where(Deal.account == "Wenzhou Hotel")).one()
         assert (deal.owner_id, deal.grade, deal.stage) == (REP, "A", "qualify")
         interview = s.exec(select(Interview).where(Interview.deal_id == deal.id)).one()
@@ -136,7 +132,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     modal.locator(".m-foot .btn.primary").click()
     modal.wait_for(state="detached")
     wait_text(page, "Now in: Map roles, build relationships")
-    with db(app) as s:
+    with app_db.session() as s:
         assert s.get(Deal, deal.id).stage == "relationships"
 
     # App Home: the rep's deals by stage
@@ -169,7 +165,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     modal.locator(".m-foot .btn.primary").click()
     modal.wait_for(state="detached")
     wait_text(page, "✓ Checked in")
-    with db(app) as s:
+    with app_db.session() as s:
         checkin = s.exec(select(CheckIn).where(CheckIn.deal_id == deal.id)).one()
         assert checkin.done_text == "Met the facilities head on site" and checkin.progress
         day15 = s.exec(select(Nudge).where(Nudge.deal_id == deal.id, Nudge.kind == "followup_15")).one()
@@ -192,7 +188,7 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     digest.scroll_into_view_if_needed()
     shot(page, "06-digest")
     chart.screenshot(path=str(ARTIFACTS / "07-digest-chart.png"))
-    with db(app) as s:
+    with app_db.session() as s:
         runs = s.exec(
             select(DigestRun).where(DigestRun.channel_id == "C0MANAGERS").order_by(DigestRun.id)
         ).all()
@@ -201,3 +197,52 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
             ("2026-11-15", "posted"),
             ("2026-11-22", "posted"),
         ]  # Monday 00:00 in Asia/Shanghai, stored as UTC
+
+
+def test_the_manager_reads_a_reps_weekly_review_and_comments(sandbox_app, browser_page, app_db):
+    """Issue 15: Monday's DM "Your team's week", the rep's review (the rep's check-in in their own words),
+    a comment from the deal's menu, and the rep's DM with it."""
+    from datetime import UTC, datetime
+
+    from storage.models import ManagerRep, Membership
+    from tests.support.factories import make_deal
+
+    page, app = browser_page, sandbox_app
+    t0 = datetime(2026, 11, 17, 15, tzinfo=UTC)
+    app.set_clock(t0.isoformat())
+    with app_db.session() as s:
+        s.merge(Membership(team_id="T0SANDBOX", user_id=MANAGER, role="manager"))  # the sandbox's roles
+        s.merge(ManagerRep(team_id="T0SANDBOX", manager_id=MANAGER, rep_id=REP))
+        deal = make_deal(s, owner_id=REP, now=t0, account="Ningbo Dairy", title="Steam line", grade="A")
+        s.add(CheckIn(team_id="T0SANDBOX", deal_id=deal.id, rep_id=REP, done_text="Walked the plant with the coach",
+                      progress=True, progress_text="Spec draft accepted", blockers="Finance wants three bids",
+                      created_at=t0))  # fmt: skip
+        s.commit()
+        deal_id = deal.id
+    page.goto(app.url)
+    as_user(page, MANAGER)
+    page.click("#nav-dm")
+    page.click('[data-clock="next_monday"]')  # Monday: the digest's hour, and the weekly review DM
+    wait_text(page, "Your team's week")
+    week = page.locator("#conv .msg", has_text="Your team's week").last
+    shot(page, "review-1-week-dm")
+    week.locator(f'button[data-action-id="{ids.ACT_REVIEW_OPEN}"][data-value="{REP}:0"]').click()
+    wait_text(page, "Finance wants three bids")
+    review = page.locator("#conv .msg", has_text="Weekly review").last
+    assert "Spec draft accepted" in review.inner_text() and "Ningbo Dairy" in review.inner_text()
+    review.scroll_into_view_if_needed()
+    shot(page, "review-2-review")
+    block = review.locator(f'[data-block-id="review_deal_{deal_id}"]')
+    block.locator('button[aria-label="More actions"]').click()
+    block.locator(f'.overflow-menu button[data-value="comment:{deal_id}"]').click()
+    modal = page.locator(".modal")
+    modal.wait_for()
+    modal.locator('[data-block-id="text"] .el').fill("Who is the third bidder? Ask the coach.")
+    shot(page, "review-3-comment")
+    modal.locator(".m-foot .btn.primary").click()
+    modal.wait_for(state="detached")
+    as_user(page, REP)
+    page.click("#nav-dm")
+    wait_text(page, "Who is the third bidder? Ask the coach.")
+    assert "Ningbo Dairy" in page.locator("#conv .msg", has_text="third bidder").last.inner_text()
+    shot(page, "review-4-comment-to-rep")

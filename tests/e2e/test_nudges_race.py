@@ -2,8 +2,9 @@
 
 Each sweeper is ``python -m tests.support.sweeper``: the production ``jobs.run_due`` in a loop on the
 system clock, leases of 2 s. "Sent" is counted from the sandbox's record of what Slack accepted.
-The races run on PostgreSQL (the backend for replicas) whatever the suite's backend; the crash
-tests run on PostgreSQL with two processes and on SQLite with one process after another.
+The races run on PostgreSQL (the backend for replicas); the crash tests run on PostgreSQL with two
+processes and on SQLite with one process after another. Each picks its own database, so each runs once,
+in the suite's pass on that backend (``own_backend``), not again in the other pass.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def assert_each_sent_once(sandbox, engine, count: int) -> None:  # noqa: ANN001
         assert by_ts == {m.ts for m in sandbox.state.messages if m.metadata}  # each row has its message's ts
 
 
+@pytest.mark.own_backend("postgresql")
 @pytest.mark.parametrize("workers,every_50th_429", [(2, False), (2, True), (4, True)])
 def test_sweepers_race_over_2000_due_nudges_each_sent_exactly_once(pg, crowd, workers, every_50th_429):
     url = pg.fresh()
@@ -99,6 +101,7 @@ def test_sweepers_race_over_2000_due_nudges_each_sent_exactly_once(pg, crowd, wo
     engine.dispose()
 
 
+@pytest.mark.own_backend("postgresql")
 @pytest.mark.parametrize("fault", ["DEALBOT_FAULT_AFTER_SEND", "DEALBOT_FAULT_BEFORE_SEND"])
 def test_a_sender_killed_mid_send_on_postgresql(pg, crowd, fault):
     """After Slack accepted it: reconciled, never posted again. Before the post: posted once by the other."""
@@ -114,6 +117,7 @@ def test_a_sender_killed_mid_send_on_postgresql(pg, crowd, fault):
     engine.dispose()
 
 
+@pytest.mark.own_backend("sqlite")
 @pytest.mark.parametrize("fault", ["DEALBOT_FAULT_AFTER_SEND", "DEALBOT_FAULT_BEFORE_SEND"])
 def test_a_sender_killed_mid_send_on_sqlite_one_process_after_another(tmp_path, crowd, fault):
     sq = TestDatabases(None)

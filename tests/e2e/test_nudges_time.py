@@ -1,4 +1,5 @@
-"""Quiet time, weekends, vacations, zone changes, snooze, reminder and overdue, over the movable clock."""
+"""/deal away, snooze, reminder and overdue through Slack, over the movable clock (weekends, vacations and
+zone changes moving the plan: tests/flows)."""
 
 from __future__ import annotations
 
@@ -34,36 +35,9 @@ def kinds(sandbox, engine, user):  # noqa: ANN001
     return [n.kind for n, _ in nudge_dms(sandbox, engine, user)]
 
 
-def test_a_day_one_that_falls_on_a_weekend_waits_for_monday(world, sandbox):
-    bot, _, engine = world
-    fri = datetime(2026, 11, 6, 1, 0, tzinfo=UTC)  # Fri 09:00 Shanghai
-    deal_id = new_deal(engine, owner_id="U0REP1", now=fri)
-    run_at(bot, "2026-11-07T04:00:00Z")  # Sat 12:00 Shanghai
-    assert kinds(sandbox, engine, "U0REP1") == []
-    (row,) = rows(engine, deal_id=deal_id, kind="followup_1")
-    assert row.send_after == datetime(2026, 11, 9, 1, 0, tzinfo=UTC)  # Mon 09:00 Shanghai, stored UTC
-    run_at(bot, "2026-11-09T01:00:00Z")
-    assert kinds(sandbox, engine, "U0REP1") == ["followup_1"]
-
-
-def test_vacation_set_with_deal_away_shifts_pending_nudges(world, sandbox):
+def test_deal_away_sets_lists_and_refuses_bad_dates_kindly(world):
+    """/deal away through Slack (how vacation dates move nudges: tests/flows)."""
     bot, slack, engine = world
-    deal_id = new_deal(engine, owner_id="U0REP2", now=T0)  # NY: day 1 due Tue 3 Nov 09:00 EST
-    reply = slack.command("U0REP2", "/deal", "away 2026-11-03 2026-11-05")
-    assert "Away from 3 Nov 2026 to 5 Nov 2026" in reply.json["text"]
-    (row,) = rows(engine, deal_id=deal_id, kind="followup_1")
-    assert row.send_after == datetime(2026, 11, 6, 14, 0, tzinfo=UTC)  # Fri 09:00 EST
-    listed = slack.command("U0REP2", "/deal", "away").json["text"]
-    assert "3 Nov 2026 – 5 Nov 2026" in listed
-    run_at(bot, "2026-11-03T15:00:00Z")
-    assert kinds(sandbox, engine, "U0REP2") == []
-    run_at(bot, "2026-11-06T14:00:00Z")
-    assert kinds(sandbox, engine, "U0REP2") == ["followup_1"]
-    assert "no vacation dates" in slack.command("U0REP2", "/deal", "away").json["text"]  # it is over
-
-
-def test_deal_away_refuses_bad_dates_kindly_and_stores_nothing(world):
-    _, slack, engine = world
     assert (
         "e.g. `/deal away 2026-12-20 2027-01-03`"
         in slack.command("U0REP2", "/deal", "away soon").json["text"]
@@ -75,17 +49,12 @@ def test_deal_away_refuses_bad_dates_kindly_and_stores_nothing(world):
     with session_scope(engine) as s:
         assert nudge_repo.vacations(s, team_id="T0SANDBOX", user_id="U0REP2") == []
     assert "/deal away <first day> <last day>" in str(slack.command("U0REP2", "/deal", "help").json)
-
-
-def test_a_zone_change_in_slack_moves_pending_nudges(world, sandbox):
-    bot, slack, engine = world
-    deal_id = new_deal(engine, owner_id="U0REP2", now=T0)
-    (row,) = rows(engine, deal_id=deal_id, kind="followup_1")
-    assert row.send_after == datetime(2026, 11, 3, 14, 0, tzinfo=UTC)  # 09:00 New York
-    user = sandbox.state.all_users()["U0REP2"].as_slack() | {"tz": "Asia/Tokyo"}
-    assert slack.user_change(user).status == 200
-    (row,) = rows(engine, deal_id=deal_id, kind="followup_1")
-    assert row.send_after == datetime(2026, 11, 3, 1, 0, tzinfo=UTC)  # Tue 10:00 Tokyo: inside its hours
+    reply = slack.command("U0REP2", "/deal", "away 2026-11-03 2026-11-05")
+    assert "Away from 3 Nov 2026 to 5 Nov 2026" in reply.json["text"]
+    listed = slack.command("U0REP2", "/deal", "away").json["text"]
+    assert "3 Nov 2026 – 5 Nov 2026" in listed
+    bot.set_clock("2026-11-06T14:00:00Z")
+    assert "no vacation dates" in slack.command("U0REP2", "/deal", "away").json["text"]  # it is over
 
 
 def test_snooze_moves_it_and_cleans_up_the_message(world, sandbox):

@@ -7,10 +7,9 @@ import json
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from sandbox.server import SandboxServer
-from storage.db import make_engine
 from storage.models import Deal
 from tests.e2e.conftest import ARTIFACTS
 
@@ -110,12 +109,12 @@ def test_block_kit_and_mrkdwn_render_safely(sandbox_app, browser_page):
     page.screenshot(path=str(ARTIFACTS / "10-block-kit.png"))
 
 
-def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
+def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page, app_db):
     page, app = browser_page, sandbox_app
     page.goto(app.url)
     page.click("#demo-data")
     page.locator("#toast", has_text="demo data loaded").wait_for()
-    with Session(make_engine(app.db_url)) as s:
+    with app_db.session() as s:
         assert len(s.exec(select(Deal).where(Deal.team_id == "T0SANDBOX")).all()) == 14
 
     # Wang Li (zh-CN) sees App Home in Chinese; "Open" on a deal posts its card to her DM
@@ -123,7 +122,8 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
     page.click("#nav-home")
     home = page.locator("#home-view")
     home.locator("button", has_text="打开").first.wait_for()
-    assert "需要你处理" in home.inner_text() or "我的商机" in home.inner_text()
+    shown = home.inner_text()
+    assert "今天需要你处理" in shown and "我的项目" in shown  # both of a rep's headings, in Chinese
     page.screenshot(path=str(ARTIFACTS / "11-app-home-zh.png"))
     home.locator("button", has_text="打开").first.click()
     page.click("#nav-dm")
@@ -140,7 +140,37 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page):
     error = modal.locator('[data-block-id="force_reason"] .err')
     error.filter(has_text="reason").wait_for()
     page.screenshot(path=str(ARTIFACTS / "12-modal-error.png"))
-    with Session(make_engine(app.db_url)) as s:  # nothing changed
+    with app_db.session() as s:  # nothing changed
         assert s.exec(select(Deal).where(Deal.account == "Chengdu Food Group")).one().stage == "qualify"
     modal.locator(".m-foot .btn", has_text="Cancel").click()
     modal.wait_for(state="detached")
+
+
+def test_the_composer_completes_mentions_and_invites_dealbot(sandbox_app, browser_page):
+    page, app = browser_page, sandbox_app
+    page.goto(app.url)
+    page.select_option("#user-switch", "U0ADMIN")
+    page.click("#nav-dm")
+    composer = page.locator("#composer-input")
+    # typing @ offers the workspace's people; choosing one inserts "@Real Name", as Slack's composer does
+    composer.press_sequentially("/deal role @che")
+    menu = page.locator("#mention-menu")
+    menu.locator("li", has_text="Chen Jing").wait_for()
+    composer.press("Enter")
+    assert composer.input_value() == "/deal role @Chen Jing "
+    composer.press_sequentially("manager @sa")
+    menu.locator("li", has_text="Sam Carter").click()
+    assert composer.input_value() == "/deal role @Chen Jing manager @Sam Carter "
+    page.screenshot(path=str(ARTIFACTS / "13-mention-completion.png"))
+    composer.press("Enter")  # /deal escapes mentions (manifest): the bot gets <@U0MGR|chen.jing> …
+    page.locator("#conv .msg", has_text="@Chen Jing is now manager. Reps: @Sam Carter").wait_for()
+
+    # /invite @dealbot in the private #deal-desk: Slack's own command adds the bot to the channel
+    page.locator("#channel-list a", has_text="deal-desk").click()
+    assert "dealbot is not in this channel" in page.inner_text("#conv-title")
+    composer.press_sequentially("/invite @deal")
+    composer.press("Enter")
+    assert composer.input_value() == "/invite @dealbot "
+    composer.press("Enter")
+    page.locator("#conv .msg", has_text="has joined the channel").wait_for()
+    assert "not in this channel" not in page.inner_text("#conv-title")

@@ -22,6 +22,7 @@ from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
 from bot.i18n import LOCALES, catalog, normalize_locale
 from bot.jobs.nudges import Sweep
+from bot.process import load_process
 from sandbox.checks import check_message
 from storage.db import session_scope
 from storage.models import Deal
@@ -65,8 +66,10 @@ def _register(engine, rep: str) -> int:  # noqa: ANN001
     with session_scope(engine) as s:
         users_repo.upsert_user(s, team_id="T0SANDBOX", user_id=rep, now=T0, tz=tz, locale=slack_locale)
         actor = Actor(team_id="T0SANDBOX", user_id=rep, locale=normalize_locale(slack_locale), tz=tz)
-        first = team_config(s, Settings(_env_file=None), "T0SANDBOX").stages.stages[0].key
-        return register(s, actor, Draft(account="Demo Co", title="Boilers"), T0, first).deal.id
+        settings = Settings(_env_file=None)
+        first = team_config(s, settings, "T0SANDBOX").stages.stages[0].key
+        draft = Draft(account="Demo Co", title="Boilers")
+        return register(s, actor, draft, T0, first, settings=settings, process=load_process(settings)).deal.id
 
 
 def _card(engine, deal_id: int, locale: str, now: datetime) -> dict:  # noqa: ANN001
@@ -92,7 +95,7 @@ def test_a_kind_added_to_the_registry_is_planned_sent_rendered_and_listed(
 
     due = row.send_after  # the rep's first working slot a day after registration
     settings = _settings(sandbox, db_url)
-    deps = Deps(settings=settings, engine=engine, clock=FixedClock(due), worker_id="test")
+    deps = Deps(settings, engine, FixedClock(due), load_process(settings), worker_id="test")
     stats = Sweep(deps, make_client(settings)).run(due)
     assert stats.get("sent", 0) >= 1, stats
 

@@ -58,7 +58,9 @@ def test_demo_data_fills_every_stage_and_outcome_once(db_url):
         forced = list(s.exec(select(DealEvent).where(DealEvent.kind == "stage", DealEvent.forced)))
         flags = list(s.exec(select(RedFlag)))
         assert len(forced) == 1 and forced[0].reason
-        assert {f.kind for f in flags} == {"forced_advance", "failed_prospect_kept"}
+        # issue 11: the knocked-out demo prospect is kept at lower contact, which carries no red flag
+        assert {f.kind for f in flags} == {"forced_advance"}
+        assert [d.contact_level for d in deals if d.grade == "D" and d.status == "open"] == ["lower"]
         assert all(f.cleared_at is None for f in flags)
 
         overdue = list(s.exec(select(Nudge).where(Nudge.status == "sent")))

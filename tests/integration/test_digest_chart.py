@@ -1,5 +1,6 @@
 """The digest's funnel chart goes up through the sandbox's files v2 flow (get URL, raw POST, complete)
-in English and Chinese; when the upload fails, the text digest is posted all the same."""
+in English and Chinese; the posted digest is stored as the week's run; when the upload fails, the text digest
+is posted all the same."""
 
 from __future__ import annotations
 
@@ -51,13 +52,37 @@ def test_english_digest_uploads_the_chart_through_files_v2(make_bot, sandbox, en
     digest = [m for m in sandbox.state.channel_messages(fx.CHANNEL) if m.blocks][0]
     assert float(digest.ts) < float(message.ts)  # the chart follows its digest
     assert "missing from" not in bot.log() and "Glyph" not in bot.log()
+    assert digest.text == (  # the figures themselves: tests/flows/test_funnel_digest.py
+        "Funnel · week of 23 Nov 2026: forecast ¥5,150,000, commitment ¥12,000,000, "
+        "achievement ¥10,500,000, 8 red flags"
+    )
+    # stored: the run is posted with its ts and this week's headline, for next week's comparison
+    with read_scope(engine) as s:
+        runs = [
+            (r.status, r.period_start.isoformat(), r.message_ts, r.figures)
+            for r in digest_repo.runs(s, team_id="T0SANDBOX")
+        ]
+    assert [r[:2] for r in runs] == [
+        ("posted", "2026-11-15T16:00:00+00:00"),
+        ("posted", "2026-11-22T16:00:00+00:00"),
+    ]
+    assert runs[1][2] == digest.ts
+    assert runs[1][3] == {
+        "quota": "19000000.00",
+        "forecast": "5150000.00",
+        "commitment": "12000000.00",
+        "achievement": "10500000.00",
+        "won": "5000000.00",
+        "cash": "5000000.00",
+    }
 
 
 def test_chinese_digest_and_chart_render_every_glyph(make_bot, sandbox, engine, db_url):
     bot = _start(make_bot, engine, db_url, DEALBOT_LOCALE="zh-Hans")
     digest = [m for m in sandbox.state.channel_messages(fx.CHANNEL) if m.blocks][0]
     assert digest.blocks[0]["text"]["text"] == "销售漏斗 · 2026年11月23日 当周"
-    assert "*预测*\n¥2282万 (+¥82万)" in [f["text"] for f in digest.blocks[1]["fields"]]
+    # issue 11: the period's forecast on earned probabilities (tests/flows/test_funnel_digest.py: 5.15M, −16.85M)
+    assert "*预测*\n¥515万 (−¥1685万)" in [f["text"] for f in digest.blocks[1]["fields"]]
     assert _chart_of(sandbox).text == "漏斗图 · 销售漏斗 · 2026年11月23日 当周"
     assert "missing from" not in bot.log() and "Glyph" not in bot.log() and "fonts-noto-cjk" not in bot.log()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
@@ -107,6 +107,7 @@ def test_a_replica_that_died_after_posting_is_not_followed_by_a_second_post(
         )
         s.execute(DigestRun.__table__.update().values(status="claimed", attempts=1, lease_owner="dead"))
         run_id = s.exec(DigestRun.__table__.select()).first().id
+    sandbox.state.add_bot_to(CHANNEL)  # the dead replica had joined the channel, then posted
     landed = sandbox.api.call(
         "chat.postMessage",
         {
@@ -130,8 +131,10 @@ def test_each_workspace_gets_its_own_digest_in_its_own_channel(sandbox, db_url, 
     from storage.models import TeamSettings
 
     with session_scope(engine) as s:
-        make_deal(s, account="Sandbox Deal", amount=1_000_000)
-        make_deal(s, team_id="T0OTHER", owner_id="U9REP1", account="Other Deal", amount=7_000_000)
+        # issue 11: qualified (stage 1's rung) and closing in the period, so in the period's forecast
+        q = {"earned_rung": "qualify", "expected_close": date(2026, 12, 15)}
+        make_deal(s, account="Sandbox Deal", amount=1_000_000, **q)
+        make_deal(s, team_id="T0OTHER", owner_id="U9REP1", account="Other Deal", amount=7_000_000, **q)
         make_deal(s, team_id="T0THIRD", owner_id="U8REP1", account="Third Deal", amount=3_000_000)
         s.add(TeamSettings(team_id="T0OTHER", manager_channel="C9MANAGERS"))
     env = bot_env(sandbox, db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)

@@ -27,7 +27,9 @@ def test_fifty_reps_and_five_thousand_deals_fit_slacks_limits(make_bot, sandbox,
     flags = next(s for s in sections if "Red flags" in s)
     assert "and " in flags and " more" in flags
     stages = next(s for s in sections if s.startswith("*Funnel by stage*"))
-    assert "1. Qualify the prospect — 834 · " in stages  # 5,000 deals over 6 stages: 834 in the first
+    # 5,000 deals over 6 stages: 834 in the first, of which 166 kept at lower contact (i % 10 == 4) are
+    # below the funnel (issue 11)
+    assert "1. Qualify the prospect — 668 · " in stages and "500 at low contact" in stages
 
     slack = SlackSide(sandbox, app_url=bot.url)
     reply = slack.command("U0ADMIN", "/funnel")

@@ -1,35 +1,75 @@
-"""manifest.yaml, bot/ids.py and the listeners the app really registers are one contract.
+"""manifest.yaml, bot/ids.py, the listeners the app really registers and the Web API methods the code
+calls are one contract: commands, events, escaping and scopes.
 
 The app is built in-process (build_app, nothing started) against a sandbox, so Bolt's constructor
-talks to the sandbox's auth.test instead of Slack.
+talks to the sandbox's auth.test instead of Slack. The scopes each method needs per conversation type
+come from the sandbox's table (sandbox/scopes.py), the one the sandbox answers ``missing_scope`` from.
 """
 
 from __future__ import annotations
 
+import ast
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 import yaml
+from slack_sdk import WebClient
 
 from bot import ids
 from bot.config import Settings
 from bot.runtime import build
+from sandbox.scopes import COMMANDS_SCOPE, EVENT_SCOPES, HELPERS, METHOD_SCOPES
 from tests.support.bot import SIGNING_SECRET
 
-MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+NOT_METHODS = {"api_call", "validate_slack_signature"}
 
-# The minimum bot scopes (shared/SLACK-FACTS.md §6), each with the call or event that needs it.
-# A scope not in this table is refused by the test; a scope here that nothing needs should be removed.
-MINIMUM_BOT_SCOPES = {
-    "commands": "the /deal and /funnel slash commands",
-    "chat:write": "chat.postMessage / chat.update / chat.postEphemeral: DMs, nudges, the digest, cards",
-    "chat:write.public": "the weekly digest in the manager channel an admin picks, without inviting the bot",
-    "im:write": "conversations.open for a rep's DM (nudges, the interview)",
-    "im:history": "the message.im event (typed interview answers) and conversations.history on the bot's "
-    "DMs (reconciling a nudge whose send crashed, SCHEDULING-AND-SCALE.md)",
-    "users:read": "users.info for each user's tz and locale, and the user_change event",
-    "files:write": "files_upload_v2 for the digest's funnel chart",
+# Commands that take people (<@U…> mentions): Slack escapes mentions only when should_escape is on.
+PEOPLE_COMMANDS = {
+    "/deal": "/deal role @person manager @rep …",
+    "/funnel": "/funnel @rep, /funnel quota @rep 5000000 2027-Q1",
 }
+
+
+def called_methods() -> dict[str, list[str]]:
+    """Every Web API method the code under bot/ calls -> where: ``<client>.<method>(…)`` for the
+    WebClient's methods, ``api_call("<method>")``, and the SDK helpers that call several methods."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            name, where = node.func.attr, f"{path.relative_to(ROOT)}:{node.lineno}"
+            if name == "api_call" and node.args and isinstance(node.args[0], ast.Constant):
+                found[node.args[0].value].append(where)
+            elif name in HELPERS:
+                for method in HELPERS[name]:
+                    found[method].append(where)
+            elif _is_method(name):
+                found[name.replace("_", ".")].append(where)
+    return dict(found)
+
+
+def _is_method(name: str) -> bool:
+    """A WebClient method named after a Web API method (``chat_postMessage`` for chat.postMessage)."""
+    public = "_" in name and not name.startswith("_") and name not in NOT_METHODS
+    return public and callable(getattr(WebClient, name, None))
+
+
+def scope_listing(calls: dict[str, list[str]]) -> str:
+    """method · the scope per conversation type · where it is called (printed by the test)."""
+    lines = []
+    for method in sorted(calls):
+        row = METHOD_SCOPES.get(method)
+        scopes = (
+            "not in the sandbox's table"
+            if row is None
+            else (", ".join(f"{kind}: {scope}" for kind, scope in sorted(row.items())) or "no scope")
+        )
+        lines.append(f"{method:32} {scopes:70} {', '.join(calls[method])}")
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +106,47 @@ def test_bot_events_match_the_manifest_and_the_listeners(app):
     assert app.registered["events"] == set(ids.EVENTS)
 
 
-def test_scopes_are_the_justified_minimum():
-    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == set(MINIMUM_BOT_SCOPES)
+def test_every_called_method_has_its_scopes_in_the_manifest():
+    calls = called_methods()
+    print("\n" + scope_listing(calls))  # the listing is the report of this test (pytest -s or -rA)
+    # the scan sees what dealbot is known to call, helpers included
+    assert {"chat.postMessage", "conversations.history", "conversations.join", "conversations.open"} <= set(
+        calls
+    )
+    assert {
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+        "users.info",
+        "views.publish",
+    } <= set(calls)
+    unknown = sorted(set(calls) - set(METHOD_SCOPES))
+    assert unknown == [], f"called methods missing from sandbox/scopes.py: {unknown}\n{scope_listing(calls)}"
+    granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    missing = [
+        f"{method} in a {kind} conversation needs {scope} ({', '.join(calls[method])})"
+        for method in sorted(calls)
+        for kind, scope in sorted(METHOD_SCOPES[method].items())
+        if scope not in granted
+    ]
+    assert missing == [], "\n".join(missing)
+
+
+def test_the_manifest_declares_the_scopes_needed_and_no_more():
+    needed = {scope for method in called_methods() for scope in METHOD_SCOPES[method].values()}
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    needed |= {EVENT_SCOPES[e] for e in events if EVENT_SCOPES[e]}
+    if MANIFEST["features"]["slash_commands"]:
+        needed.add(COMMANDS_SCOPE)
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
     assert "user" not in MANIFEST["oauth_config"]["scopes"], "dealbot needs no user token"
+
+
+def test_every_command_that_takes_people_has_escaping_on():
+    commands = {c["command"]: c.get("should_escape", False) for c in MANIFEST["features"]["slash_commands"]}
+    assert set(PEOPLE_COMMANDS) <= set(commands)
+    assert {c for c in PEOPLE_COMMANDS if commands[c] is not True} == set(), (
+        "Slack sends @mentions as <@U…|name> only with should_escape: true"
+    )
 
 
 def test_interactivity_home_tab_and_writable_messages_tab():

@@ -6,25 +6,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot import ids
+from sandbox.manifest import AppManifest
 from sandbox.state import BOT_ID, BOT_USER_ID, Message
-from storage.models import Milestone, Person, RedFlag
-from tests.support.pipeline import BotDb, all_text, last_to
+from storage.models import Membership, Milestone, Person, RedFlag
+from tests.support.pipeline import all_text, last_to
 
 SECRET = "Secret Turbine Project"
-
-
-def not_found(text: str) -> bool:
-    return "couldn't find" in text or "没有找到" in text
-
-
-@pytest.fixture
-def db(bot):
-    d = BotDb(bot)
-    yield d
-    d.close()
 
 
 def forged_card(sandbox, user: str, action_id: str, value: str) -> Message:
@@ -142,22 +130,23 @@ def test_another_rep_is_refused_by_name_button_and_metadata(slack, sandbox, db):
 def test_workspaces_never_see_each_other(slack, sandbox, db):
     deal = db.add_deal(owner_id="U0REP1", account=SECRET)
     before = snapshot(db, deal.id)
-    for user in ("U9REP1", "U9ADMIN"):  # the same people in T0OTHER, an admin there too
+    # the same people in T0OTHER, an admin there too; each told in their own language
+    for user, not_found in (("U9REP1", "没有找到"), ("U9ADMIN", "couldn't find")):
         reply = slack.command(user, "/deal", f"{deal.id}")
-        assert not_found(reply.text)
-        assert not_found(slack.command(user, "/deal", "secret").text)
+        assert not_found in reply.text
+        assert not_found in slack.command(user, "/deal", "secret").text
         reply = slack.click(
             user, forged_card(sandbox, user, ids.ACT_MILESTONE_OPEN, f"{deal.id}:1"), ids.ACT_MILESTONE_OPEN
         )
         assert reply.status == 200 and sandbox.state.open_modal(user) is None
-        assert not_found(last_to(sandbox, user).text)
+        assert not_found in last_to(sandbox, user).text
     # a modal of T0OTHER's own deal with metadata pointing at the T0SANDBOX deal
     other = db.add_deal(team_id="T0OTHER", owner_id="U9REP1", account="Other Co")
     slack.command("U9REP1", "/deal", f"drop {other.id}")
     view = dict(sandbox.state.open_modal("U9REP1"))
     view["private_metadata"] = json.dumps({"d": deal.id, "v": 1})
     reply = slack.submit("U9REP1", {"reason": "no budget"}, view=view)
-    assert not_found(all_text(reply.json["view"]))
+    assert "没有找到" in all_text(reply.json["view"])
     assert snapshot(db, deal.id) == before and db.deal(other.id).status == "open"
     assert SECRET not in seen_by(sandbox, "U9REP1") + seen_by(sandbox, "U9ADMIN")
     # and the admin of T0SANDBOX does see it
@@ -169,10 +158,11 @@ def test_manager_sees_their_reps_deals_only_after_an_admin_assigns_them(slack, s
     sam = db.add_deal(owner_id="U0REP2", account="Sam Deal")
     assert "couldn't find" in slack.command("U0MGR", "/deal", "wang deal").text
 
-    refused = slack.command("U0REP2", "/deal", "role <@U0MGR> manager <@U0REP1>")
+    # typed as a user types (or completes) a mention; /deal escapes, so the bot gets <@U…|name>
+    refused = slack.command("U0REP2", "/deal", "role @chen.jing manager @wang.li")
     assert "Only a dealbot admin" in refused.text
-    reply = slack.command("U0ADMIN", "/deal", "role <@U0MGR|chen.jing> manager <@U0REP1|wang.li>")
-    assert "is now manager" in reply.text
+    reply = slack.command("U0ADMIN", "/deal", "role @Chen Jing manager @wang.li")
+    assert "<@U0MGR> is now manager. Reps: <@U0REP1>" in reply.text
 
     assert "Wang Deal" in slack.command("U0MGR", "/deal", "wang deal").text
     assert "couldn't find" in slack.command("U0MGR", "/deal", "sam deal").text
@@ -183,10 +173,24 @@ def test_manager_sees_their_reps_deals_only_after_an_admin_assigns_them(slack, s
     slack.command("U0MGR", "/deal", f"advance {wang.id}")
     assert slack.submit("U0MGR", {"force_reason": "customer pushes"}).status == 200
     assert db.deal(wang.id).stage == "relationships" and db.deal(sam.id).stage == "qualify"
+    assert last_to(sandbox, "U0MGR").text.startswith(
+        "⚠ Advanced without the milestone (red flag). Now in: Map roles, build relationships"
+    )
     slack.open_home("U0MGR")
     assert "Wang Deal — Boilers · Forced past a milestone: customer pushes" in all_text(
         sandbox.state.home_view("U0MGR")
     )
+
+
+def test_with_escaping_off_the_role_command_gets_raw_names_and_cannot_work(slack, sandbox, db):
+    """What /deal did with should_escape: false: Slack sends "@chen.jing" as typed, no user id."""
+    sandbox.state.manifest = AppManifest.default().with_escape("/deal", False)
+    reply = slack.command("U0ADMIN", "/deal", "role @chen.jing manager @wang.li")
+    assert "Type `/deal role @person rep|manager|admin" in reply.text
+    assert db.rows(Membership) == []
+    sandbox.state.manifest = AppManifest.default()  # as manifest.yaml has it: escaped, and it works
+    assert "is now manager" in slack.command("U0ADMIN", "/deal", "role @chen.jing manager @wang.li").text
+    assert [(m.user_id, m.role) for m in db.rows(Membership)] == [("U0MGR", "manager")]
 
 
 def test_admin_assigns_a_manager_in_app_home(slack, sandbox, db):

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from storage.models import Deal, Milestone, Person
-from tests.support.pipeline import BotDb
 
 REP = "U0REP2"
-
-
-@pytest.fixture
-def db(bot):
-    d = BotDb(bot)
-    yield d
-    d.close()
 
 
 def test_bad_amounts_long_texts_sql_and_emoji(slack, sandbox, db):

@@ -90,6 +90,25 @@ def test_channel_messages_are_seen_by_everyone_in_the_workspace(page):
         assert [m["text"] for m in ui(page, user)["messages"]] == ["standup at 10"]
 
 
+def test_a_mention_typed_in_the_composer_reaches_the_bot_as_slack_escapes_it(page):
+    """The composer sends what the user typed; the sandbox escapes it as the manifest says (/deal: on)."""
+    text = "role @Chen Jing manager @sam.carter"
+    r = page.post("/sandbox/command", json={"user": "U0ADMIN", "command": "/deal", "text": text})
+    assert r.json()["status"] == 200
+    said = [m["text"] for m in ui(page, "U0ADMIN")["messages"] if m["ephemeral"]]
+    assert said == ["<@U0MGR> is now manager. Reps: <@U0REP2>"]
+
+
+def test_the_bot_is_in_no_channel_until_invited_and_invite_works_in_channels_only(page):
+    chans = {c["id"]: (c["private"], c["bot"]) for c in ui(page, "U0ADMIN")["channels"]}
+    assert chans == {"C0MANAGERS": (False, False), "C0GENERAL": (False, False), "C0DEALDESK": (True, False)}
+    invite = {"user": "U0ADMIN", "command": "/invite", "text": "@dealbot"}
+    assert page.post("/sandbox/command", json={**invite, "channel": "D0ADMIN"}).status_code == 400
+    assert page.post("/sandbox/command", json={**invite, "channel": "C0DEALDESK"}).json()["status"] == 200
+    assert {c["id"]: c["bot"] for c in ui(page, "U0REP1")["channels"]}["C0DEALDESK"] is True
+    assert "has joined the channel" in ui(page, "U0REP1")["messages"][-1]["text"]
+
+
 def test_the_clock_control_moves_the_bot_clock_and_runs_due_jobs(page):
     before = datetime.fromisoformat(page.bot.clock())
     r = page.post("/sandbox/clock", json={"action": "P1D"}).json()

@@ -17,6 +17,7 @@ from sandbox.slack_side import sign
 from storage.db import make_engine
 from storage.models import SlackUser
 from tests.support.bot import SIGNING_SECRET
+from tests.support.pipeline import all_text
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -86,7 +87,7 @@ def test_forged_app_home_opened_publishes_nothing(slack, sandbox, bot):
 
     assert slack.open_home("U0REP2").status == 200
     assert len(sandbox.state.calls_to("views.publish", ok=True)) == 1
-    assert sandbox.state.home_view("U0REP2") is not None
+    assert "My deals (0)" in all_text(sandbox.state.home_view("U0REP2"))  # the signed event: Sam's home
 
 
 def _stored_locale(bot, user_id: str) -> str | None:

@@ -9,8 +9,10 @@ import sys
 
 import pytest
 
+from bot import ids
 from sandbox.slack_side import SlackSide
 from tests.support.bot import ROOT
+from tests.support.pipeline import all_text
 from tests.support.waits import wait_for
 
 pytestmark = pytest.mark.slow
@@ -71,7 +73,10 @@ def test_a_dm_through_the_websocket_is_answered_in_the_dm(socket_bot, sandbox):
     sent = [f["out"] for f in sandbox.socket_mode.frames if "out" in f]
     assert sent[-1]["type"] == "events_api" and sent[-1]["payload"]["event"]["channel_type"] == "im"
     answers = wait_for(lambda: [m for m in sandbox.state.dm("U0REP2") if m.bot_id], what="the bot's answer")
-    assert answers[-1].text  # no interview is running: the bot says how to start one
+    assert answers[-1].text == (  # no interview is running: the bot says how to start one
+        "I read typed answers while a qualification interview is running. Start one with "
+        "`/deal new <account>`, or resume one with `/deal qualify <deal>`; `/deal help` lists the rest."
+    )
     posted = sandbox.state.calls_to("chat.postMessage", ok=True)
     assert [c.args["channel"] for c in posted] == ["D0REP2"]
 
@@ -79,7 +84,12 @@ def test_a_dm_through_the_websocket_is_answered_in_the_dm(socket_bot, sandbox):
 def test_app_home_through_the_websocket_publishes_the_home_tab(socket_bot, sandbox):
     socket_bot.open_home("U0MGR")
     home = wait_for(lambda: sandbox.state.home_view("U0MGR"), what="App Home")
-    assert home["type"] == "home" and home["blocks"]
+    assert home["type"] == "home"
+    shown = all_text(home)  # a user with no deals yet, no role: the rep's home, empty
+    for text in ("Needs you today", "Nothing needs you today. ✓", "My deals (0)", "No open deals yet.",
+                 "Register a deal"):  # fmt: skip
+        assert text in shown, shown
+    assert "Settings" not in shown
 
 
 def test_a_button_through_the_websocket_opens_a_modal(socket_bot, sandbox):
@@ -90,7 +100,8 @@ def test_a_button_through_the_websocket_opens_a_modal(socket_bot, sandbox):
     sent = [f["out"] for f in sandbox.socket_mode.frames if "out" in f]
     assert sent[-1]["type"] == "interactive" and sent[-1]["payload"]["type"] == "block_actions"
     modal = wait_for(lambda: sandbox.state.open_modal("U0ADMIN"), what="the settings modal")
-    assert modal["type"] == "modal" and modal["blocks"]
+    assert modal["type"] == "modal" and modal["callback_id"] == ids.VIEW_SETTINGS
+    assert {"digest_time", "timezone", "stage_set"} <= {b.get("block_id") for b in modal["blocks"]}
     assert sandbox.state.calls_to("views.open", ok=True)  # within the trigger's 3 seconds
 
 

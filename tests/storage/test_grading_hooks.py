@@ -12,7 +12,7 @@ from storage.db import session_scope
 from storage.models import DealEvent
 from storage.repo import deals as deals_repo
 from storage.repo import interviews as repo
-from tests.support.factories import T0, make_deal
+from tests.support.factories import T0, hook_context, make_deal
 
 STRONG = {"icp_fit": "yes", "meets_needs": "yes", "budget_realistic": "realistic", "credit": "good",
           "edge_product": "ahead", "edge_price": "equal", "edge_service": "ahead", "relationship": "good",
@@ -27,7 +27,7 @@ def _finished_deal(s, close: date):  # noqa: ANN001, ANN202
         repo.add_answer(s, interview=iv, key=key, value=value, skipped=False, by=deal.owner_id, at=T0)
     iv.status, iv.dm_active = "done", False
     s.add(iv)
-    regrade(s, deal, now=T0, actor_id=deal.owner_id, cause="interview finished")
+    regrade(s, deal, hook_context(T0, deal.owner_id), cause="interview finished")
     return deal
 
 
@@ -47,7 +47,7 @@ def test_a_close_date_moved_out_by_another_feature_regrades_in_the_same_transact
         later = T0 + timedelta(days=1)
         assert deals_repo.save_if_version(s, deal=deal, expected_version=deal.version, now=later,
                                           expected_close=date(2027, 7, 2))  # fmt: skip
-        hooks.emit(s, "dates_changed", deal, now=later, actor_id="U0MGR", fields=["expected_close"])
+        hooks.emit(s, "dates_changed", deal, hook_context(later, "U0MGR"), fields=["expected_close"])
         deal_id = deal.id
     with session_scope(engine) as s:
         deal = deals_repo.get_deal(s, team_id="T0SANDBOX", deal_id=deal_id)
@@ -61,9 +61,9 @@ def test_a_close_date_moved_out_by_another_feature_regrades_in_the_same_transact
 def test_other_date_changes_and_unfinished_interviews_do_not_regrade(engine):
     with session_scope(engine) as s:
         deal = _finished_deal(s, date(2027, 1, 31))
-        hooks.emit(s, "dates_changed", deal, now=T0, actor_id="U0REP1", fields=["signing_date"])
+        hooks.emit(s, "dates_changed", deal, hook_context(T0, "U0REP1"), fields=["signing_date"])
         fresh = make_deal(s, account="No interview yet", expected_close=date(2027, 1, 31))
-        hooks.emit(s, "dates_changed", fresh, now=T0, actor_id="U0REP1", fields=["expected_close"])
+        hooks.emit(s, "dates_changed", fresh, hook_context(T0, "U0REP1"), fields=["expected_close"])
         assert (fresh.grade, _grades(s, fresh.id)) == (None, [])
         assert len(_grades(s, deal.id)) == 1
 
@@ -77,7 +77,7 @@ def test_a_rolled_back_change_leaves_no_grade_event(engine):
             deals_repo.save_if_version(
                 s, deal=deal, expected_version=deal.version, now=T0, expected_close=date(2027, 9, 1)
             )
-            hooks.emit(s, "dates_changed", deal, now=T0, actor_id="U0REP1", fields=["expected_close"])
+            hooks.emit(s, "dates_changed", deal, hook_context(T0, "U0REP1"), fields=["expected_close"])
             raise RuntimeError("the change fails after the hook ran")
     except RuntimeError:
         pass

@@ -79,3 +79,54 @@ def test_run_refuses_a_database_behind_and_serves_one_a_newer_release_migrated(d
         require_current(engine)
     assert "newer than this release" in caplog.text
     engine.dispose()
+
+
+BATCH_MIGRATION = '''"""rebuild deal in batch mode
+
+Revision ID: {rev}
+Revises: {head}
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "{rev}"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deal", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("batch_note", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deal", recreate="always") as batch_op:
+        batch_op.drop_column("batch_note")
+'''
+
+
+def test_a_batch_mode_migration_on_sqlite_keeps_the_rows_that_reference_the_rebuilt_table(tmp_path):
+    """Autogenerate writes batch operations for SQLite: the table is copied and the old one dropped.
+    With foreign keys on, that drop would cascade-delete every nudge, event, person ... of every deal."""
+    from tests.support.release import populate, read_back, release_fixtures
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (head,) = heads()
+    rev = f"{int(head) + 1:04d}"
+    (migrations / "versions" / f"{rev}_batch.py").write_text(BATCH_MIGRATION.format(rev=rev, head=head))
+    fixture = release_fixtures()[-1]
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine, fixture.revision, script_location=migrations)
+    populate(engine, fixture.tables)
+    before = {table: len(rows) for table, rows in read_back(engine).items()}
+    assert before["nudge"] and before["deal_event"] and before["person"]
+
+    upgrade(engine, script_location=migrations)
+
+    assert current_revision(engine) == rev
+    after = {table: len(rows) for table, rows in read_back(engine).items()}
+    assert {t: n for t, n in after.items() if t in before} == before  # tables added since start empty
+    assert all(n == 0 for t, n in after.items() if t not in before)
+    engine.dispose()

@@ -122,6 +122,10 @@ def _deal(i: int, reps: int, team_id: str, all_open: bool) -> dict:
         "amount": Decimal(100_000 + (i * 7919) % 9_000_000),
         "currency": "USD" if i % 17 == 0 else "CNY",
         "stage": STAGES[i % len(STAGES)],
+        # issue 11: each deal at the rung of its stage's previous milestone (stage 1: qualified)
+        "earned_rung": STAGES[max(i % len(STAGES) - 1, 0)],
+        "qualification_failed": False,
+        "contact_touch": 0,
         "stage_entered_at": at,
         "status": "open" if all_open else STATUSES[i % len(STATUSES)],
         "grade": ("A", "B", "C", "D", None)[i % 5],

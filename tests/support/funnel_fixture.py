@@ -1,7 +1,14 @@
 """A hand-computed funnel: 31 deals over three reps, written straight through storage.
 
 The digest is due Monday 2026-11-23 09:00 Asia/Shanghai (01:00 UTC); the quota period is 2026-Q4.
-Every expected figure is worked out by hand in tests/integration/test_digest_figures.py.
+Every expected figure is worked out by hand in tests/flows/test_funnel_digest.py.
+
+Issue 11 (the 965531 ladder, the period's forecast and commitment): each open deal stands on the rung
+of the last milestone it met in order (``RUNG``: the stage before its own unless said otherwise), has
+an expected close in or out of 2026-Q4 (``CLOSE``), and a commitment names its period (``COMMIT``).
+The seven cases of acceptance bullet 4: n1 forced past bid's milestone (45%, not 80%), q5 at lower
+contact, q3/q4 below the funnel (no milestone) and q2 failed but pursued, n3 and d4 in USD, n2's
+commitment for 2026-Q3 lapsed, b1/b3/n2 closing after the period, d1/d2/d3/d4 signed.
 """
 
 from __future__ import annotations
@@ -38,7 +45,28 @@ def ago(days: float) -> datetime:
     return NOW - timedelta(days=days)
 
 
+PREVIOUS = {"relationships": "qualify", "influence": "relationships", "bid": "influence", "negotiate": "bid",
+            "deliver": "negotiate"}  # fmt: skip
+RUNG = {  # exceptions to "the stage before its own" (a key absent here follows PREVIOUS)
+    "q1": "qualify",  # qualified, still in stage 1: 10%
+    "n1": "influence",  # forced past bid's milestone: stays at 45%
+    "n2": "negotiate~negotiation_under_way",  # the checkpoint: 80%
+}
+CLOSE = {
+    "q1": date(2026, 12, 30), "r1": date(2026, 12, 15), "r2": date(2026, 11, 1), "i1": date(2026, 12, 20),
+    "i2": date(2026, 12, 1), "i3": date(2026, 12, 28), "b1": date(2027, 2, 15), "b2": date(2026, 12, 10),
+    "b3": date(2027, 3, 1), "n1": date(2026, 12, 31), "n2": date(2027, 1, 15), "n3": date(2026, 12, 5),
+}  # fmt: skip
+COMMIT = {"i1": "2026-Q4", "b1": "2026-Q4", "n1": "2026-Q4", "n2": "2026-Q3", "n3": "2026-Q4"}
+
+
 def _deal(s: Session, name: str, owner: str, stage: str, amount: int, *, created=LONG_AGO, entered=None, **f):  # noqa: ANN001, ANN202
+    key = name.split()[0].lower().replace("x1", "dr1")
+    f.setdefault("earned_rung", RUNG.get(key, PREVIOUS.get(stage)))
+    if key in CLOSE and "expected_close" not in f:
+        f["expected_close"] = CLOSE[key]
+    if key in COMMIT:
+        f["commit_period"] = COMMIT[key]
     deal = make_deal(s, owner_id=owner, now=created, account=name, title="", amount=amount, stage=stage, **f)
     deal.stage_entered_at = entered or ago(7)
     s.add(deal)
@@ -136,7 +164,9 @@ def build(s: Session) -> dict:
     d = {}
     # -- open deals, rep 1
     d["q1"] = _deal(s, "Q1 Anshan Works", R1, "qualify", 1_000_000, created=ago(3), entered=ago(3), grade="A")
-    d["q2"] = _deal(s, "Q2 Baotou Mill", R1, "qualify", 500_000, entered=ago(10), grade="D")
+    d["q2"] = _deal(
+        s, "Q2 Baotou Mill", R1, "qualify", 500_000, entered=ago(10), grade="D", qualification_failed=True
+    )
     d["r1"] = _deal(s, "R1 Ruian Steel", R1, "relationships", 2_000_000, entered=ago(20), grade="B")
     d["i1"] = _deal(s, "I1 Ili Power", R1, "influence", 4_000_000, entered=ago(5), grade="A", committed=True)
     d["b1"] = _deal(
@@ -169,7 +199,16 @@ def build(s: Session) -> dict:
         s, "D4 Denver Mill", R2, "deliver", 50_000, entered=at(2026, 11, 2), grade="B", currency="USD"
     )
     # -- open deals, rep 3
-    d["q5"] = _deal(s, "Q5 Quanzhou Tea", R3, "qualify", 300_000, grade="D", contact_level="lower")
+    d["q5"] = _deal(
+        s,
+        "Q5 Quanzhou Tea",
+        R3,
+        "qualify",
+        300_000,
+        grade="D",
+        contact_level="lower",
+        qualification_failed=True,
+    )
     d["r3"] = _deal(s, "R3 Rugao Textile", R3, "relationships", 700_000, grade="C")
     d["i3"] = _deal(s, "I3 Inner Mongolia Coal", R3, "influence", 1_000_000, grade="C")
     d["b3"] = _deal(s, "B3 Bengbu Glass", R3, "bid", 2_000_000, grade="B")

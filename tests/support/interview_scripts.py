@@ -133,6 +133,9 @@ def answer_one(slack, sandbox, user: str, how: tuple[str, str] | str):  # noqa: 
     if isinstance(how, str):
         return slack.dm(user, how)
     kind, value = how
+    if kind == "skip":  # the rep does not know yet: to find out
+        msg = current_question(sandbox, user)
+        return slack.click(user, msg, "q_skip")
     if kind == "click":
         return click_answer(slack, sandbox, user, value)
     if kind == "date":

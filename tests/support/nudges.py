@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.flows.hooks import emit
 from storage.db import session_scope
 from storage.models import Deal, Interview, Nudge
-from tests.support.factories import make_deal
+from tests.support.factories import hook_context, make_deal
 
 
 def new_deal(engine, *, owner_id: str, now: datetime, interviewed: bool = True, **fields) -> int:  # noqa: ANN001
@@ -20,7 +20,7 @@ def new_deal(engine, *, owner_id: str, now: datetime, interviewed: bool = True, 
         if interviewed:
             s.add(Interview(team_id=deal.team_id, deal_id=deal.id, rep_id=owner_id, status="done",
                             started_at=now, finished_at=now))  # fmt: skip
-        emit(s, "created", deal, now=now, actor_id=owner_id)
+        emit(s, "created", deal, hook_context(now, owner_id))
         return deal.id
 
 

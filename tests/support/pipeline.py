@@ -12,10 +12,12 @@ from tests.support.factories import make_deal
 
 
 class BotDb:
-    """The database the bot process uses, opened from the test (rows in, rows out)."""
+    """The database the bot process uses, opened from the test (rows in, rows out): the bot's own
+    (``BotProcess``) or the one at a URL (the sandbox app of the browser tests)."""
 
-    def __init__(self, bot) -> None:  # noqa: ANN001
-        self.engine = make_engine(bot.env["DATABASE_URL"])
+    def __init__(self, bot_or_url) -> None:  # noqa: ANN001
+        url = bot_or_url if isinstance(bot_or_url, str) else bot_or_url.env["DATABASE_URL"]
+        self.engine = make_engine(url)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

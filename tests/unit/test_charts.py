@@ -70,11 +70,26 @@ def test_without_the_cjk_font_the_chart_falls_back_to_english(monkeypatch, caplo
     _not_blank(_render(chart_locale("zh-Hans"), caplog))
 
 
+BAR_COLOURS = {(69, 123, 157), (231, 111, 81)}  # #457b9d (count), #e76f51 (weighted amount)
+
+
 def test_an_empty_funnel_still_draws():
     png = funnel_png(
         [ChartStage("Qualify", 0, Decimal(0))], title="Funnel", count_label="n", amount_label="¥"
     )
-    assert Image.open(io.BytesIO(png)).size[0] > 0
+    assert png.startswith(b"\x89PNG")
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size == (900, 305)  # the full chart, at least three rows high: 9 in × (0.55 × 3 + 1.4) in
+    colours = img.getcolors(maxcolors=1 << 20)
+    assert [c for _, c in colours if c in BAR_COLOURS] == []  # no bar at all for zero
+    # but the title, the stage's name, both panels' axes and their zero labels are drawn
+    assert sum(n for n, c in colours if c != (255, 255, 255)) > img.size[0] * img.size[1] * 0.01
+    full = funnel_png(
+        [ChartStage("Qualify", 3, Decimal(1000))], title="Funnel", count_label="n", amount_label="¥"
+    )
+    assert {
+        c for _, c in Image.open(io.BytesIO(full)).convert("RGB").getcolors(maxcolors=1 << 20)
+    } >= BAR_COLOURS
 
 
 STALE_CHECK = """

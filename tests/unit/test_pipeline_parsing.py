@@ -9,7 +9,7 @@ import pytest
 from bot.flows.errors import BadInput
 from bot.flows.pipeline.outcomes import parse_amount
 from bot.flows.pipeline.stage import parse_metadata, parse_ref, version_of
-from bot.flows.team.roles import mentioned_users
+from bot.flows.team.mentions import mentioned_users
 from bot.flows.team.settings import validate_settings
 
 

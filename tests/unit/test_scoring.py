@@ -33,13 +33,13 @@ MIDDLE = {**ALL_TOP, **{k: v for k, v in {
         ({**ALL_TOP, "credit": "poor"}, 18, ("credit",), False),
         ({**ALL_TOP, "hard_constraint": "yes"}, 20, ("hard_constraint",), False),
         ({**ALL_TOP, "edge_price": "behind"}, 18, (), True),  # 0 on an item that is no knock-out
-        ({}, 0, (), False),  # nothing answered: no score, no knock-out
+        ({}, 0, (), False),  # nothing answered: no score, no knock-out, not passed (incomplete)
         (
             {**ALL_TOP, "credit": None, "meets_needs": None},
             16,
             (),
-            True,
-        ),  # skipped items count 0, knock nothing out
+            False,
+        ),  # skipped knock-out items knock nothing out, but leave the assessment incomplete: not passed
     ],
 )
 def test_score_total_knockouts_and_pass(answers, total, knockouts, passed):
@@ -154,3 +154,69 @@ def test_the_default_set_covers_the_nine_questions_and_the_scorecard_once_each()
         "person",
     }
     assert QSET.pass_line == 12 and QSET.max_score == 20
+
+
+# --- unknown is not bad (SPEC §3.3): a skipped item is to find out, not a zero ---------------------------
+NOVICE_SKIPS = ("budget_realistic", "credit", "edge_product", "edge_price", "edge_service")
+NOVICE = {  # the five scored items a new rep does know: 2 + 2 + 1 + 1 + 2 = 8 of 10
+    "icp_fit": "yes", "hard_constraint": "no", "meets_needs": "yes", "relationship": "average",
+    "entry_timing": "midway", "further_business": "yes",
+}  # fmt: skip
+
+
+def test_the_score_is_taken_over_the_answered_items_and_scaled_to_the_maximum():
+    card = score_prospect(QSET, NOVICE)
+    assert (card.total, len(card.answered), card.answered_max, card.scaled) == (8, 5, 10, 16)
+    assert card.unknown == NOVICE_SKIPS and card.unknown_knockouts == ("credit",)
+    assert not card.complete and not card.passed and not card.failed  # unknown, not failed
+    assert recommend(card) == "find_out"
+
+
+def test_the_novice_is_incomplete_with_a_provisional_grade_from_the_scaled_score():
+    card = score_prospect(QSET, NOVICE)
+    result = grade_prospect(card, QSET.grades, date(2027, 1, 31), TODAY)
+    assert (result.grade, result.provisional) == ("A", True)  # 16 >= 15 and near: A, but only provisional
+
+
+@pytest.mark.parametrize(
+    ("skipped", "complete", "rec"),
+    [
+        (("edge_price", "edge_service"), True, "pursue"),  # two unknown scored items: still complete
+        (("edge_price", "edge_service", "relationship"), False, "find_out"),  # a third: incomplete
+        (("credit",), False, "find_out"),  # any unknown knock-out item: incomplete
+        (("meets_needs",), False, "find_out"),
+        (("hard_constraint",), False, "find_out"),  # a knock-out question that is not scored
+    ],
+)
+def test_incomplete_when_a_knockout_or_more_than_two_scored_items_are_unknown(skipped, complete, rec):
+    card = score_prospect(QSET, {k: v for k, v in ALL_TOP.items() if k not in skipped})
+    assert (card.complete, recommend(card)) == (complete, rec)
+    assert card.scaled == 20  # the answered ones are all top marks
+
+
+def test_a_known_knockout_fails_whatever_is_still_unknown():
+    card = score_prospect(QSET, {"credit": "poor"})
+    assert card.complete and card.failed and recommend(card) == "drop"
+    assert grade_prospect(card, QSET.grades, None, TODAY).grade == "D"
+
+
+def test_scaled_below_the_pass_line_on_a_complete_assessment_fails():
+    answers = {k: v for k, v in MIDDLE.items() if k not in ("edge_price", "edge_service")}
+    card = score_prospect(QSET, answers)  # 8 on 8 items: 10 of 20 scaled
+    assert (card.scaled, card.complete, card.failed, recommend(card)) == (10, True, True, "lower")
+    assert grade_prospect(card, QSET.grades, None, TODAY).why == "below_pass"
+
+
+def test_nothing_answered_has_no_grade_at_all():
+    card = score_prospect(QSET, {})
+    result = grade_prospect(card, QSET.grades, None, TODAY)
+    assert (card.scaled, result.grade, result.why, result.provisional) == (None, None, "unknown", True)
+
+
+def test_the_scaled_score_rounds_half_up_with_weights():
+    weighted = QSET.model_copy(deep=True)
+    weighted.get("relationship").weight = 3  # max 24
+    card = score_prospect(weighted, {"relationship": "average", "icp_fit": "yes"})  # 3 + 2 of 8
+    assert (card.total, card.answered_max, card.scaled) == (5, 8, 15)  # 5 * 24 / 8 = 15
+    card = score_prospect(weighted, {"relationship": "good", "icp_fit": "partly"})  # 7 of 8 -> 21
+    assert card.scaled == 21

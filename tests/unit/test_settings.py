@@ -89,3 +89,37 @@ def test_derived_values():
     assert s.admins == {"U1", "U2"}
     assert s.work_days == {4, 5, 6, 0}
     assert [t.isoformat() for t in s.work_hours] == ["08:30:00", "17:00:00"]
+
+
+CLIENT_ID, CLIENT_SECRET = "1234567890.1234567890", "0123456789abcdef0123456789abcdef"
+
+
+def test_client_id_and_secret_with_a_signing_secret_and_no_bot_token_is_oauth():
+    oauth = settings(
+        slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET, slack_signing_secret=SECRET
+    )
+    assert oauth.resolve_mode(http=True) is Mode.OAUTH and oauth.oauth
+    assert CLIENT_SECRET in oauth.secret_values  # masked in logs like the tokens
+    single = settings(slack_bot_token=BOT, slack_signing_secret=SECRET)
+    assert single.resolve_mode(http=True) is Mode.HTTP and not single.oauth
+
+
+OAUTH = {"slack_client_id": CLIENT_ID, "slack_client_secret": CLIENT_SECRET, "slack_signing_secret": SECRET}
+
+
+@pytest.mark.parametrize(
+    ("values", "http", "named"),
+    [
+        ({**OAUTH, "slack_client_secret": None}, True, "SLACK_CLIENT_SECRET"),
+        ({**OAUTH, "slack_client_id": None}, True, "SLACK_CLIENT_ID"),
+        ({**OAUTH, "slack_signing_secret": None}, True, "SLACK_SIGNING_SECRET"),
+        ({**OAUTH, "slack_bot_token": BOT}, True, "SLACK_BOT_TOKEN"),
+        ({**OAUTH, "slack_app_token": APP}, True, "SLACK_APP_TOKEN"),
+        (OAUTH, False, "--http"),
+        ({**OAUTH, "dealbot_manager_channel": "C0MANAGERS"}, True, "DEALBOT_MANAGER_CHANNEL"),
+        ({**OAUTH, "slack_client_secret": "changeme"}, True, "SLACK_CLIENT_SECRET"),
+    ],
+)
+def test_partial_or_mixed_oauth_credentials_are_refused(values, http, named):
+    with pytest.raises(ConfigError, match=named):
+        settings(**values).resolve_mode(http=http)

@@ -1,5 +1,6 @@
-"""Answering nudges: check in, snooze, the day-30 decision (keep / downgrade; drop is the pipeline's
-dialog), and a rep's vacation dates. Every deal access goes through ``access.load_deal``."""
+"""Answering nudges: check in, snooze, the day-30 decision (keep / downgrade / lower contact; drop is the
+pipeline's dialog), a held deal's wake-up (resume; still on hold, lost and drop are the pipeline's
+dialogs), and a rep's vacation dates. Every deal access goes through ``access.load_deal``."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.flows.errors import BadInput, NotFound, StaleCard, row_id
 from bot.flows.followups import planning as plan
-from bot.flows.followups.kinds import FOLLOWUP_30, KINDS
+from bot.flows.followups.kinds import FOLLOWUP_30, HOLD_WAKE, KINDS
 from bot.flows.followups.worktime import zone_or_utc
-from bot.flows.hooks import emit
+from bot.flows.hooks import HookContext, emit
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.models import Deal, Nudge, Vacation
 from storage.repo import deals as deals_repo
 from storage.repo import nudges as repo
@@ -57,7 +59,7 @@ def local_today(actor: Actor, now: datetime) -> date:
 
 
 def record_checkin(session: Session, settings: Settings, actor: Actor, deal_id: int | str, form: CheckinForm,
-                   now: datetime) -> tuple[Deal, list[Nudge]]:  # fmt: skip
+                   now: datetime, *, process: Process) -> tuple[Deal, list[Nudge]]:  # fmt: skip
     """Store the check-in, the deal's next step, and answer the deal's open nudges (not day 30)."""
     deal = load_deal(session, actor, deal_id, edit=True)
     if deal.status != "open":
@@ -87,7 +89,7 @@ def record_checkin(session: Session, settings: Settings, actor: Actor, deal_id: 
     before = {
         n.id for n in repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=["answered"])
     }
-    emit(session, "checkin", deal, now=now, actor_id=actor.user_id, settings=settings)
+    emit(session, "checkin", deal, HookContext(settings, process, now, actor.user_id))
     answered = repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=["answered"])
     return deal, [n for n in answered if n.id not in before]
 
@@ -138,21 +140,34 @@ def snooze(session: Session, settings: Settings, actor: Actor, nudge_id: int | s
     return n
 
 
-def recommendation(session: Session, deal: Deal) -> str:
-    """Day 30: drop when no progress was recorded since the cycle began (day 1), else keep."""
+@dataclass(frozen=True)
+class Recommendation:
+    """Day 30's advice and what it rests on: what counted as progress since the cycle began."""
+
+    what: str  # keep | drop
+    since: datetime
+    found: dict[str, int]  # repo.PROGRESS_KINDS -> how many since ``since``
+
+
+def recommendation(session: Session, deal: Deal) -> Recommendation:
+    """Day 30: keep when anything recorded since the cycle began (day 1) counts as progress — a check-in
+    with progress, a milestone or checkpoint, a stage change, a person added; drop only when none does."""
     since = deal.followup_t0 or deal.created_at
-    return (
-        "keep" if repo.progress_since(session, team_id=deal.team_id, deal_id=deal.id, since=since) else "drop"
-    )
+    found = repo.progress_counts(session, team_id=deal.team_id, deal_id=deal.id, since=since)
+    return Recommendation("keep" if any(found.values()) else "drop", since, found)
 
 
-def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) -> tuple[Nudge, Deal]:
+def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime,
+            decision: str | None = None) -> tuple[Nudge, Deal]:  # fmt: skip
     n, deal = _own_nudge(session, actor, nudge_id)
     kind = KINDS.find(n.kind)
     if kind is None or not kind.decides or n.status == "answered" or deal.status != "open":
         raise StaleCard()
     if n.cycle != deal.followup_cycle:
         raise StaleCard()
+    if decision is not None:  # the judgement and the recommendation the rep saw, for the weekly review
+        deals_repo.add_event(session, deal=deal, kind="day30", actor_id=actor.user_id, at=now,
+                             to_value=decision, reason=decision, note=recommendation(session, deal).what)  # fmt: skip
     repo.mark_answered(n, now)
     session.add(n)
     return n, deal
@@ -160,27 +175,54 @@ def _decide(session: Session, actor: Actor, nudge_id: int | str, now: datetime) 
 
 def keep(session: Session, settings: Settings, actor: Actor, nudge_id: int | str, now: datetime) -> Deal:
     """Intent confirmed: answer day 30 and start a new 30-day cycle from now."""
-    _, deal = _decide(session, actor, nudge_id, now)
+    _, deal = _decide(session, actor, nudge_id, now, "keep")
     plan.start_new_cycle(session, settings, deal, now)
     return deal
 
 
 def downgrade(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
-              now: datetime) -> tuple[Deal, str | None, str]:  # fmt: skip
-    """Lower contact level and grade (a 'grade' event with its cause), then a new cycle."""
-    _, deal = _decide(session, actor, nudge_id, now)
+              now: datetime, *, process: Process) -> tuple[Deal, str | None, str]:  # fmt: skip
+    """One grade lower (a 'grade' event with its cause), held against regrades until the score or the
+    expected close changes; the deal stays in the funnel at its contact level; then a new cycle."""
+    _, deal = _decide(session, actor, nudge_id, now, "downgrade")
     old, new = deal.grade, GRADE_DOWN.get(deal.grade, "D")
+    held = {"downgraded_at": now, "downgrade_score": deal.score, "downgrade_close": deal.expected_close}
     if not deals_repo.save_if_version(
-        session, deal=deal, expected_version=deal.version, now=now, grade=new, contact_level="lower"
+        session, deal=deal, expected_version=deal.version, now=now, grade=new, **held
     ):
         raise StaleCard()
     deals_repo.add_event(
         session, deal=deal, kind="grade", actor_id=actor.user_id, at=now, from_value=old, to_value=new,
         reason=DOWNGRADE_CAUSE,
     )  # fmt: skip
-    emit(session, "regraded", deal, now=now, actor_id=actor.user_id, settings=settings, cause=DOWNGRADE_CAUSE)
+    emit(session, "regraded", deal, HookContext(settings, process, now, actor.user_id), cause=DOWNGRADE_CAUSE)
     plan.start_new_cycle(session, settings, deal, now)
     return deal, old, new
+
+
+def lower_contact_from_day30(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
+                             now: datetime, *, process: Process) -> Deal:  # fmt: skip
+    """Day 30's "lower contact": answer the review, then the pipeline's lower-contact act (out of the
+    funnel, a light touch every N days, no red flag)."""
+    from bot.flows.pipeline.contact import lower_contact
+
+    _, deal = _decide(session, actor, nudge_id, now, "lower")
+    lower_contact(session, actor, deal.id, now=now, settings=settings, process=process,
+                  cause="day-30 review: keep at lower contact level")  # fmt: skip
+    return deal
+
+
+def resume_from_hold(session: Session, settings: Settings, actor: Actor, nudge_id: int | str,
+                     now: datetime, *, process: Process) -> Deal:  # fmt: skip
+    """A held deal's wake-up answered with "resume": reopen it (a fresh follow-up cycle; the reopen
+    answers the wake-up)."""
+    from bot.flows.pipeline.outcomes import reopen
+
+    n, deal = _own_nudge(session, actor, nudge_id)
+    if n.kind != HOLD_WAKE.key or n.status in ("answered", "skipped", "failed") or deal.status != "on_hold":
+        raise StaleCard()
+    reopen(session, actor, deal.id, version=None, now=now, settings=settings, process=process)
+    return deal
 
 
 # --------------------------------------------------------------------------- vacations

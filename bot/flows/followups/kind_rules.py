@@ -4,9 +4,10 @@ it (answer conditions) and when the deal needs attention for the same reason. No
 planner gets the key of the kind it plans, so a new kind reuses them or brings its own.
 
 Cycle numbers (with deal and kind, a row's unique key) are the planner's: the deal's follow-up cycle
-(``cycle_day``), 0 (``after_registration``), the stage entry instant in epoch seconds
-(``past_stage_duration``), the close date as ``yyyymmdd`` (``day_after_close``), and
-``yyyymmdd·100 + stage index·10 + date kind`` (``before_key_dates``). A stale rule compares them.
+(``cycle_day``, ``while_assessment_open``), 0 (``after_registration``), the stage entry instant in epoch seconds
+(``past_stage_duration``), the close date as ``yyyymmdd`` (``day_after_close``),
+``yyyymmdd·100 + stage index·10 + date kind`` (``before_key_dates``) and the hold's number
+(``on_held_close``). A stale rule compares them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.flows.team.config import team_config
 from storage.models import Deal, Nudge
 from storage.repo import nudges as repo
 
@@ -45,6 +47,11 @@ AttentionRule = Callable[[Deal, "StageDef", int, date], bool]  # open deal, its 
 
 
 # --------------------------------------------------------------------------- planners
+def planned_elsewhere(ctx: KindContext, kind: str, now: datetime) -> int:
+    """No deal act plans it: its rows are enqueued by the act that asks for it (the weekly review)."""
+    return 0
+
+
 def cycle_day(days: int) -> Planner:
     """Day ``days`` of the deal's follow-up cycle, from T0 in the rep's local wall time."""
 
@@ -63,6 +70,20 @@ def after_registration(days: int) -> Planner:
     def plan(ctx: KindContext, kind: str, now: datetime) -> int:
         due = (ctx.deal.created_at or now) + timedelta(days=days)
         return int(ctx.enqueue(kind, 0, due, now))
+
+    return plan
+
+
+def while_assessment_open(days: int) -> Planner:
+    """Once per follow-up cycle, ``days`` after its T0 (the first: after registration), while the deal
+    has no complete assessment — none finished, or items still to find out (SPEC §3.3)."""
+
+    def plan(ctx: KindContext, kind: str, now: datetime) -> int:
+        deal = ctx.deal
+        if deal.status != "open" or assessment_unfinished(ctx, None) is not None:
+            return 0
+        due = (deal.followup_t0 or deal.created_at or now) + timedelta(days=days)
+        return int(ctx.enqueue(kind, deal.followup_cycle, due, now))
 
     return plan
 
@@ -106,6 +127,38 @@ def before_key_dates(days: int) -> Planner:
     return plan
 
 
+def on_held_close(ctx: KindContext, kind: str, now: datetime) -> int:
+    """A deal on hold comes back on its new expected close date (SPEC §5): the start of that working
+    day. Cycle = the hold's number; the close date edited while held moves the pending row."""
+    deal = ctx.deal
+    if deal.status != "on_hold" or deal.expected_close is None:
+        return 0
+    due = max(ctx.worktime.start_of_day(deal.expected_close), now)
+    cycle = repo.hold_number(ctx.session, team_id=deal.team_id, deal_id=deal.id)
+    if ctx.enqueue(kind, cycle, due, now):
+        return 1
+    repo.reschedule_pending(
+        ctx.session,
+        deal_id=deal.id,
+        kind=kind,
+        cycle=cycle,
+        due_at=due,
+        send_after=ctx.worktime.next_slot(due),
+    )
+    return 0
+
+
+def low_contact_touch(ctx: KindContext, kind: str, now: datetime) -> int:
+    """The lower-contact deal's next light touch: the team's N days after the wait began; its cycle
+    is the touch's number (``Deal.contact_touch``)."""
+    deal = ctx.deal
+    if deal.status != "open" or deal.contact_level != "lower":
+        return 0
+    days = team_config(ctx.session, ctx.settings, deal.team_id).low_contact_days
+    due = (deal.contact_touch_t0 or now) + timedelta(days=days)
+    return int(ctx.enqueue(kind, deal.contact_touch, due, now))
+
+
 # --------------------------------------------------------------------------- still relevant?
 def same_followup_cycle(ctx: KindContext, n: Nudge) -> str | None:
     return None if ctx.deal.followup_cycle == n.cycle else "new_cycle"
@@ -120,9 +173,17 @@ def same_close_date(ctx: KindContext, n: Nudge) -> str | None:
     return None if close and ymd(close) == n.cycle else "date_changed"
 
 
-def interview_unfinished(ctx: KindContext, n: Nudge) -> str | None:
+def interview_unfinished(ctx: KindContext, n: Nudge | None) -> str | None:
     done = repo.has_finished_interview(ctx.session, team_id=ctx.deal.team_id, deal_id=ctx.deal.id)
     return "interview_finished" if done else None
+
+
+def assessment_unfinished(ctx: KindContext, n: Nudge | None) -> str | None:
+    """Applies until the interview has finished with a complete assessment (no item left open that
+    keeps it incomplete)."""
+    if ctx.deal.assessment_incomplete:
+        return None
+    return interview_unfinished(ctx, n)
 
 
 def milestone_unrecorded(ctx: KindContext, n: Nudge) -> str | None:
@@ -135,6 +196,15 @@ def milestone_unrecorded(ctx: KindContext, n: Nudge) -> str | None:
     if repo.has_milestone(ctx.session, team_id=deal.team_id, deal_id=deal.id, stage=deal.stage):
         return "milestone_recorded"
     return None
+
+
+def same_hold(ctx: KindContext, n: Nudge) -> str | None:
+    held = repo.hold_number(ctx.session, team_id=ctx.deal.team_id, deal_id=ctx.deal.id)
+    return None if held == n.cycle else "new_hold"
+
+
+def same_contact_touch(ctx: KindContext, n: Nudge) -> str | None:
+    return None if ctx.deal.contact_touch == n.cycle else "touch_answered"
 
 
 def while_open(ctx: KindContext, n: Nudge) -> str | None:
@@ -159,6 +229,10 @@ def since_registration(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
     return Shown(since=wt.local(deal.created_at).date())
 
 
+def since_contact_lowered(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
+    return Shown(since=wt.local(deal.contact_touch_t0 or deal.updated_at).date())
+
+
 def close_date(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
     return Shown(key_date=deal.expected_close)
 
@@ -171,6 +245,14 @@ def key_date(n: Nudge, deal: Deal, wt: WorkTime) -> Shown:
 # --------------------------------------------------------------------------- answered by the act?
 def always(deal: Deal, now: datetime) -> bool:
     return True
+
+
+def assessment_complete(deal: Deal, now: datetime) -> bool:
+    return not deal.assessment_incomplete
+
+
+def left_hold(deal: Deal, now: datetime) -> bool:
+    return deal.status != "on_hold"
 
 
 def close_not_passed(deal: Deal, now: datetime) -> bool:

@@ -32,16 +32,21 @@ if TYPE_CHECKING:
 #   interview_finished  its qualification interview ended
 #   checkin             the rep checked in
 #   new_cycle           a new follow-up cycle began (reopened, or kept / downgraded at day 30)
+#   contact_lowered     kept at lower contact, or a light touch answered (its next one is due)
 PLANS = frozenset(
-    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle"}
-)
-ANSWERS = frozenset({"stage_changed", "closed", "dates_changed", "interview_finished", "checkin"})
+    {"created", "stage_changed", "reopened", "dates_changed", "interview_finished", "checkin", "new_cycle",
+     "contact_lowered"}
+)  # fmt: skip
+ANSWERS = frozenset({"stage_changed", "closed", "reopened", "dates_changed", "interview_finished", "checkin"})
 
 # The answer buttons a DM leads with (bot/blocks/nudges.py draws them); snooze and open always follow.
 CHECK_IN = ("checkin",)
 RECORD_MILESTONE = ("milestone", "checkin")
 QUALIFY = ("qualify",)
-DECIDE = ("keep", "downgrade", "drop")  # a decision, with a recommendation; a check-in does not answer it
+# a decision, with a recommendation; a check-in does not answer it
+DECIDE = ("keep", "downgrade", "lower", "drop")
+WAKE = ("resume", "still_on_hold", "lost", "drop")  # a held deal is back: what now?
+TOUCH = ("requalify", "still_low", "drop")  # a lower-contact deal's light touch: anything changed?
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class NudgeKind:
     shows: rule.ShownRule = rule.nothing_more  # the facts its question names
     actions: tuple[str, ...] = CHECK_IN
     attention: Attention | None = None
+    while_status: str = "open"  # the deal status in which its rows apply (else skipped as deal_<status>)
+    # planned and sent only for a deal at lower contact (SPEC §3.3); every other kind only for one at
+    # normal contact — a lower-contact deal gets no follow-up cycle, stall or milestone nudges
+    at_low_contact: bool = False
 
     def __post_init__(self) -> None:
         unknown = (set(self.planned_on) - PLANS) | (set(self.answered_on) - ANSWERS)
@@ -79,7 +88,7 @@ class NudgeKind:
 
     @property
     def decides(self) -> bool:
-        """Answered by keep / downgrade / drop (the day-30 review), with a recommendation."""
+        """Answered by keep / downgrade / lower contact / drop (the day-30 review), with a recommendation."""
         return self.actions == DECIDE
 
 
@@ -124,6 +133,11 @@ class Registry:
         """Keys of the kinds whose sent rows ``act`` answers for this deal."""
         _check(act, ANSWERS)
         return tuple(k.key for k in self if act in k.answered_on and k.answered_on[act](deal, now))
+
+    def for_contact(self, kinds: tuple[NudgeKind, ...], deal: Deal) -> tuple[NudgeKind, ...]:
+        """Of ``kinds``, those that apply at the deal's contact level."""
+        lower = deal.contact_level == "lower"
+        return tuple(k for k in kinds if k.at_low_contact == lower)
 
     def attention(self) -> tuple[Attention, ...]:
         return tuple(k.attention for k in self if k.attention)
@@ -170,12 +184,12 @@ FOLLOWUP_30 = NudgeKind(
     stale=rule.same_followup_cycle,
     actions=DECIDE,
 )
-QUALIFICATION_INCOMPLETE = NudgeKind(
+QUALIFICATION_INCOMPLETE = NudgeKind(  # keeps coming, a cycle at a time, while items are to find out
     key="qualification_incomplete",
-    plan=rule.after_registration(days=1),
-    planned_on=("created",),
-    answered_on=answered("interview_finished", "checkin", "closed"),
-    stale=rule.interview_unfinished,
+    plan=rule.while_assessment_open(days=1),
+    planned_on=("created", "new_cycle", "interview_finished"),
+    answered_on=answered("checkin", "closed", interview_finished=rule.assessment_complete),
+    stale=rule.assessment_unfinished,
     shows=rule.since_registration,
     actions=QUALIFY,
 )
@@ -209,6 +223,40 @@ MILESTONE_DUE = NudgeKind(
     attention=Attention("milestone_due", 1, rule.milestone_soon),
 )
 
+
+# A deal on hold comes back to its rep on its new expected date (SPEC §5, §12): resume, still on hold
+# (a new date: the next hold's row), lost or drop. It applies while the deal is on hold.
+HOLD_WAKE = NudgeKind(
+    key="hold_wake",
+    plan=rule.on_held_close,
+    planned_on=("dates_changed",),
+    answered_on=answered("reopened", closed=rule.left_hold, dates_changed=rule.close_not_passed),
+    stale=rule.same_hold,
+    shows=rule.close_date,
+    actions=WAKE,
+    while_status="on_hold",
+)
+# ---- lower contact (SPEC §3.3): one light touch every N days, nothing else
+LOW_CONTACT_TOUCH = NudgeKind(
+    key="low_contact_touch",
+    plan=rule.low_contact_touch,
+    planned_on=("contact_lowered",),
+    answered_on=answered("closed"),
+    stale=rule.same_contact_touch,
+    shows=rule.since_contact_lowered,
+    actions=TOUCH,
+    at_low_contact=True,
+)
+# ---- the weekly review (SPEC §7.1): a manager asks for a check-in now; one row per request (its cycle is
+# the request's review_note id), planned by the review's act, answered by the check-in
+CHECKIN_REQUESTED = NudgeKind(
+    key="checkin_requested",
+    plan=rule.planned_elsewhere,
+    planned_on=(),
+    answered_on=answered("checkin", "closed"),
+)
+# ----
+
 KINDS = Registry(
     FOLLOWUP_1,
     FOLLOWUP_15,
@@ -217,4 +265,7 @@ KINDS = Registry(
     STALL,
     CLOSE_DATE_PASSED,
     MILESTONE_DUE,
+    HOLD_WAKE,
+    LOW_CONTACT_TOUCH,
+    CHECKIN_REQUESTED,
 )

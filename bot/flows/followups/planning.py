@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -20,12 +20,6 @@ from bot.process.schema import StageSet
 from storage.models import Deal, Nudge
 from storage.repo import nudges as repo
 from storage.repo import users as users_repo
-
-
-@cache
-def default_settings() -> Settings:
-    """Hooks get no Settings from their emitters; the process's own environment is the same one."""
-    return Settings()
 
 
 def worktime(session: Session, settings: Settings, team_id: str, user_id: str) -> WorkTime:
@@ -75,7 +69,7 @@ class KindContext:
 def plan_on(act: str, session: Session, settings: Settings, deal: Deal, now: datetime) -> int:
     """Plan every kind that ``act`` (kinds.PLANS) plans, in the registry's order; rows created."""
     ctx = KindContext(session, settings, deal)
-    return sum(kind.plan(ctx, kind.key, now) for kind in KINDS.planned_on(act))
+    return sum(kind.plan(ctx, kind.key, now) for kind in KINDS.for_contact(KINDS.planned_on(act), deal))
 
 
 def plan_all(session: Session, settings: Settings, deal: Deal, now: datetime) -> int:
@@ -112,6 +106,8 @@ def skip_stale_pending(session: Session, settings: Settings, deal: Deal, now: da
     skipped = 0
     ctx = KindContext(session, settings, deal)
     for n in repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id, statuses=("pending",)):
+        if KINDS.find(n.kind) is None:  # left to the sweep, which fails it with the reason
+            continue
         reason = _stale(ctx, n)
         if reason:
             n.status, n.reason, n.available_at = "skipped", reason, None
@@ -129,6 +125,9 @@ def stale_reason(session: Session, settings: Settings, n: Nudge, deal: Deal | No
 
 
 def _stale(ctx: KindContext, n: Nudge) -> str | None:
-    if ctx.deal.status != "open":
+    kind = KINDS.get(n.kind)  # an unknown kind raises: the sweep marks that row failed (poisoned)
+    if ctx.deal.status != kind.while_status:
         return f"deal_{ctx.deal.status}"
-    return KINDS.get(n.kind).stale(ctx, n)
+    if not KINDS.for_contact((kind,), ctx.deal):  # lower contact: only its light touch (SPEC §3.3)
+        return f"contact_{ctx.deal.contact_level}"
+    return kind.stale(ctx, n)

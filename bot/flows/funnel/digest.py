@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -14,6 +13,7 @@ from bot.config import Settings
 from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import latest_due
 from bot.flows.team.config import TeamConfig, team_config
+from bot.process import Process
 from storage.repo import users as users_repo
 from storage.repo.funnel import Scope
 from storage.repo.funnel import digest as repo
@@ -79,10 +79,10 @@ def due_digests(
     return out
 
 
-def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
+def question_labels(process: Process, locale: str) -> dict[str, str]:
     """Short labels of the question set's items, read generically (the qualification feature owns it)."""
     labels = {}
-    for q in getattr(process.get("questions"), "questions", None) or []:
+    for q in process.questions.questions:
         key = getattr(q, "key", None)
         text = next(
             (getattr(q, a) for a in ("short", "label", "title", "text") if getattr(q, a, None) is not None),
@@ -93,9 +93,9 @@ def question_labels(process: dict[str, Any], locale: str) -> dict[str, str]:
     return labels
 
 
-def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
+def question_scoring(process: Process) -> tuple[dict[tuple[str, str], int] | None, set[str] | None]:
     """(question key, option value) → score, and the scored question keys, from the question set."""
-    questions = getattr(process.get("questions"), "questions", None)
+    questions = process.questions.questions
     if not questions:
         return None, None
     scored = [q for q in questions if getattr(q, "item", None) is not None]
@@ -108,7 +108,7 @@ def question_scoring(process: dict[str, Any]) -> tuple[dict[tuple[str, str], int
 def build_digest(
     session: Session,
     settings: Settings,
-    process: dict,
+    process: Process,
     *,
     team_id: str,
     channel_id: str,
@@ -117,8 +117,21 @@ def build_digest(
 ) -> Digest:
     """Figures for the whole team, compared with the last digest posted to the channel."""
     cfg = team_config(session, settings, team_id)
-    previous = repo.previous_figures(session, channel_id=channel_id, before=week)
+    previous = repo.previous_figures(session, team_id=team_id, channel_id=channel_id, before=week)
     figures = compute(
         session, cfg, now=now, scope=Scope(team_id), previous=previous, scoring=question_scoring(process)
     )
+    _plan_gaps(session, cfg, figures, now)
     return Digest(cfg, figures, week.astimezone(cfg.zone).date(), question_labels(process, cfg.locale))
+
+
+PLAN_ROWS = 10  # the digest shows this many rep rows (bot.blocks.funnel.REPS_TOP)
+
+
+def _plan_gaps(session: Session, cfg, figures, now: datetime) -> None:  # noqa: ANN001
+    """Each shown rep row with a quota carries its backward plan's one gap (SPEC §13)."""
+    from bot.flows.plan.backward import backward_plan  # plan reads funnel modules
+
+    for r in figures.reps[:PLAN_ROWS]:
+        if r.quota:
+            r.plan_gap = backward_plan(session, cfg, rep_id=r.owner_id, owner_ids=None, now=now).gap

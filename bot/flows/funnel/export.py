@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from decimal import Decimal
 
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.flows.funnel.weighting import weighting
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
@@ -25,14 +27,14 @@ def count_visible(session: Session, actor: Actor) -> int:
     return repo.count_deals(session, scope=export_scope(session, actor))
 
 
-def export_csv(session: Session, settings: Settings, actor: Actor) -> tuple[bytes, int]:
+def export_csv(session: Session, settings: Settings, actor: Actor, now: datetime) -> tuple[bytes, int]:
     cfg = team_config(session, settings, actor.team_id)
-    probs = {s.key: s.probability for s in cfg.stages.stages}
+    w = weighting(cfg, now)
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(repo.EXPORT_COLUMNS)
     n = 0
-    for row in repo.export_rows(session, scope=export_scope(session, actor), probabilities=probs):
+    for row in repo.export_rows(session, scope=export_scope(session, actor), w=w):
         out.writerow([_cell(v) for v in row])
         n += 1
     return buf.getvalue().encode("utf-8-sig"), n

@@ -12,10 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
-from bot.flows.funnel.periods import Period, period_of, week_start, working_day_before
+from bot.flows.funnel.periods import Period, week_start, working_day_before
+from bot.flows.funnel.weighting import current_period, weighting
+from bot.flows.pipeline.customer import CustomerStep, ahead_of
 from bot.flows.team.config import TeamConfig
 from storage.repo.funnel import Scope
 from storage.repo.funnel import figures as repo
@@ -23,6 +26,7 @@ from storage.repo.funnel import flags as funnel_flags
 from storage.repo.funnel import losses as funnel_losses
 from storage.repo.funnel import quota as quota_repo
 from storage.repo.funnel import scores as funnel_scores
+from storage.repo.funnel.figures import IN_FUNNEL
 
 HEADLINE = ("quota", "forecast", "commitment", "achievement", "won", "cash")
 MOVES = ("new", "advanced", "won", "lost", "dropped", "delayed")
@@ -61,6 +65,7 @@ class RepLine:
     achieved: Decimal = ZERO
     on_time: int = 0
     due: int = 0
+    plan_gap: Any = None  # the backward plan's one gap (bot.flows.plan.backward.Need), digest rows only
 
     @property
     def attainment(self) -> float | None:
@@ -72,6 +77,7 @@ class FlagGroup:
     kind: str
     count: int
     deals: list[funnel_flags.FlagRow]
+    ahead: dict[int, CustomerStep] = field(default_factory=dict)  # customer_ahead: what we have not met
 
 
 @dataclass
@@ -92,6 +98,20 @@ class Figures:
     competitors: list[tuple[str, int]]
     weakest: list[tuple[str, float, float | None]]  # question key, lost avg, won avg
     deltas: dict[str, Decimal] = field(default_factory=dict)
+    pipeline: Money = field(default_factory=Money)  # the whole weighted pipeline, any close date
+    below: dict[str, int] = field(default_factory=dict)  # below the funnel: bucket -> open deals
+    # why we lose (issue 15): the stage lost deals died in, and lost to a winner never recorded / to a winner
+    loss_stages: list[tuple[str, int]] = field(default_factory=list)
+    unseen_winners: tuple[int, int] = (0, 0)
+
+    @property
+    def expected(self) -> Money:
+        """Achievement + forecast (signed deals are achievement, never forecast: nothing counts twice)."""
+        out = Money(self.headline["achievement"].base + self.headline["forecast"].base)
+        for m in (self.headline["achievement"], self.headline["forecast"]):
+            for cur, amount in m.others.items():
+                out.others[cur] = out.others.get(cur, ZERO) + amount
+        return out
 
     def stored(self) -> dict[str, str]:
         """The base-currency headline, as stored on the digest run for next week's comparison."""
@@ -114,13 +134,14 @@ def compute(
     """Every figure of the digest for ``scope``; ``scoring`` = the question set's option scores and
     scored keys (``bot.flows.funnel.digest.question_scoring``), for why we lose."""
     zone, base = cfg.zone, cfg.base_currency
-    period = period_of(now.astimezone(zone).date(), cfg.quota_period)
+    period = current_period(cfg, now)
     p_start, p_end = period.instants(zone)
-    probs = {s.key: s.probability for s in cfg.stages.stages}
+    order = [s.key for s in cfg.stages.stages]
     headline = {k: Money() for k in HEADLINE}
     reps: dict[str, RepLine] = defaultdict(lambda: RepLine(""))
-    groups = repo.open_groups(session, scope=scope, probabilities=probs)
-    stages, other_stages, grades = _open(groups, list(probs), base, headline, reps)
+    groups = repo.open_groups(session, scope=scope, w=weighting(cfg, now))
+    pipeline, below = Money(), {}
+    stages, other_stages, grades = _open(groups, order, base, headline, reps, pipeline, below)
 
     def fold(key: str, rows: dict, rep_attr: str | None = None) -> None:
         for (owner, cur), amount in rows.items():
@@ -148,6 +169,9 @@ def compute(
         line.owner_id = owner
     loss_start = now - timedelta(days=LOSS_DAYS)
     reasons, competitors = funnel_losses.losses(session, scope=scope, start=loss_start, end=now, limit=5)
+    loss_stages, unseen, named = funnel_losses.died_and_unseen(
+        session, scope=scope, start=loss_start, end=now
+    )
     figures = Figures(
         team_id=scope.team_id,
         currency=base,
@@ -163,12 +187,14 @@ def compute(
             scope=scope,
             start=now - timedelta(days=7),
             end=now,
-            order={k: i + 1 for i, k in enumerate(probs)},
+            order={k: i + 1 for i, k in enumerate(order)},
         ),
         flags=_flags(session, cfg, scope, now),
         reps=sorted(reps.values(), key=lambda r: (-r.weighted, -r.open_deals, r.owner_id)),
         loss_reasons=reasons,
         competitors=competitors,
+        loss_stages=loss_stages,
+        unseen_winners=(unseen, named),
         weakest=_weakest(
             funnel_scores.item_scores(
                 session,
@@ -180,6 +206,7 @@ def compute(
             )
         ),
     )
+    figures.pipeline, figures.below = pipeline, below
     if previous:
         figures.deltas = {
             k: figures.headline[k].base - Decimal(previous[k])
@@ -189,26 +216,36 @@ def compute(
     return figures
 
 
-def _open(groups: list, order: list[str], base: str, headline: dict[str, Money], reps: dict):  # noqa: ANN202
-    """Fold the open-deal groups into stage lines, other currencies, grades, forecast, commitment, reps."""
+def _open(groups: list, order: list[str], base: str, headline: dict[str, Money], reps: dict,  # noqa: ANN202
+          pipeline: Money, below: dict[str, int]):  # fmt: skip
+    """Fold the open-deal groups: stage lines, other currencies, grade mix, forecast (the period's),
+    commitment (the period's), the whole pipeline, the reps' pipelines, and below the funnel."""
     lines = {k: StageLine(k) for k in order}
     others: dict[str, tuple[int, Decimal, Decimal]] = {}
     grades: dict[str, int] = defaultdict(int)
-    for owner, stage, cur, grade, committed, n, amount, weighted in groups:
-        line = lines.setdefault(stage, StageLine(stage))
-        line.count += n
-        grades[grade or "-"] += n
-        reps[owner].open_deals += n
-        headline["forecast"].add(cur, weighted, base)
-        if committed:
-            headline["commitment"].add(cur, amount, base)
-        if cur == base:
-            line.amount += amount
-            line.weighted += weighted
-            reps[owner].weighted += weighted
+    for g in groups:
+        if g.bucket != "low_contact":  # a lower-contact deal is out of the grade mix (SPEC §3.3)
+            grades[g.grade or "-"] += g.count
+        if g.bucket != IN_FUNNEL:
+            below[g.bucket] = below.get(g.bucket, 0) + g.count
+            continue
+        line = lines.setdefault(g.stage, StageLine(g.stage))
+        line.count += g.count
+        reps[g.owner].open_deals += g.count
+        if g.in_forecast:
+            headline["forecast"].add(g.currency, g.weighted, base)
+        if g.in_pipeline:
+            pipeline.add(g.currency, g.weighted, base)
+        if g.committed:
+            headline["commitment"].add(g.currency, g.amount, base)
+        if g.currency == base:
+            line.amount += g.amount
+            line.weighted += g.weighted
+            if g.in_pipeline:
+                reps[g.owner].weighted += g.weighted
         else:
-            c, a, w = others.get(cur, (0, ZERO, ZERO))
-            others[cur] = (c + n, a + amount, w + weighted)
+            c, a, w = others.get(g.currency, (0, ZERO, ZERO))
+            others[g.currency] = (c + g.count, a + g.amount, w + g.weighted)
     return list(lines.values()), others, dict(grades)
 
 
@@ -224,8 +261,12 @@ def _flags(session: Session, cfg: TeamConfig, scope: Scope, now: datetime) -> li
         bid_or_later=keys[bid_at:],
         overdue_before=working_day_before(now, cfg.zone, cfg.work_days),
         today=now.astimezone(cfg.zone).date(),
+        stage_order=keys,
     )
     groups = [FlagGroup(k, n, rows) for k, (n, rows) in found.items() if n]
+    for g in groups:
+        if g.kind == "customer_ahead":
+            g.ahead = ahead_of(session, scope.team_id, cfg.stages, [r[0] for r in g.deals])
     return sorted(groups, key=lambda g: -g.count)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -14,10 +13,10 @@ from bot.flows.errors import BadInput, NotAllowed
 from bot.flows.funnel.periods import EXAMPLES, Period, parse_period
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import team_config
+from bot.flows.team.mentions import as_mention
 from bot.flows.team.users import Actor
 from storage.repo.funnel import quota as repo
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "k": Decimal(1_000), "m": Decimal(1_000_000)}
 MAX_AMOUNT = Decimal("1e15")
 
@@ -53,10 +52,9 @@ def set_quota(session: Session, settings: Settings, actor: Actor, args: str, now
     parts = (args or "").split()
     if len(parts) != 3:
         raise BadInput("funnel.quota.usage", example=example)
-    m = MENTION.match(parts[0])
-    if not m:
+    rep = as_mention(parts[0])
+    if rep is None:
         raise BadInput("funnel.quota.no_rep", example=example)
-    rep = m.group(1)
     amount = parse_amount(parts[1])
     period = parse_period(parts[2], cfg.quota_period)
     owners = visible_owner_ids(session, actor)

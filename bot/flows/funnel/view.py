@@ -4,7 +4,6 @@ the handler renders them."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,11 +16,12 @@ from bot.flows.funnel.figures import Figures, compute
 from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.config import TeamConfig, team_config
+from bot.flows.team.mentions import take_mention
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.repo.funnel import Scope
 from storage.repo.funnel import digest as digest_repo
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -34,13 +34,10 @@ class Filter:
 
 
 def parse_filter(text: str, cfg: TeamConfig) -> Filter:
-    """``<@U…>``, ``stage <key|number|name>``, ``grade <A-D>`` in any order; BadInput otherwise."""
-    text = (text or "").strip()
-    rep = rep_name = None
-    m = MENTION.search(text)
-    if m:
-        rep, rep_name = m.group(1), m.group(2)
-        text = (text[: m.start()] + " " + text[m.end() :]).strip()
+    """``@rep`` (``<@U…>`` or a bare id), ``stage <key|number|name>``, ``grade <A-D>`` in any order;
+    BadInput otherwise."""
+    mention, text = take_mention(text)
+    rep, rep_name = (mention.user_id, mention.name) if mention else (None, None)
     stage = grade = None
     words = text.split()
     while words:
@@ -102,14 +99,14 @@ def prepare(
 
 
 def on_demand(
-    session: Session, settings: Settings, process: dict, actor: Actor, text: str, now: datetime
+    session: Session, settings: Settings, process: Process, actor: Actor, text: str, now: datetime
 ) -> FunnelView:
     """The figures and what the title says (the big queries: run after the ack)."""
     cfg, f, scope = prepare(session, settings, actor, text)
     previous = None
     if scope == Scope(actor.team_id) and cfg.manager_channel:  # the digest's own scope: show the change
         previous = digest_repo.previous_figures(
-            session, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
+            session, team_id=actor.team_id, channel_id=cfg.manager_channel, before=week_start(now, cfg.zone)
         )
     figures = compute(
         session, cfg, now=now, scope=scope, previous=previous, scoring=question_scoring(process)

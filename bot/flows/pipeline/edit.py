@@ -1,5 +1,5 @@
-"""Edit a deal's plan: expected close, key dates (tender, signing), commit flag, probability override,
-next step. A change of expected close or a key date emits ``dates_changed`` (regrading, reminders)."""
+"""Edit a deal's plan: expected close, key dates (tender, signing), commitment (for the current quota
+period: it lapses when the period ends), probability override, next step. A change of expected close or a key date emits ``dates_changed`` (regrading, reminders)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput
+from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline.outcomes import DATE_FIELDS, open_for_change, save_versioned
+from bot.flows.team.config import team_config
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.repo import deals as deals_repo
 
 
@@ -46,8 +50,11 @@ def edit_deal(
     probability: str | None,
     next_step: str | None,
     next_step_date: date | None,
+    settings: Settings,
+    process: Process,
 ) -> Edited:
     deal = open_for_change(session, actor, deal_id, version)
+    period = current_period(team_config(session, settings, deal.team_id), now).key
     if expected_close is not None and expected_close < today and expected_close != deal.expected_close:
         raise BadInput("outcomes.errors.past_date", field="expected_close")
     next_step = (next_step or "").strip()
@@ -58,6 +65,7 @@ def edit_deal(
         "tender_date": tender_date,
         "signing_date": signing_date,
         "committed": bool(committed),
+        "commit_period": period if committed else None,  # a commitment is for the quota period
         "probability_override": parse_probability(probability),
         "next_step": next_step or None,
         "next_step_date": next_step_date,
@@ -70,5 +78,6 @@ def edit_deal(
     deals_repo.add_event(session, deal=deal, kind="edit", actor_id=actor.user_id, at=now, note=summary[:2000])
     dates = [k for k in DATE_FIELDS if k in changes]
     if dates:
-        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=dates)
+        ctx = hooks.HookContext(settings, process, now, actor.user_id)
+        hooks.emit(session, "dates_changed", deal, ctx, fields=dates)
     return Edited(deal.id, tuple(changes), deal.version)

@@ -10,11 +10,13 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
-from bot.flows.errors import BadInput, StaleCard
+from bot.flows.errors import BadInput, MilestoneMissing, StaleCard
 from bot.flows.pipeline.stage import MAX_TEXT, check_version, stage_position
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from bot.process.schema import StageSet
 from storage.models import Deal
 from storage.repo import deals as deals_repo
@@ -70,25 +72,23 @@ def _text(value: str | None, field: str, *, required: bool = True, limit: int = 
 
 
 def _close(
-    session: Session, actor: Actor, deal: Deal, version: int | None, now: datetime, status: str, **event
+    session: Session, ctx: hooks.HookContext, deal: Deal, version: int | None, status: str, **event
 ) -> Outcome:
     if deal.status in CLOSED:
         raise BadInput("outcomes.errors.closed", field="")
     before = deal.status
-    save_versioned(session, deal, version, now, status=status, closed_at=now)
+    save_versioned(session, deal, version, ctx.now, status=status, closed_at=ctx.now)
     deals_repo.add_event(
         session,
         deal=deal,
         kind=status,
-        actor_id=actor.user_id,
-        at=now,
+        actor_id=ctx.actor_id,
+        at=ctx.now,
         from_value=before,
         to_value=status,
         **event,
     )
-    hooks.emit(
-        session, "status_changed", deal, now=now, actor_id=actor.user_id, from_status=before, to_status=status
-    )
+    hooks.emit(session, "status_changed", deal, ctx, from_status=before, to_status=status)
     return Outcome(deal.id, status, deal.version)
 
 
@@ -103,7 +103,12 @@ def mark_won(
     today: date,
     amount: str | None,
     paid_on: date | None,
+    settings: Settings,
+    process: Process,
+    force_reason: str | None = None,
 ) -> Outcome:
+    """Full payment received. From a stage before the last it skips milestones: a forced advance that
+    needs a reason and raises the red flag (SPEC §2)."""
     deal = open_for_change(session, actor, deal_id, version)
     value = parse_amount(amount)
     if paid_on is None or paid_on > today:
@@ -111,7 +116,15 @@ def mark_won(
     if deal.status in CLOSED:
         raise BadInput("outcomes.errors.closed", field="")
     _, stage = stage_position(stages, deal.stage)
-    result = _close(session, actor, deal, version, now, "won", note=f"{value} {deal.currency}")
+    early = stage.key != stages.last.key
+    reason = _text(force_reason, "force_reason", required=False) if early else None
+    if early and not reason:
+        raise MilestoneMissing("outcomes.errors.won_early", stage=stage.name.get(actor.locale))
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    forced = {"forced": True, "reason": reason} if early else {}
+    result = _close(session, ctx, deal, version, "won", note=f"{value} {deal.currency}", **forced)
+    if early:
+        repo.raise_flag(session, deal=deal, kind="forced_advance", reason=reason, by=actor.user_id, at=now)
     repo.add_payment(session, deal=deal, amount=value, paid_on=paid_on, by=actor.user_id, at=now)
     if stage.key == stages.last.key:
         repo.add_milestone(
@@ -138,20 +151,32 @@ def mark_lost(
     reason: str | None,
     competitor: str | None,
     note: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     if reason not in reasons:
         raise BadInput("outcomes.errors.reason", field="reason")
     competitor = _text(competitor, "competitor", limit=200)
     note = _text(note, "note")
-    return _close(session, actor, deal, version, now, "lost", reason=reason, competitor=competitor, note=note)
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    return _close(session, ctx, deal, version, "lost", reason=reason, competitor=competitor, note=note)
 
 
 def mark_dropped(
-    session: Session, actor: Actor, deal_id: object, *, version: int | None, now: datetime, reason: str | None
+    session: Session,
+    actor: Actor,
+    deal_id: object,
+    *,
+    version: int | None,
+    now: datetime,
+    reason: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
-    return _close(session, actor, deal, version, now, "dropped", reason=_text(reason, "reason"))
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    return _close(session, ctx, deal, version, "dropped", reason=_text(reason, "reason"))
 
 
 def put_on_hold(
@@ -164,14 +189,17 @@ def put_on_hold(
     today: date,
     new_close: date | None,
     note: str | None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
+    """Put an open deal on hold, or keep a held one on hold to a new date (its wake-up moves there)."""
     deal = open_for_change(session, actor, deal_id, version)
-    if deal.status != "open":
+    if deal.status not in ("open", "on_hold"):
         raise BadInput("outcomes.errors.not_open", field="")
     if new_close is None or new_close <= today:
         raise BadInput("outcomes.errors.future_date", field="expected_close")
     note = _text(note, "note", required=False)
-    before = deal.expected_close
+    before, was = deal.expected_close, deal.status
     save_versioned(session, deal, version, now, status="on_hold", expected_close=new_close)
     deals_repo.add_event(
         session,
@@ -183,16 +211,10 @@ def put_on_hold(
         to_value=new_close.isoformat(),
         note=note,
     )
-    hooks.emit(
-        session,
-        "status_changed",
-        deal,
-        now=now,
-        actor_id=actor.user_id,
-        from_status="open",
-        to_status="on_hold",
-    )
-    hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["expected_close"])
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    if was == "open":
+        hooks.emit(session, "status_changed", deal, ctx, from_status="open", to_status="on_hold")
+    hooks.emit(session, "dates_changed", deal, ctx, fields=["expected_close"])
     return Outcome(deal.id, "on_hold", deal.version)
 
 
@@ -204,6 +226,8 @@ def reopen(
     version: int | None,
     now: datetime,
     note: str | None = None,
+    settings: Settings,
+    process: Process,
 ) -> Outcome:
     deal = open_for_change(session, actor, deal_id, version)
     if deal.status == "open":
@@ -220,7 +244,6 @@ def reopen(
         to_value="open",
         note=_text(note, "note", required=False),
     )
-    hooks.emit(
-        session, "status_changed", deal, now=now, actor_id=actor.user_id, from_status=before, to_status="open"
-    )
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
+    hooks.emit(session, "status_changed", deal, ctx, from_status=before, to_status="open")
     return Outcome(deal.id, "open", deal.version)

@@ -7,9 +7,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.config import Settings
+from bot.flows import hooks
 from bot.flows.errors import BadInput, NotFound, row_id
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from storage.models import Person
 from storage.repo import people as repo
 
@@ -121,9 +124,12 @@ def save_person(
     now: datetime,
     person_id: object | None = None,
     met: bool,
+    settings: Settings | None = None,
+    process: Process | None = None,
     **raw,
 ) -> PersonView:
-    """Add a person (no ``person_id``) or edit one of this deal's people."""
+    """Add a person (no ``person_id``) or edit one of this deal's people; with the app's settings and
+    process it emits ``people_changed`` (a coach and a met decision-maker earn stage 2's rung)."""
     deal = load_deal(session, actor, deal_id, edit=True)
     fields = validate(
         raw.get("name"), raw.get("title"), raw.get("role"), raw.get("attitude"), raw.get("influence")
@@ -134,4 +140,6 @@ def save_person(
     row = repo.save_person(
         session, team_id=deal.team_id, deal_id=deal.id, now=now, person=existing, met=met, **fields
     )
+    if settings is not None and process is not None:
+        hooks.emit(session, "people_changed", deal, hooks.HookContext(settings, process, now, actor.user_id))
     return view_of(row)

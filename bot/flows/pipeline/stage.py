@@ -1,7 +1,8 @@
 """Advance a deal through its stages with a milestone gate (SPEC §2).
 
 A stage's milestone opens the next stage. Stage gates: ``record`` (the rep records what, when,
-evidence), ``interview_passed`` (a finished interview at or above the pass line, no knock-out),
+evidence), ``interview_passed`` (a finished, complete assessment — nothing essential left to find out, SPEC §3.3 —
+at or above the pass line, no knock-out),
 ``coach_and_decision_maker`` (a coach and a met key decision-maker among the deal's people),
 ``signed`` (recorded; sets the signing date), ``paid`` (the last stage: leaving it is "won").
 Forcing past an unmet gate needs a reason and raises a stored red flag.
@@ -15,10 +16,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import BadInput, MilestoneMissing, StaleCard
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
+from bot.process import Process
 from bot.process.schema import StageDef, StageSet
 from storage.models import Deal
 from storage.repo import deals as deals_repo
@@ -130,6 +133,7 @@ def gate_checks(session: Session, deal: Deal, stage: StageDef, pass_line: int) -
         iv = repo.latest_done_interview(session, team_id=deal.team_id, deal_id=deal.id)
         return (
             GateCheck("interview_done", iv is not None),
+            GateCheck("assessment_complete", iv is not None and not deal.assessment_incomplete),
             GateCheck("interview_passed", bool(iv and not iv.knocked_out and (iv.score or 0) >= pass_line)),
         )
     if stage.gate == "coach_and_decision_maker":
@@ -185,6 +189,8 @@ def advance(
     met_on: date,
     evidence: str | None = None,
     force_reason: str | None = None,
+    settings: Settings,
+    process: Process,
 ) -> StageChange:
     """Record the milestone and move on; or, with a reason, force past an unmet gate (red flag)."""
     deal = load_deal(session, actor, deal_id, edit=True)
@@ -217,18 +223,18 @@ def advance(
         evidence=evidence,
         reason=force_reason,
     )
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
     hooks.emit(
         session,
         "stage_changed",
         deal,
-        now=now,
-        actor_id=actor.user_id,
+        ctx,
         from_stage=plan.stage.key,
         to_stage=plan.next_stage.key,
         forced=not met,
     )
     if "signing_date" in changes:
-        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["signing_date"])
+        hooks.emit(session, "dates_changed", deal, ctx, fields=["signing_date"])
     return StageChange(deal.id, plan.stage.key, plan.next_stage.key, not met, deal.version)
 
 

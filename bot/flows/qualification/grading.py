@@ -1,6 +1,8 @@
 """Assess a deal from its interview, and regrade it when an answer or the expected close changes.
 
 Every grade change is a DealEvent kind 'grade' (from, to, reason = the cause) and emits 'regraded'.
+An incomplete assessment (items still to find out, SPEC §3.3) stores its provisional grade with
+``Deal.assessment_incomplete`` set; the grade becomes final when the assessment completes.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
+from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
+from bot.flows.qualification.grade_hold import held_grade
 from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
-from bot.process.questions import LOADED, QuestionSet, load_question_set
+from bot.flows.team.config import effective_pass_line, team_config
+from bot.process.questions import QuestionSet
 from storage.models import Deal, Interview
 from storage.repo import deals as deals_repo
 from storage.repo import interviews as repo
@@ -38,17 +44,20 @@ class Assessment:
     skipped: tuple[str, ...]
     close: date | None
 
+    @property
+    def complete(self) -> bool:
+        return self.card.complete
 
-def grading_env(session: Session, team_id: str) -> GradingEnv:
-    """The loaded question set, the team's pass line (App Home over the set's) and time zone."""
-    from bot.flows.team.config import team_config
+    @property
+    def to_find_out(self) -> tuple[str, ...]:
+        """Every question still to find out (skipped), in question order."""
+        return self.skipped
 
-    qset = LOADED.get("questions") or load_question_set()
-    settings = LOADED.get("settings")
-    if settings is None:
-        return GradingEnv(qset, qset.pass_line, ZoneInfo("Asia/Shanghai"))
+
+def grading_env(session: Session, settings: Settings, qset: QuestionSet, team_id: str) -> GradingEnv:
+    """The question set, the team's effective pass line and the team's time zone."""
     team = team_config(session, settings, team_id)
-    return GradingEnv(qset, team.pass_line or qset.pass_line, team.zone)
+    return GradingEnv(qset, effective_pass_line(team, qset), team.zone)
 
 
 def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -56,6 +65,10 @@ def answer_values(session: Session, interview_id: int) -> tuple[dict[str, Any], 
     values = {k: r.value["choice"] if isinstance(r.value, dict) and "choice" in r.value else r.value
               for k, r in rows.items() if not r.skipped}  # fmt: skip
     return values, tuple(k for k, r in rows.items() if r.skipped)
+
+
+def in_order(qset: QuestionSet, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in qset.keys if k in keys)
 
 
 def assess(
@@ -69,40 +82,59 @@ def assess(
         recommendation=recommend(card),
         frames=frame_prospect(answers, card, env.qset.average_margin),
         answers=answers,
-        skipped=skipped,
+        skipped=in_order(env.qset, skipped),
         close=close,
     )
 
 
-def assess_interview(session: Session, deal: Deal, iv: Interview, now: datetime) -> Assessment:
+def assess_interview(
+    session: Session, deal: Deal, iv: Interview, now: datetime, *, settings: Settings, qset: QuestionSet
+) -> Assessment:
     answers, skipped = answer_values(session, iv.id)
-    return assess(grading_env(session, deal.team_id), answers, skipped, deal.expected_close, now)
+    env = grading_env(session, settings, qset, deal.team_id)
+    return assess(env, answers, skipped, deal.expected_close, now)
 
 
 def apply_assessment(
-    session: Session, deal: Deal, iv: Interview, a: Assessment, *, now: datetime, actor_id: str, cause: str
+    session: Session, deal: Deal, iv: Interview, a: Assessment, ctx: HookContext, *, cause: str
 ) -> str | None:
-    """Store score and grade on the interview and the deal; record a grade change. Returns the old grade
-    when the grade changed."""
-    iv.score, iv.grade = a.card.total, a.grade.grade
+    """Store score and grade on the interview and the deal; record a grade change (by ``ctx.actor_id``
+    at ``ctx.now``). Returns the old grade when the grade changed (or became final)."""
+    now = ctx.now
+    score, incomplete = a.card.scaled, not a.complete
+    iv.score, iv.grade = score, a.grade.grade
     iv.knocked_out, iv.recommendation = a.card.knocked_out, a.recommendation
     session.add(iv)
-    old = deal.grade
-    if (deal.grade, deal.score) != (a.grade.grade, a.card.total):
-        _save(session, deal, now, grade=a.grade.grade, score=a.card.total)
-    if old == a.grade.grade:
-        return None
+    old, was_incomplete = deal.grade, deal.assessment_incomplete
+    grade, hold = held_grade(deal, a.grade.grade, score)  # a rep's downgrade holds
+    if (deal.grade, deal.score, deal.assessment_incomplete) != (grade, score, incomplete) or hold:
+        _save(session, deal, now, grade=grade, score=score, assessment_incomplete=incomplete, **hold)
+    completed = was_incomplete and not incomplete
+    if completed:
+        cause = f"assessment complete: {cause}"
+    elif incomplete:
+        cause = f"{cause} (provisional: assessment incomplete)"
+    changed = _record_change(session, deal, ctx, old, grade, cause) if old != grade or completed else None
+    if completed:  # the items found out: for the follow-ups, the interview has now ended
+        hooks.emit(session, "interview_finished", deal, ctx, grade=grade, score=score,
+                   passed=a.card.passed)  # fmt: skip
+    return changed
+
+
+def _record_change(
+    session: Session, deal: Deal, ctx: HookContext, old: str | None, grade: str | None, cause: str
+) -> str:
     deals_repo.add_event(
         session,
         deal=deal,
         kind="grade",
-        actor_id=actor_id,
-        at=now,
+        actor_id=ctx.actor_id,
+        at=ctx.now,
         from_value=old,
-        to_value=a.grade.grade,
+        to_value=grade,
         reason=cause[:2000],
     )
-    hooks.emit(session, "regraded", deal, now=now, actor_id=actor_id, old=old, new=a.grade.grade, cause=cause)
+    hooks.emit(session, "regraded", deal, ctx, old=old, new=grade, cause=cause)
     return old or "-"
 
 
@@ -113,11 +145,12 @@ def _save(session: Session, deal: Deal, now: datetime, **changes: Any) -> None:
         deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes)
 
 
-def regrade(session: Session, deal: Deal, *, now: datetime, actor_id: str, cause: str) -> Assessment | None:
-    """Recompute from the deal's latest finished interview (nothing to do before one is finished)."""
+def regrade(session: Session, deal: Deal, ctx: HookContext, *, cause: str) -> Assessment | None:
+    """Recompute from the deal's latest finished interview (nothing to do before one is finished), with
+    the question set and settings of ``ctx``."""
     iv = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id, done=True)
     if iv is None:
         return None
-    a = assess_interview(session, deal, iv, now)
-    apply_assessment(session, deal, iv, a, now=now, actor_id=actor_id, cause=cause)
+    a = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings, qset=ctx.process.questions)
+    apply_assessment(session, deal, iv, a, ctx, cause=cause)
     return a

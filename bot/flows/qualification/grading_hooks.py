@@ -5,7 +5,7 @@ Emitters of ``dates_changed`` pass ``fields`` (the date fields changed) and may 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session
@@ -16,10 +16,10 @@ from storage.models import Deal
 
 
 @hooks.on("dates_changed")
-def regrade_on_dates_changed(session: Session, deal: Deal, *, now: datetime, **info: Any) -> None:
+def regrade_on_dates_changed(session: Session, deal: Deal, ctx: hooks.HookContext, **info: Any) -> None:
     fields = info.get("fields")
     if fields is not None and "expected_close" not in fields:
         return
     close = deal.expected_close.isoformat() if deal.expected_close else "none"
     cause = info.get("cause") or f"expected close changed to {close}"
-    regrade(session, deal, now=now, actor_id=info.get("actor_id") or deal.owner_id, cause=cause)
+    regrade(session, deal, replace(ctx, actor_id=ctx.actor_id or deal.owner_id), cause=cause)

@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.errors import NotAllowed, NotFound, row_id
 from bot.flows.qualification.grading import Assessment, apply_assessment, assess_interview, regrade
 from bot.flows.qualification.parsing import Unreadable, parse_answer, parse_date
 from bot.flows.team import access
 from bot.flows.team.users import Actor
-from bot.process.questions import LOADED, Question, QuestionSet
+from bot.process import Process
+from bot.process.questions import Question, QuestionSet
 from storage.models import Deal, Interview
 from storage.repo import deals as deals_repo
 from storage.repo import interviews as repo
@@ -75,16 +77,18 @@ class Step:
     offer_redo: bool = False
 
 
-def question_set() -> QuestionSet:
-    from bot.process.questions import load_question_set
-
-    return LOADED.get("questions") or load_question_set()
-
-
 # -- starting and resuming -------------------------------------------------------------------------
 def start_or_resume(
-    session: Session, actor: Actor, deal_id: Any, now: datetime, *, redo: bool = False
+    session: Session,
+    actor: Actor,
+    deal_id: Any,
+    now: datetime,
+    *,
+    redo: bool = False,
+    settings: Settings,
+    process: Process,
 ) -> Step:
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
     deal = access.load_deal(session, actor, deal_id, edit=True)
     latest = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id)
     if latest is not None and redo:
@@ -93,32 +97,62 @@ def start_or_resume(
         session.flush()
         latest = None
     if latest is None:
-        return _begin(session, actor, deal, now)
+        return _begin(session, deal, ctx)
     if latest.status == "done":
-        return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=assess_interview(session, deal, latest, now),
-                    offer_redo=True)  # fmt: skip
+        verdict = assess_interview(session, deal, latest, now, settings=settings, qset=process.questions)
+        if not verdict.complete and verdict.to_find_out:
+            return _find_out(session, latest, deal, actor.user_id, verdict.to_find_out, process.questions)
+        return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=verdict, offer_redo=True)
     repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=actor.user_id, keep_id=latest.id)
     if latest.rep_id != actor.user_id:  # taken over: its questions now go to this actor's own DM
         latest.channel_id = latest.question_ts = None
     latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
     step = Step(latest.id, DealInfo.of(deal), actor.user_id)
-    if latest.current_key and question_set().get(latest.current_key):
-        return _ask(session, latest, latest.current_key, step)
-    return _ask_next(session, latest, deal, step, now, actor)
+    if latest.current_key and process.questions.get(latest.current_key):
+        return _ask(session, latest, latest.current_key, step, process.questions)
+    return _ask_next(session, latest, deal, step, ctx)
 
 
-def _begin(session: Session, actor: Actor, deal: Deal, now: datetime) -> Step:
-    qset = question_set()
+def _find_out(
+    session: Session, iv: Interview, deal: Deal, rep_id: str, keys: tuple[str, ...], qset: QuestionSet
+) -> Step:
+    """An incomplete assessment is continued, not redone: ask the items still to find out, in order."""
+    repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=rep_id, keep_id=iv.id)
+    iv.dm_active, iv.rep_id = True, rep_id
+    step = Step(iv.id, DealInfo.of(deal), rep_id)
+    step.notes.append(("qualification.notes.find_out", {"deal": deal.account, "n": len(keys)}))
+    return _ask(session, iv, keys[0], step, qset)
+
+
+def _next_to_find_out(
+    session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext
+) -> Step:
+    """In a finished interview, after an item to find out: the score and verdict follow the answer; the
+    next item still to find out (after this one) is asked, and after the last the verdict is shown."""
+    key = step.answered.key if step.answered else None
+    qset = ctx.process.questions
+    answers = repo.current_answers(session, interview_id=iv.id)
+    after = qset.keys[qset.index(key) + 1 :] if key in qset.keys else []
+    nxt = next((k for k in after if k in answers and answers[k].skipped), None)
+    if nxt is None:
+        return _finish(session, iv, deal, step, ctx)
+    regrade(session, deal, ctx, cause=f"found out: {key}")
+    step.deal = DealInfo.of(deal)
+    return _ask(session, iv, nxt, step, qset)
+
+
+def _begin(session: Session, deal: Deal, ctx: hooks.HookContext) -> Step:
+    qset, rep_id, now = ctx.process.questions, ctx.actor_id, ctx.now
     iv = repo.create_interview(
-        session, team_id=deal.team_id, deal_id=deal.id, rep_id=actor.user_id, now=now, question_set=qset.name
+        session, team_id=deal.team_id, deal_id=deal.id, rep_id=rep_id, now=now, question_set=qset.name
     )
-    iv.channel_id = actor.user_id
+    iv.channel_id = rep_id
     for q in qset.questions:
         value = _deal_value(deal, q)
         if value is not None:
-            repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=False, by=actor.user_id,
+            repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=False, by=rep_id,
                             at=now, raw_text=FROM_DEAL)  # fmt: skip
-    return _ask_next(session, iv, deal, Step(iv.id, DealInfo.of(deal), actor.user_id), now, actor)
+    return _ask_next(session, iv, deal, Step(iv.id, DealInfo.of(deal), rep_id), ctx)
 
 
 def _deal_value(deal: Deal, q: Question) -> Any:
@@ -129,19 +163,18 @@ def _deal_value(deal: Deal, q: Question) -> Any:
     return None
 
 
-def _ask_next(session: Session, iv: Interview, deal: Deal, step: Step, now: datetime, actor: Actor) -> Step:
+def _ask_next(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext) -> Step:
     """Ask the current question if it has no answer yet, else the first unanswered; none left: finish."""
-    qset = question_set()
+    qset = ctx.process.questions
     answers = repo.current_answers(session, interview_id=iv.id)
     key = iv.current_key if iv.current_key and iv.current_key not in answers else None
     key = key or next((q.key for q in qset.questions if q.key not in answers), None)
     if key is None:
-        return _finish(session, iv, deal, step, now, actor)
-    return _ask(session, iv, key, step)
+        return _finish(session, iv, deal, step, ctx)
+    return _ask(session, iv, key, step, qset)
 
 
-def _ask(session: Session, iv: Interview, key: str, step: Step) -> Step:
-    qset = question_set()
+def _ask(session: Session, iv: Interview, key: str, step: Step, qset: QuestionSet) -> Step:
     iv.current_key, iv.question_ts = key, None
     session.add(iv)
     row = repo.current_answers(session, interview_id=iv.id).get(key)
@@ -150,20 +183,21 @@ def _ask(session: Session, iv: Interview, key: str, step: Step) -> Step:
     return step
 
 
-def _finish(session: Session, iv: Interview, deal: Deal, step: Step, now: datetime, actor: Actor) -> Step:
+def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext) -> Step:
     first_time = iv.finished_at is None
+    was_incomplete = deal.assessment_incomplete
     iv.status, iv.dm_active, iv.current_key, iv.question_ts = "done", False, None, None
-    iv.finished_at = now
-    a = assess_interview(session, deal, iv, now)
+    iv.finished_at = ctx.now
+    a = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings, qset=ctx.process.questions)
     cause = (
         "interview finished"
         if first_time
         else f"answers changed: {step.answered.key if step.answered else ''}"
     )
-    apply_assessment(session, deal, iv, a, now=now, actor_id=actor.user_id, cause=cause)
-    if first_time:
-        hooks.emit(session, "interview_finished", deal, now=now, actor_id=actor.user_id, grade=a.grade.grade,
-                   score=a.card.total, passed=a.card.passed, settings=LOADED.get("settings"))  # fmt: skip
+    apply_assessment(session, deal, iv, a, ctx, cause=cause)
+    if first_time and not (was_incomplete and a.complete):  # else apply_assessment emitted it
+        hooks.emit(session, "interview_finished", deal, ctx, grade=a.grade.grade, score=a.card.total,
+                   passed=a.card.passed)  # fmt: skip
     step.verdict = a
     step.deal = DealInfo.of(deal)
     return step
@@ -190,9 +224,12 @@ def answer(
     skipped: bool = False,
     raw: str | None = None,
     message_ts: str | None = None,
+    settings: Settings,
+    process: Process,
 ) -> Step:
+    ctx = hooks.HookContext(settings, process, now, actor.user_id)
     iv, deal = _load(session, actor, interview_id)
-    q = question_set().get(key)
+    q = process.questions.get(key)
     if q is None:
         raise NotFound()
     step = Step(iv.id, DealInfo.of(deal), actor.user_id)
@@ -210,13 +247,15 @@ def answer(
         step.notes.append(("qualification.notes.already", {"question": q.short.get(actor.locale)}))
         return step
     if prev is None or prev.skipped != skipped or prev.value != value:
-        _record(session, iv, deal, q, value, skipped, actor, now, raw, ts)
+        _record(session, iv, deal, q, value, skipped, ctx, raw, ts)
     step.answered = Answered(ts, key, value, skipped, None if prev is None else (prev.value, prev.skipped))
+    if is_current and iv.status == "done" and prev is not None and prev.skipped:
+        return _next_to_find_out(session, iv, deal, step, ctx)
     if is_current:
-        return _ask_next(session, iv, deal, step, now, actor)
+        return _ask_next(session, iv, deal, step, ctx)
     step.notes.append(("qualification.notes.changed", {"question": q.short.get(actor.locale)}))
     if iv.status == "done":
-        step.verdict = regrade(session, deal, now=now, actor_id=actor.user_id, cause=f"answer changed: {key}")
+        step.verdict = regrade(session, deal, ctx, cause=f"answer changed: {key}")
         step.deal = DealInfo.of(deal)
     return step
 
@@ -233,8 +272,9 @@ def plain_value(value: Any) -> Any:
 
 
 def _record(session: Session, iv: Interview, deal: Deal, q: Question, value: Any, skipped: bool,
-            actor: Actor, now: datetime, raw: str | None, ts: str | None) -> None:  # fmt: skip
-    repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=skipped, by=actor.user_id, at=now,
+            ctx: hooks.HookContext, raw: str | None, ts: str | None) -> None:  # fmt: skip
+    now = ctx.now
+    repo.add_answer(session, interview=iv, key=q.key, value=value, skipped=skipped, by=ctx.actor_id, at=now,
                     raw_text=raw, message_ts=ts)  # fmt: skip
     if skipped:
         return
@@ -242,8 +282,8 @@ def _record(session: Session, iv: Interview, deal: Deal, q: Question, value: Any
         repo.upsert_coach(session, deal=deal, name=value["name"], title=value.get("title"), now=now)
     if q.deal_field == "expected_close":
         _save_deal(session, deal, now, expected_close=date.fromisoformat(value))
-        hooks.emit(session, "dates_changed", deal, now=now, actor_id=actor.user_id, fields=["expected_close"],
-                   cause=f"expected close changed to {value}", settings=LOADED.get("settings"))  # fmt: skip
+        hooks.emit(session, "dates_changed", deal, ctx, fields=["expected_close"],
+                   cause=f"expected close changed to {value}")  # fmt: skip
     elif q.deal_field == "amount":
         _save_deal(session, deal, now, amount=Decimal(value["amount"]), currency=value["currency"])
 
@@ -255,18 +295,21 @@ def _save_deal(session: Session, deal: Deal, now: datetime, **changes: Any) -> N
         deals_repo.save_if_version(session, deal=deal, expected_version=deal.version, now=now, **changes)
 
 
-def answer_typed(session: Session, actor: Actor, text: str, now: datetime) -> Step | None:
+def answer_typed(
+    session: Session, actor: Actor, text: str, now: datetime, *, settings: Settings, process: Process
+) -> Step | None:
     """Typed DM text goes to the rep's active interview; None when there is none."""
     iv = repo.dm_interview(session, team_id=actor.team_id, rep_id=actor.user_id)
     if iv is None or iv.current_key is None:
         return None
-    q = question_set().get(iv.current_key)
+    q = process.questions.get(iv.current_key)
     deal = access.load_deal(session, actor, iv.deal_id, edit=True)
     try:
         value = parse_answer(q, text, today=today_for(actor, now), currency=deal.currency)
     except Unreadable as e:
         return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(q.key, e.reason))
-    return answer(session, actor, iv.id, q.key, value, now, raw=text, message_ts=iv.question_ts)
+    return answer(session, actor, iv.id, q.key, value, now, raw=text, message_ts=iv.question_ts,
+                  settings=settings, process=process)  # fmt: skip
 
 
 def today_for(actor: Actor, now: datetime) -> date:
@@ -274,11 +317,12 @@ def today_for(actor: Actor, now: datetime) -> date:
 
 
 def answer_date(session: Session, actor: Actor, interview_id: Any, key: str, day: str, now: datetime, *,
-                message_ts: str | None) -> Step:  # fmt: skip
+                message_ts: str | None, settings: Settings, process: Process) -> Step:  # fmt: skip
     """A date picked in the question's datepicker: the same rules as a typed date (not in the past)."""
     try:
         value = parse_date(day, today_for(actor, now)).isoformat()
     except Unreadable as e:
         iv, deal = _load(session, actor, interview_id)
         return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(key, e.reason))
-    return answer(session, actor, interview_id, key, value, now, message_ts=message_ts)
+    return answer(session, actor, interview_id, key, value, now, message_ts=message_ts, settings=settings,
+                  process=process)  # fmt: skip

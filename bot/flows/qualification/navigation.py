@@ -7,33 +7,47 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.flows.qualification.interview import DealInfo, Step, _ask, _load, answer, question_set
+from bot.config import Settings
+from bot.flows.qualification.interview import DealInfo, Step, _ask, _load, answer
 from bot.flows.team.users import Actor
+from bot.process import Process
+from bot.process.questions import QuestionSet
 from storage.repo import interviews as repo
 
 
 def skip(
-    session: Session, actor: Actor, interview_id: Any, key: str, now: datetime, message_ts: str | None
+    session: Session,
+    actor: Actor,
+    interview_id: Any,
+    key: str,
+    now: datetime,
+    message_ts: str | None,
+    *,
+    settings: Settings,
+    process: Process,
 ) -> Step:
-    return answer(session, actor, interview_id, key, None, now, skipped=True, message_ts=message_ts)
+    return answer(session, actor, interview_id, key, None, now, skipped=True, message_ts=message_ts,
+                  settings=settings, process=process)  # fmt: skip
 
 
 def _moved_on(iv, key: str) -> bool:  # noqa: ANN001
     return iv.status not in ("active", "done") or iv.current_key != key
 
 
-def back(session: Session, actor: Actor, interview_id: Any, key: str, message_ts: str | None) -> Step:
+def back(
+    session: Session, actor: Actor, interview_id: Any, key: str, message_ts: str | None, *, qset: QuestionSet
+) -> Step:
     iv, deal = _load(session, actor, interview_id)
     step = Step(iv.id, DealInfo.of(deal), actor.user_id)
     if _moved_on(iv, key):
         step.notes.append(("qualification.notes.moved_on", {}))
         return step
-    i = question_set().index(key)
+    i = qset.index(key)
     if i == 0:
         step.notes.append(("qualification.notes.first", {}))
         return step
     step.marker = (iv.question_ts or message_ts or "", "back")
-    return _ask(session, iv, question_set().questions[i - 1].key, step)
+    return _ask(session, iv, qset.questions[i - 1].key, step, qset)
 
 
 def stop(session: Session, actor: Actor, interview_id: Any, message_ts: str | None) -> Step:
@@ -51,11 +65,11 @@ def stop(session: Session, actor: Actor, interview_id: Any, message_ts: str | No
     return step
 
 
-def change(session: Session, actor: Actor, interview_id: Any, key: str) -> Step:
+def change(session: Session, actor: Actor, interview_id: Any, key: str, *, qset: QuestionSet) -> Step:
     """Ask an earlier question again; its answer is changed when the rep answers it."""
     iv, deal = _load(session, actor, interview_id)
     step = Step(iv.id, DealInfo.of(deal), actor.user_id)
-    if iv.status == "replaced" or question_set().get(key) is None:
+    if iv.status == "replaced" or qset.get(key) is None:
         step.notes.append(("qualification.notes.replaced", {}))
         return step
     if iv.status in ("active", "done") and iv.question_ts and iv.current_key not in (None, key):
@@ -63,14 +77,16 @@ def change(session: Session, actor: Actor, interview_id: Any, key: str) -> Step:
     repo.pause_dm_interviews(session, team_id=iv.team_id, rep_id=actor.user_id, keep_id=iv.id)
     iv.status = "done" if iv.status == "done" else "active"  # a finished interview stays graded
     iv.dm_active = True
-    return _ask(session, iv, key, step)
+    return _ask(session, iv, key, step, qset)
 
 
-def answered_keys(session: Session, actor: Actor, interview_id: Any) -> tuple[Step, list[str]]:
+def answered_keys(
+    session: Session, actor: Actor, interview_id: Any, *, qset: QuestionSet
+) -> tuple[Step, list[str]]:
     """The questions that have an answer, in order (for the Change-an-answer picker)."""
     iv, deal = _load(session, actor, interview_id)
     answers = repo.current_answers(session, interview_id=iv.id)
-    return Step(iv.id, DealInfo.of(deal), actor.user_id), [k for k in question_set().keys if k in answers]
+    return Step(iv.id, DealInfo.of(deal), actor.user_id), [k for k in qset.keys if k in answers]
 
 
 def interview_channel(session: Session, actor: Actor, interview_id: int) -> str | None:

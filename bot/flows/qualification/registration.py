@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.flows import hooks
 from bot.flows.qualification.interview import Step, start_or_resume, today_for
 from bot.flows.qualification.parsing import Unreadable, parse_amount
 from bot.flows.team.users import Actor
-from bot.process.questions import LOADED
+from bot.process import Process
 from storage.repo import deals as deals_repo
 
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD")
@@ -77,7 +78,16 @@ def check_draft(draft: Draft, today: date) -> tuple[Decimal | None, str]:
     return amount, currency
 
 
-def register(session: Session, actor: Actor, draft: Draft, now: datetime, first_stage: str) -> Step:
+def register(
+    session: Session,
+    actor: Actor,
+    draft: Draft,
+    now: datetime,
+    first_stage: str,
+    *,
+    settings: Settings,
+    process: Process,
+) -> Step:
     """Create the deal (owner = the rep, first stage), emit ``created``, and start its interview."""
     amount, currency = check_draft(draft, today_for(actor, now))
     deal = deals_repo.create_deal(
@@ -92,5 +102,5 @@ def register(session: Session, actor: Actor, draft: Draft, now: datetime, first_
         stage=first_stage,
         expected_close=draft.close,
     )
-    hooks.emit(session, "created", deal, now=now, actor_id=actor.user_id, settings=LOADED.get("settings"))
-    return start_or_resume(session, actor, deal.id, now)
+    hooks.emit(session, "created", deal, hooks.HookContext(settings, process, now, actor.user_id))
+    return start_or_resume(session, actor, deal.id, now, settings=settings, process=process)

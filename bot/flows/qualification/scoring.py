@@ -1,8 +1,12 @@
 """Risk scorecard and grades (SPEC §3.3, §3.4): pure functions of the answers, the question set and a date.
 
-Scored items score 2 / 1 / 0 times their weight; unanswered or skipped items count 0 but knock nothing
-out. A knock-out (0 on a knock-out item, or an answer listed in ``knockout_when``) fails the prospect
-whatever the total. Grades follow the set's rules, first match wins; failed prospects are D.
+Scored items score 2 / 1 / 0 times their weight. An unanswered or skipped item is **to find out**
+(unknown is not bad): the score is taken over the answered scored items and scaled to the full maximum
+("8 on 5 answered items; 16 of 20 if the rest are like them"), and that scaled score is what the pass
+line and the grade rules compare. An unknown knock-out item, or more than ``max_unknown`` unknown scored
+items, leaves the assessment **incomplete**: its grade is provisional. A knock-out (0 on a knock-out
+item, or an answer listed in ``knockout_when``) fails the prospect whatever the total and whatever is
+still unknown. Grades follow the set's rules, first match wins; failed prospects are D.
 """
 
 from __future__ import annotations
@@ -34,19 +38,54 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class Scorecard:
-    total: int
+    total: int  # over the answered scored items
     max_score: int
     pass_line: int
     items: tuple[ItemScore, ...]
     knockouts: tuple[str, ...]  # question keys that knocked the prospect out
+    unknown_knockouts: tuple[str, ...] = ()  # knock-out questions still to find out
+    max_unknown: int = 2  # more unknown scored items than this: assessment incomplete
 
     @property
     def knocked_out(self) -> bool:
         return bool(self.knockouts)
 
     @property
+    def answered(self) -> tuple[ItemScore, ...]:
+        return tuple(i for i in self.items if i.score is not None)
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Scored items to find out (unanswered or skipped), in question order."""
+        return tuple(i.key for i in self.items if i.score is None)
+
+    @property
+    def answered_max(self) -> int:
+        return sum(i.max_points for i in self.answered)
+
+    @property
+    def scaled(self) -> int | None:
+        """The answered items' score scaled to the full maximum (half up); None when none is answered."""
+        if not self.answered_max:
+            return None
+        return (2 * self.total * self.max_score + self.answered_max) // (2 * self.answered_max)
+
+    @property
+    def complete(self) -> bool:
+        """Enough is known to judge: no unknown knock-out and at most ``max_unknown`` unknown items
+        (a knock-out already answered fails the prospect whatever is still unknown)."""
+        if self.knocked_out:
+            return True
+        return not self.unknown_knockouts and len(self.unknown) <= self.max_unknown
+
+    @property
     def passed(self) -> bool:
-        return not self.knocked_out and self.total >= self.pass_line
+        return self.complete and not self.knocked_out and (self.scaled or 0) >= self.pass_line
+
+    @property
+    def failed(self) -> bool:
+        """Below the pass line or knocked out, on a complete assessment."""
+        return self.complete and not self.passed
 
     def weakest(self, n: int = 3) -> list[ItemScore]:
         """The lowest-scoring answered items below full marks, worst first (ties in question order)."""
@@ -56,18 +95,21 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class GradeResult:
-    grade: str  # A | B | C | D
-    why: str  # knockout | below_pass | rule
+    grade: str | None  # A | B | C | D; None when nothing scored is known yet
+    why: str  # knockout | below_pass | rule | unknown (nothing answered)
     rule: GradeRule | None = None
     within: bool | None = None  # the close date is inside the rule's window
+    provisional: bool = False  # the assessment is incomplete: a grade from the scaled score, not final
 
 
 def score_prospect(qset: QuestionSet, answers: Mapping[str, Any], pass_line: int | None = None) -> Scorecard:
-    items, knockouts = [], []
+    items, knockouts, unknown_ko = [], [], []
     for q in qset.questions:
         value = answers.get(q.key)
         if value is not None and value in q.knockout_when:
             knockouts.append(q.key)
+        if value is None and (q.knockout or q.knockout_when):
+            unknown_ko.append(q.key)
         if not q.scored:
             continue
         option = q.option(value) if isinstance(value, str) else None
@@ -81,6 +123,8 @@ def score_prospect(qset: QuestionSet, answers: Mapping[str, Any], pass_line: int
         pass_line=qset.pass_line if pass_line is None else pass_line,
         items=tuple(items),
         knockouts=tuple(knockouts),
+        unknown_knockouts=tuple(unknown_ko),
+        max_unknown=qset.max_unknown,
     )
 
 
@@ -91,22 +135,30 @@ def add_months(d: date, months: int) -> date:
 
 
 def grade_prospect(card: Scorecard, rules: list[GradeRule], close: date | None, today: date) -> GradeResult:
+    """The grade from the scaled score; provisional while the assessment is incomplete."""
     if card.knocked_out:
         return GradeResult("D", "knockout")
-    if card.total < card.pass_line:
-        return GradeResult("D", "below_pass")
+    provisional = not card.complete
+    score = card.scaled
+    if score is None:
+        return GradeResult(None, "unknown", provisional=provisional)
+    if score < card.pass_line:
+        return GradeResult("D", "below_pass", provisional=provisional)
     for rule in rules:
-        if card.total < card.pass_line + rule.min_above_pass:
+        if score < card.pass_line + rule.min_above_pass:
             continue
         if rule.within_months is None:
-            return GradeResult(rule.grade, "rule", rule)
+            return GradeResult(rule.grade, "rule", rule, provisional=provisional)
         if close is not None and close <= add_months(today, rule.within_months):
-            return GradeResult(rule.grade, "rule", rule, within=True)
+            return GradeResult(rule.grade, "rule", rule, within=True, provisional=provisional)
     return GradeResult("D", "below_pass")  # unreachable: the schema requires a catch-all rule
 
 
 def recommend(card: Scorecard) -> str:
-    """pursue a passed prospect; drop a knocked-out one; keep a low scorer at a lower contact level."""
+    """pursue a passed prospect; drop a knocked-out one; keep a low scorer at a lower contact level;
+    find out first when the assessment is incomplete (a prospect has not failed by being unknown)."""
     if card.knocked_out:
         return "drop"
+    if not card.complete:
+        return "find_out"
     return "pursue" if card.passed else "lower"

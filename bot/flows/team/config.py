@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import Settings, parse_work_days, parse_work_hours
+from bot.process.questions import QuestionSet
 from bot.process.schema import StageSet
 from bot.process.stages import SHIPPED, load_stage_set
 from storage.repo import users as repo
@@ -34,6 +37,11 @@ class TeamConfig:
     work_days: frozenset[int]
     quota_period: str  # quarter | month | year
     lost_reasons: tuple[str, ...]
+    low_contact_days: int = 90  # between light touches of a lower-contact deal (SPEC §3.3)
+    # planning back from the quota (SPEC §13): App Home settings
+    typical_deal_size: Decimal | None = None
+    team_odds: Mapping[str, int] = field(default_factory=dict)  # rung key -> the team's own percent
+    selling_prompt: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -69,4 +77,14 @@ def team_config(session: Session, settings: Settings, team_id: str) -> TeamConfi
         work_days=parse_work_days(pick("work_days", settings.dealbot_work_days)),
         quota_period=pick("quota_period", "quarter"),
         lost_reasons=tuple(pick("lost_reasons", list(DEFAULT_LOST_REASONS))),
+        low_contact_days=pick("low_contact_days", settings.dealbot_low_contact_days),
+        typical_deal_size=pick("typical_deal_size", None),
+        team_odds=dict(pick("team_odds", {})),
+        selling_prompt=bool(pick("selling_prompt", False)),
     )
+
+
+def effective_pass_line(team: TeamConfig, questions: QuestionSet) -> int:
+    """The pass line a prospect's score is held to: the team's (App Home) when set, else the question
+    set's own. Both the interview's grading and the pipeline's qualification gate read it here."""
+    return questions.pass_line if team.pass_line is None else team.pass_line

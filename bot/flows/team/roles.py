@@ -3,20 +3,19 @@ assigned). Only admins assign roles; everything is scoped to the admin's own wor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.flows.errors import BadInput, NotAllowed
+from bot.flows.team.mentions import USER_ID
 from bot.flows.team.users import Actor
 from storage.repo import access as access_repo
 from storage.repo import roles as repo
+from storage.repo import users as users_repo
 
 ROLES = ("rep", "manager", "admin")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,6 @@ class RoleRow:
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise NotAllowed("errors.admin_only")
-
-
-def mentioned_users(text: str) -> list[str]:
-    """User ids from ``<@U123|name>`` mentions or bare ids in command text."""
-    found = MENTION.findall(text or "")
-    bare = [w for w in (text or "").split() if USER_ID.match(w)]
-    return list(dict.fromkeys(found + bare))
 
 
 def assign_role(
@@ -70,3 +62,15 @@ def team_roles(session: Session, actor: Actor) -> list[RoleRow]:
         reps = access_repo.reps_of_manager(session, team_id=actor.team_id, manager_id=m.user_id)
         rows.append(RoleRow(m.user_id, m.role, tuple(sorted(reps))))
     return rows
+
+
+def admin_ids(session: Session, team_id: str, env_admins: frozenset[str]) -> list[str]:
+    """Who looks after the workspace's setup (told when the digest cannot reach its channel): its Slack
+    admins and owners, the admins dealbot assigned, the admin who last saved the settings; the
+    DEALBOT_ADMINS when none of them is known."""
+    found = set(users_repo.slack_admins(session, team_id=team_id))
+    found |= {m.user_id for m in repo.memberships(session, team_id=team_id) if m.role == "admin"}
+    row = users_repo.get_team_settings(session, team_id=team_id)
+    if row is not None and row.updated_by and USER_ID.match(row.updated_by):
+        found.add(row.updated_by)
+    return sorted(found or env_admins)

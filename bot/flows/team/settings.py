@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -43,7 +44,38 @@ def validate_settings(raw: dict) -> dict:
     if stage_set is not None and stage_set not in SHIPPED:
         raise BadInput("settings.errors.stage_set", field="stage_set")
     out["stage_set"] = stage_set
+    if "low_contact_days" in raw:  # the light touch of a lower-contact deal (SPEC §3.3)
+        out["low_contact_days"] = _low_contact_days(raw.get("low_contact_days"))
+    if "typical_deal_size" in raw:  # the plan's deal size when no signed history exists (SPEC §13)
+        out["typical_deal_size"] = _deal_size(raw.get("typical_deal_size"))
+    if "selling_prompt" in raw:  # the end-of-day time-for-selling prompt (off by default)
+        value = raw.get("selling_prompt") or "off"
+        if value not in ("on", "off"):
+            raise BadInput("settings.errors.selling_prompt", field="selling_prompt")
+        out["selling_prompt"] = value == "on"
     return out
+
+
+def _deal_size(value: object) -> Decimal | None:
+    text = str(value or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as e:
+        raise BadInput("settings.errors.typical_deal_size", field="typical_deal_size") from e
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e15"):
+        raise BadInput("settings.errors.typical_deal_size", field="typical_deal_size")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _low_contact_days(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None  # the environment's default (DEALBOT_LOW_CONTACT_DAYS)
+    if not text.isdigit() or not 1 <= int(text) <= 3660:
+        raise BadInput("settings.errors.low_contact_days", field="low_contact_days")
+    return int(text)
 
 
 def _zone(name: str | None) -> str | None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.i18n import normalize_locale
 from storage.repo import users as repo
 
@@ -89,6 +90,7 @@ def resolve_actor(
     default_locale: str,
     default_tz: str,
     admins: frozenset[str],
+    settings: Settings,
 ) -> Actor:
     facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
     if _stale(facts.fetched_at, now):
@@ -97,7 +99,7 @@ def resolve_actor(
             old_tz = facts.tz
             repo.upsert_user(session, team_id=team_id, user_id=user_id, now=now, **profile_fields(fetched))
             facts = repo.actor_facts(session, team_id=team_id, user_id=user_id)
-            _zone_changed(session, team_id, user_id, old_tz, facts.tz)
+            _zone_changed(session, settings, team_id, user_id, old_tz, facts.tz)
     return _actor(facts, team_id, user_id, default_locale, default_tz, admins)
 
 
@@ -125,16 +127,18 @@ def _actor(
     )
 
 
-def refresh_profile(session: Session, *, team_id: str, user: dict, now: datetime) -> None:
+def refresh_profile(session: Session, settings: Settings, *, team_id: str, user: dict, now: datetime) -> None:
     """Apply a user_change event: keep zone and locale current (and pending nudges on the new zone)."""
     old = repo.get_user(session, team_id=team_id, user_id=user["id"])
     old_tz = old.tz if old else None
     row = repo.upsert_user(session, team_id=team_id, user_id=user["id"], now=now, **profile_fields(user))
-    _zone_changed(session, team_id, user["id"], old_tz, row.tz)
+    _zone_changed(session, settings, team_id, user["id"], old_tz, row.tz)
 
 
-def _zone_changed(session: Session, team_id: str, user_id: str, old: str | None, new: str | None) -> None:
+def _zone_changed(
+    session: Session, settings: Settings, team_id: str, user_id: str, old: str | None, new: str | None
+) -> None:
     if new and new != old:
-        from bot.flows.followups.planning import default_settings, rezone_owner
+        from bot.flows.followups.planning import rezone_owner
 
-        rezone_owner(session, default_settings(), team_id, user_id)
+        rezone_owner(session, settings, team_id, user_id)

@@ -1,4 +1,4 @@
-"""Digest runs: one row per (channel, week), created by whichever replica comes first, then claimed
+"""Digest runs: one row per (workspace, channel, week), created by whichever replica comes first, then claimed
 with a lease like a nudge (SCHEDULING-AND-SCALE.md §2.4)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, union, update
+from sqlalchemy import true as sa_true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -64,13 +65,20 @@ def ensure_run(
             figures=None,  # JSON null (the column is NOT NULL); filled in when the run is claimed
             created_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["channel_id", "period_start"])
+        .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "period_start"])
     )
     session.execute(stmt)
 
 
 def claim_run(
-    session: Session, *, channel_id: str, period_start: datetime, now: datetime, worker: str, lease: timedelta
+    session: Session,
+    *,
+    channel_id: str,
+    period_start: datetime,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    team_id: str | None = None,
 ) -> DigestRun | None:
     """Take the week's row if it is due and nobody holds a live lease; one statement, one winner.
     Never a week older than one already posted to the channel (digests go out in order)."""
@@ -83,6 +91,7 @@ def claim_run(
         .where(
             DigestRun.channel_id == channel_id,
             DigestRun.period_start == period_start,
+            DigestRun.team_id == team_id if team_id is not None else sa_true(),
             DigestRun.status.in_(("pending", "claimed")),
             DigestRun.available_at <= now,
             DigestRun.attempts < MAX_ATTEMPTS,
@@ -131,11 +140,12 @@ def release_run(session: Session, *, run_id: int, worker: str, error: str, retry
     )
 
 
-def previous_figures(session: Session, *, channel_id: str, before: datetime) -> dict | None:
-    """The stored headline of the latest digest posted to the channel before this week."""
+def previous_figures(session: Session, *, team_id: str, channel_id: str, before: datetime) -> dict | None:
+    """The stored headline of the workspace's latest digest posted to the channel before this week."""
     return session.execute(
         select(DigestRun.figures)
         .where(
+            DigestRun.team_id == team_id,
             DigestRun.channel_id == channel_id,
             DigestRun.period_start < before,
             DigestRun.status == "posted",

@@ -2,17 +2,18 @@
 
 ``Scope`` narrows a query to a team and, optionally, to owners / a stage / a grade. Money comes back
 grouped by currency so the caller can total the base currency and list the others separately.
-Weighted amounts are computed in SQL: amount × (probability_override, else the stage's probability).
+Weighted amounts are computed in SQL, here only (``Weighting`` and the expressions after it): amount ×
+the probability earned on the 965531 ladder (or the override), for deals in the funnel; 0 below it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, distinct, false, func, literal, literal_column, not_, null, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
@@ -43,15 +44,106 @@ class Scope:
         return out
 
 
-def probability_expr(probabilities: Mapping[str, int]) -> ColumnElement:
-    """The deal's win probability in percent: its override, else its stage's (0 for unknown stages)."""
-    by_stage = case({k: v for k, v in probabilities.items()}, value=Deal.stage, else_=0)
-    return func.coalesce(Deal.probability_override, by_stage)
+@dataclass(frozen=True)
+class Weighting:
+    """What every weighted figure is computed from (SPEC §2, §7): the rung probabilities of the
+    965531 ladder, the stages past the signing gate, and the current quota period. Built once by
+    ``bot.flows.funnel.weighting.weighting``; card, App Home, digest, /funnel and CSV all read the
+    expressions below, so they agree."""
+
+    rungs: Mapping[str, int]  # rung key -> percent
+    signed_stages: tuple[str, ...] = ()
+    period_start: date | None = None
+    period_end: date | None = None  # exclusive
+    period_key: str | None = None
 
 
-def weighted_expr(probabilities: Mapping[str, int]) -> ColumnElement:
+BELOW_BUCKETS = ("qualification", "low_contact", "failed")
+IN_FUNNEL = "funnel"
+
+
+def in_funnel_expr() -> ColumnElement:
+    """Open, at normal contact, qualified (not failed) and standing on a rung of the ladder."""
+    return and_(
+        Deal.status == OPEN,
+        Deal.contact_level == "normal",
+        Deal.qualification_failed.is_(False),
+        Deal.earned_rung.is_not(None),
+    )
+
+
+def bucket_expr() -> ColumnElement:
+    """Where an open deal stands: ``funnel``, or below it (low contact, failed but pursued, still in
+    qualification — no rung met yet); NULL for a deal that is not open."""
+    return case(
+        (Deal.status != OPEN, null()),
+        (Deal.contact_level == "lower", literal("low_contact")),
+        (Deal.qualification_failed.is_(True), literal("failed")),
+        (Deal.earned_rung.is_(None), literal("qualification")),
+        else_=literal(IN_FUNNEL),
+    )
+
+
+def probability_expr(w: Weighting) -> ColumnElement:
+    """The deal's win probability in percent: in the funnel, its override, else its earned rung's;
+    0 below the funnel and for a deal that is not open."""
+    earned = case({k: v for k, v in w.rungs.items()}, value=Deal.earned_rung, else_=0)
+    return case((in_funnel_expr(), func.coalesce(Deal.probability_override, earned)), else_=0)
+
+
+def weighted_expr(w: Weighting) -> ColumnElement:
     # 100.0 as a literal: exact numeric on PostgreSQL, and no integer division on SQLite
-    return func.coalesce(Deal.amount, 0) * probability_expr(probabilities) / literal_column("100.0")
+    return func.coalesce(Deal.amount, 0) * probability_expr(w) / literal_column("100.0")
+
+
+def signed_expr(w: Weighting) -> ColumnElement:
+    """Past the signing gate: achievement, no longer forecast."""
+    return Deal.stage.in_(w.signed_stages) if w.signed_stages else false()
+
+
+def pipeline_expr(w: Weighting) -> ColumnElement:
+    """In the weighted pipeline: in the funnel and not yet signed (any close date)."""
+    return and_(in_funnel_expr(), not_(signed_expr(w)))
+
+
+def forecast_expr(w: Weighting) -> ColumnElement:
+    """In the period's forecast: in the pipeline and expected to close within the quota period."""
+    if w.period_start is None or w.period_end is None:
+        return false()
+    return and_(pipeline_expr(w), Deal.expected_close >= w.period_start, Deal.expected_close < w.period_end)
+
+
+def committed_expr(w: Weighting) -> ColumnElement:
+    """Committed for the current quota period (a commitment for an earlier one has lapsed)."""
+    if w.period_key is None:
+        return false()
+    return and_(in_funnel_expr(), Deal.committed.is_(True), Deal.commit_period == w.period_key)
+
+
+def deal_weights(
+    session: Session, *, team_id: str, deal_ids: Sequence[int], w: Weighting
+) -> dict[int, tuple[int, Decimal | None, str | None, bool]]:
+    """Per deal: (probability, weighted, bucket, in the pipeline) — the card's and App Home's figures
+    by the same expressions as the digest's."""
+    if not deal_ids:
+        return {}
+    q = select(
+        Deal.id,
+        probability_expr(w),
+        case((Deal.amount.is_(None), null()), else_=weighted_expr(w)),
+        bucket_expr(),
+        case((pipeline_expr(w), 1), else_=0),
+    ).where(Deal.team_id == team_id, Deal.id.in_(list(deal_ids)))
+    return {
+        i: (int(p or 0), None if wt is None else _money(wt), b, bool(pl))
+        for i, p, wt, b, pl in session.execute(q)
+    }
+
+
+def grade_mix_expr() -> ColumnElement:
+    """The deal's bucket in the grade mix: its grade, or "incomplete" while its assessment has items to
+    find out (a provisional grade is no grade yet, SPEC §3.3)."""
+    return case((Deal.assessment_incomplete.is_(True), literal("incomplete")), else_=Deal.grade)
 
 
 def _money(v) -> Decimal:  # noqa: ANN001
@@ -59,27 +151,48 @@ def _money(v) -> Decimal:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------- the funnel
-OpenGroup = tuple[str, str, str, str | None, bool, int, Decimal, Decimal]
+@dataclass(frozen=True)
+class OpenGroup:
+    owner: str
+    stage: str
+    currency: str
+    grade: str | None
+    bucket: str  # funnel | qualification | low_contact | failed
+    committed: bool  # for the current quota period
+    in_pipeline: bool  # in the funnel, not yet signed
+    in_forecast: bool  # ... and expected to close in the quota period
+    count: int
+    amount: Decimal
+    weighted: Decimal
 
 
-def open_groups(session: Session, *, scope: Scope, probabilities: Mapping[str, int]) -> list[OpenGroup]:
-    """Open deals grouped by (owner, stage, currency, grade, committed): count, amount, weighted.
+def open_groups(session: Session, *, scope: Scope, w: Weighting) -> list[OpenGroup]:
+    """Open deals grouped by (owner, stage, currency, grade, bucket, committed, pipeline, forecast):
+    count, amount, weighted.
 
-    One scan feeds the stage table, the grade mix, the commitment and the per-rep pipeline; the
-    result has at most owners × stages × currencies × 5 grades × 2 rows, whatever the deal count.
+    One scan feeds the stage table, below the funnel, the grade mix, the forecast, the commitment and
+    the per-rep pipeline; the number of rows is bounded by the keys' values, whatever the deal count.
     """
-    keys = (Deal.owner_id, Deal.stage, Deal.currency, Deal.grade, Deal.committed)
+    flags = (
+        case((committed_expr(w), 1), else_=0),
+        case((pipeline_expr(w), 1), else_=0),
+        case((forecast_expr(w), 1), else_=0),
+    )
+    keys = (Deal.owner_id, Deal.stage, Deal.currency, grade_mix_expr(), bucket_expr(), *flags)
     q = (
         select(
             *keys,
             func.count(),
             func.sum(func.coalesce(Deal.amount, 0)),
-            func.sum(weighted_expr(probabilities)),
+            func.sum(weighted_expr(w)),
         )
         .where(*scope.where(), Deal.status == OPEN)
         .group_by(*keys)
     )
-    return [(o, st, c, g, bool(k), n, _money(a), _money(w)) for o, st, c, g, k, n, a, w in session.execute(q)]
+    return [
+        OpenGroup(o, st, c, g, b, bool(k), bool(p), bool(f), n, _money(a), _money(wt))
+        for o, st, c, g, b, k, p, f, n, a, wt in session.execute(q)
+    ]
 
 
 def movement(

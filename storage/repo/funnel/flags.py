@@ -41,6 +41,7 @@ def flags(
     bid_or_later: Sequence[str],
     overdue_before: datetime,
     today: date,
+    stage_order: Sequence[str] = (),
 ) -> dict[str, tuple[int, list[FlagRow]]]:
     """{kind: (count, top ``limit`` deals)} for every kind with at least one deal."""
     team = scope.team_id
@@ -83,13 +84,18 @@ def flags(
     derived: dict[str, ColumnElement] = {
         "overdue": and_(is_open, overdue.c.deal_id.is_not(None)),
         "stalled": and_(is_open, stalled),
-        "failed_prospect": and_(is_open, Deal.grade == "D", Deal.contact_level == "normal"),
+        # failed qualification, kept at normal contact (advance anyway); lower contact is no flag
+        "failed_prospect": and_(is_open, Deal.qualification_failed.is_(True)),
         "no_coach": and_(is_open, Deal.stage.in_(past_stage2), func.coalesce(people.c.coach, 0) == 0),
         "decision_maker_not_met": and_(
             is_open, Deal.stage.in_(bid_or_later), func.coalesce(people.c.dm_met, 0) == 0
         ),
         "close_date_past": and_(is_open, Deal.expected_close < today),
     }
+    if stage_order:  # the customer's buying step is ahead of our stage (SPEC §2, "where is the customer")
+        order = {k: i for i, k in enumerate(stage_order)}
+        customer_at = case(order, value=Deal.customer_step, else_=-1)
+        derived["customer_ahead"] = and_(is_open, customer_at > case(order, value=Deal.stage, else_=0))
     conds = {k: stored.c[f"s{i}"] == 1 for i, k in enumerate(kinds)} | derived
     cols = {k: case((c, 1), else_=0).label(f"f{i}") for i, (k, c) in enumerate(conds.items())}
     flagged = (
@@ -98,7 +104,7 @@ def flags(
         .outerjoin(stored, stored.c.deal_id == Deal.id)
         .outerjoin(people, people.c.deal_id == Deal.id)
         .outerjoin(overdue, overdue.c.deal_id == Deal.id)
-        .where(*scope.where(), Deal.status.in_(IN_PLAY))
+        .where(*scope.where(), Deal.status.in_(IN_PLAY), Deal.contact_level == "normal")  # §3.3: no flags
         .cte("flagged")
         .prefix_with("MATERIALIZED")
     )

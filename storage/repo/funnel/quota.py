@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage.models import Deal, Quota
-from storage.repo.funnel.figures import Scope, probability_expr, weighted_expr
+from storage.repo.funnel.figures import (
+    Scope,
+    Weighting,
+    bucket_expr,
+    committed_expr,
+    probability_expr,
+    weighted_expr,
+)
 
 
 # --------------------------------------------------------------------------- quotas and export
@@ -67,6 +74,7 @@ EXPORT_COLUMNS = (
     "currency",
     "probability",
     "weighted",
+    "funnel",
     "committed",
     "expected_close",
     "stage_entered_at",
@@ -77,7 +85,7 @@ def count_deals(session: Session, *, scope: Scope) -> int:
     return session.execute(select(func.count()).select_from(Deal).where(*scope.where())).scalar_one()
 
 
-def export_rows(session: Session, *, scope: Scope, probabilities: Mapping[str, int]):  # noqa: ANN201
+def export_rows(session: Session, *, scope: Scope, w: Weighting):  # noqa: ANN201
     """Every deal in scope as EXPORT_COLUMNS tuples, streamed in batches (never all in memory)."""
     q = (
         select(
@@ -90,9 +98,10 @@ def export_rows(session: Session, *, scope: Scope, probabilities: Mapping[str, i
             Deal.grade,
             Deal.amount,
             Deal.currency,
-            probability_expr(probabilities),
-            weighted_expr(probabilities),
-            Deal.committed,
+            probability_expr(w),
+            weighted_expr(w),
+            bucket_expr(),
+            type_coerce(committed_expr(w), Boolean).label("committed"),  # a bool on every dialect
             Deal.expected_close,
             Deal.stage_entered_at,
         )

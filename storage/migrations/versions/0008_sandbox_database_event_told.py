@@ -1,7 +1,7 @@
 """sandbox_database; slack_event told_at and received_at index
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 05:11:11.327068
 
 """
@@ -14,8 +14,8 @@ import storage.models
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0002'
-down_revision: Union[str, None] = '0001'
+revision: str = '0008'
+down_revision: Union[str, None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
