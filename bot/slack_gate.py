@@ -47,6 +47,7 @@ def _parse(text: str, content_type: str | None) -> dict:
         _check_envelope(body)
         return body
     fields = dict(parse_qsl(text, keep_blank_values=True))
+    _check_tree(fields)
     if "payload" in fields:
         body = _object(fields["payload"], "payload")
         _check_interaction(body)
@@ -65,8 +66,7 @@ def _loads(text: str) -> Any:  # noqa: ANN401
         data = json.loads(text)
     except (ValueError, RecursionError) as e:  # RecursionError: nested deeper than the parser's stack
         raise Malformed(f"not JSON ({type(e).__name__})") from e
-    if _depth(data) > MAX_DEPTH:
-        raise Malformed(f"JSON nested deeper than {MAX_DEPTH}")
+    _check_tree(data)
     return data
 
 
@@ -79,17 +79,20 @@ def _object(text: str, what: str) -> dict:
     return data
 
 
-def _depth(data: Any) -> int:  # noqa: ANN401
-    """How deep containers nest (iteratively: a deep value cannot exhaust the stack here)."""
-    deepest, stack = 0, [(data, 1)]
+def _check_tree(data: Any) -> None:  # noqa: ANN401
+    """At most MAX_DEPTH deep, no NUL character in any text (Slack never sends one; PostgreSQL refuses
+    it). Iterative: a deep value cannot exhaust the stack here."""
+    stack = [(data, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
+        if isinstance(node, str):
+            if "\x00" in node:
+                raise Malformed("a NUL character in a text")
+        elif isinstance(node, dict | list):
             if depth > MAX_DEPTH:
-                return depth
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
+                raise Malformed(f"JSON nested deeper than {MAX_DEPTH}")
+            children = list(node.values()) + list(node) if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
 
 
 # --------------------------------------------------------------------------- shapes

@@ -183,6 +183,9 @@ def malformed(slack) -> list[Hostile]:  # noqa: ANN001
     add("command without a user", _command(slack, "help", user_id=None))
     add("command without a team", _command(slack, "help", team_id=None))
     add("command not a slash command", _command(slack, "help", command="deal"))
+    add("command with a NUL character", _command(slack, "people \x00 Hostile"))
+    add("DM text with a NUL character", _event({"type": "message", "channel": slack.state.dm_channel(USER),
+                                                "channel_type": "im", "user": USER, "text": "a\u0000b"}), JSON)  # fmt: skip
     add("command whose response_url is not Slack's",
         _command(slack, "people Hostile", response_url="http://169.254.169.254/latest/meta-data/"))  # fmt: skip
     add("click whose response_url is not Slack's",
@@ -283,7 +286,7 @@ def answered(slack, deal_id: int) -> list[Hostile]:  # noqa: ANN001
         "away 9999-99-99 0000-00-00",
         "away 2026-01-01 9999-12-31",
         "checkin " + "%" * 500,
-        "people \x00\x01\x02",
+        "people \x01\x02\x7f",
         "history 🙂" * 200,
         "won " + "'; DROP TABLE deal; --",
         "role <@U0NOPE> manager <@U0NOPE2>",
