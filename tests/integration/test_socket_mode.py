@@ -73,7 +73,7 @@ def test_a_dm_through_the_websocket_is_answered_in_the_dm(socket_bot, sandbox):
     answers = wait_for(lambda: [m for m in sandbox.state.dm("U0REP2") if m.bot_id], what="the bot's answer")
     assert answers[-1].text  # no interview is running: the bot says how to start one
     posted = sandbox.state.calls_to("chat.postMessage", ok=True)
-    assert [c.args["channel"] for c in posted] == ["D0REP2"]
+    assert [c.args["channel"] for c in posted] == ["U0REP2"]  # the actor's own DM, not the event's channel
 
 
 def test_app_home_through_the_websocket_publishes_the_home_tab(socket_bot, sandbox):
