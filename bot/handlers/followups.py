@@ -140,37 +140,22 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                  old=old or "—", new=new)  # fmt: skip
         _update(client, _origin(body), settled_message(text))
 
-    @app.action(ids.ACT_NUDGE_LOWER)
-    def on_lower(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-        ack()
-        actor = context["actor"]
-        with session_scope(deps.engine) as s:
-            deal = flow.lower_contact_from_day30(
-                s,
-                deps.settings,
-                actor,
-                body["actions"][0].get("value"),
-                deps.clock.now(),
-                process=deps.process,
-            )
-        text = t("followups.done.lower", actor.locale, deal=deal_name(deal.account, deal.title))
-        _update(client, _origin(body), settled_message(text))
+    def settler(decide, key: str):  # noqa: ANN001, ANN202
+        """A day-30 or wake-up answer that settles its nudge: the flow decides, the DM says what was done."""
 
-    @app.action(ids.ACT_NUDGE_RESUME)
-    def on_resume(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-        ack()
-        actor = context["actor"]
-        with session_scope(deps.engine) as s:
-            deal = flow.resume_from_hold(
-                s,
-                deps.settings,
-                actor,
-                body["actions"][0].get("value"),
-                deps.clock.now(),
-                process=deps.process,
-            )
-        text = t("followups.done.resume", actor.locale, deal=deal_name(deal.account, deal.title))
-        _update(client, _origin(body), settled_message(text))
+        def on_settle(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+            ack()
+            actor = context["actor"]
+            with session_scope(deps.engine) as s:
+                deal = decide(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now(),
+                              process=deps.process)  # fmt: skip
+            text = t(key, actor.locale, deal=deal_name(deal.account, deal.title))
+            _update(client, _origin(body), settled_message(text))
+
+        return on_settle
+
+    app.action(ids.ACT_NUDGE_LOWER)(settler(flow.lower_contact_from_day30, "followups.done.lower"))
+    app.action(ids.ACT_NUDGE_RESUME)(settler(flow.resume_from_hold, "followups.done.resume"))
 
     # -- a lower-contact deal's light touch (SPEC §3.3)
     @app.action(ids.ACT_TOUCH_STILL_LOW)
