@@ -1,13 +1,21 @@
-"""Benchmark: a signed `/deal help` at 32 concurrent connections, against `dealbot run --http`
-(a real process on a migrated SQLite database, talking to a sandbox) and against a bare Bolt AsyncApp
-that only acks (uvicorn), in one run. Prints p50 / p99 / throughput of both and the ratio.
+"""Benchmark: a signed `/deal help` at 2, 8, 32 and 64 concurrent connections, against `dealbot run --http`
+(a real process on a migrated SQLite database, talking to a sandbox) in each mode, and against a bare
+Bolt AsyncApp that only acks (uvicorn), in one run: for each connection count the servers are measured
+one after the other, so they share the machine's load. Prints req/s, p50 / p99 and the requests shed
+with 503 (dealbot's admission control, ``bot/admission.py``), the load average, and the targets.
 
-Target (issue 2): dealbot >= 0.5x the bare app's throughput, and p99 < 100 ms.
+Modes (``BENCH_MODES``, comma-separated): ``single-workspace`` (one bot token, as today). A mode is an
+entry of ``MODES`` below: how its dealbot is configured; OAuth (many workspaces) is added there when
+dealbot has it, and the table gets its columns.
+
+Targets (issue "hard to break", point 7): throughput plateaus (64 connections >= 0.8 x the best) instead
+of collapsing, and p99 < 100 ms at 32 connections.
 
 The load generator is `wrk` (Debian package `wrk`; `./dev bench` installs it) replaying one pre-signed
-request (a signature is valid for 5 minutes). Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
-BENCH_WRK_THREADS (2), DEALBOT_WEB_WORKERS (2, used for both servers); DEALBOT_WEB_THREADS and
-DEALBOT_ACTOR_CACHE_SECONDS are passed to dealbot.
+request (a signature is valid for 5 minutes; each run signs anew). Settings: BENCH_SECONDS (10),
+BENCH_CONNECTIONS (2,8,32,64), BENCH_WRK_THREADS (2), BENCH_MODES (single-workspace),
+DEALBOT_WEB_WORKERS (2, used for both servers); DEALBOT_WEB_THREADS, DEALBOT_WEB_QUEUE,
+DEALBOT_WEB_QUEUE_SECONDS and DEALBOT_ACTOR_CACHE_SECONDS are passed to dealbot.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,19 +43,44 @@ from sandbox.users import default_workspace  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789ab"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "2,8,32,64").split(",")]
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 WORKERS = os.environ.get("DEALBOT_WEB_WORKERS", "2")
+PASSED = (
+    "DEALBOT_WEB_THREADS",
+    "DEALBOT_WEB_QUEUE",
+    "DEALBOT_WEB_QUEUE_SECONDS",
+    "DEALBOT_ACTOR_CACHE_SECONDS",
+)
+BARE = "bare Bolt (ack only)"
 
 
 @dataclass
 class Result:
-    name: str
     rps: float
     p50_ms: float
     p99_ms: float
     requests: int
-    errors: int
+    shed: int  # 503 answers (admission control)
+    errors: int  # other non-2xx answers and socket errors
+
+
+@dataclass
+class Mode:
+    """How one dealbot server of the benchmark is configured: extra environment, who sends the request."""
+
+    env: Callable[[SandboxServer, Path], dict[str, str]]
+    user: str = "U0REP2"
+
+
+def single_workspace(sandbox: SandboxServer, tmp: Path) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": sandbox.bot_token, "DATABASE_URL": f"sqlite:///{tmp / 'single.db'}"}
+
+
+MODES: dict[str, Mode] = {
+    "single-workspace": Mode(single_workspace),
+    # "oauth": Mode(...)  — many workspaces behind one app; added with dealbot's OAuth mode
+}
 
 
 def free_port() -> int:
@@ -55,7 +89,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def wait_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -82,6 +116,17 @@ def wrk_script(body: str, tmp: Path) -> Path:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["X-Slack-Request-Timestamp"] = "{ts}"\n'
         f'wrk.headers["X-Slack-Signature"] = "{sign(SECRET, ts, body)}"\n'
+        "local threads = {}\n"
+        "function setup(thread) table.insert(threads, thread) end\n"
+        "function init(args) shed = 0; other = 0 end\n"
+        "function response(status, headers, body)\n"
+        "  if status == 503 then shed = shed + 1 elseif status >= 300 then other = other + 1; last = status end\n"
+        "end\n"
+        "function done(summary, latency, requests)\n"
+        "  local s, o, l = 0, 0, 0\n"
+        "  for _, t in ipairs(threads) do s = s + t:get('shed'); o = o + t:get('other'); l = t:get('last') or l end\n"
+        "  io.write(string.format('shed %d other %d last %d\\n', s, o, l))\n"
+        "end\n"
     )
     return lua
 
@@ -94,10 +139,10 @@ def to_ms(value: str) -> float:
     return {"us": n / 1000, "ms": n, "s": n * 1000, "m": n * 60_000}[unit]
 
 
-def run_wrk(name: str, url: str, script: Path) -> Result:
+def run_wrk(url: str, script: Path, connections: int, seconds: int) -> Result:
     out = subprocess.run(
-        ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "5s",
-         "-s", str(script), f"{url}/slack/events"],
+        ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+         "--timeout", "5s", "-s", str(script), f"{url}/slack/events"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     pct = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)", out, re.M))
@@ -105,15 +150,16 @@ def run_wrk(name: str, url: str, script: Path) -> Result:
         sys.exit(f"could not read wrk's latency distribution:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sock_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sock_errors.groups())) if sock_errors else 0)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    shed = int(re.search(r"^shed (\d+)", out, re.M).group(1))
+    non2xx = int(bad.group(1)) if bad else 0
     return Result(
-        name=name,
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         p50_ms=to_ms(pct["50"]),
         p99_ms=to_ms(pct["99"]),
         requests=requests,
-        errors=errors,
+        shed=shed,
+        errors=non2xx - shed + (sum(map(int, sock.groups())) if sock else 0),
     )
 
 
@@ -124,51 +170,37 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    modes = [m.strip() for m in os.environ.get("BENCH_MODES", "single-workspace").split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        print(f"bench_http: unknown mode(s) {unknown}; known: {sorted(MODES)}", file=sys.stderr)
+        return 2
     tmp = Path(tempfile.mkdtemp(prefix="dealbot-bench-"))
     sandbox = SandboxServer(workspace=default_workspace(), signing_secret=SECRET).start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEALBOT_", "DATABASE_URL"))}
-    env.update(
-        SLACK_BOT_TOKEN=sandbox.bot_token,
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEALBOT_", "DATABASE_URL"))}
+    base.update(
         SLACK_SIGNING_SECRET=SECRET,
+        SLACK_BOT_TOKEN=sandbox.bot_token,
         SLACK_API_URL=sandbox.api_url,
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
         DEALBOT_WEB_WORKERS=WORKERS,
         DEALBOT_TICK_SECONDS="3600",
         DEALBOT_LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
-    for k in ("DEALBOT_WEB_THREADS", "DEALBOT_ACTOR_CACHE_SECONDS"):  # knobs worth comparing
-        if k in os.environ:
-            env[k] = os.environ[k]
+    base.update({k: os.environ[k] for k in PASSED if k in os.environ})
     procs: list[subprocess.Popen] = []
+    results: dict[str, dict[int, Result]] = {}
+    load_before = os.getloadavg()
     try:
-        subprocess.run(
-            [sys.executable, "-m", "bot", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
-        )
-        bot_port, bare_port = free_port(), free_port()
-        procs.append(
-            start([sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(bot_port)],
-                  env, tmp / "dealbot.log")
-        )  # fmt: skip
-        procs.append(
-            start([sys.executable, "-m", "uvicorn", "bench._bare_app:create", "--factory", "--host", "127.0.0.1",
-                   "--port", str(bare_port), "--workers", WORKERS, "--log-level", "warning", "--no-access-log"],
-                  env, tmp / "bare.log")
-        )  # fmt: skip
-        bot_url, bare_url = f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{bare_port}"
-        wait_up(f"{bot_url}/healthz", procs[0], tmp / "dealbot.log")
-        wait_up(f"{bare_url}/slack/events", procs[1], tmp / "bare.log")
-
-        side = SlackSide(sandbox, app_url=bot_url, signing_secret=SECRET)
-        check = side.command("U0REP2", "/deal", "help")  # also caches the user's profile, as in steady state
-        if check.status != 200 or "/deal new" not in check.text:
-            sys.exit(f"dealbot did not answer /deal help: {check.status} {check.text[:200]}")
-        body, _ = side.command_body("U0REP2", "/deal", "help")
-        script = wrk_script(body, tmp)
-        results = []
-        for name, url in (("bare Bolt AsyncApp (ack only)", bare_url), ("dealbot run --http", bot_url)):
-            run_wrk(name, url, script) if SECONDS > 2 else None  # warm-up pass (imports, pools, caches)
-            results.append(run_wrk(name, url, script))
+        servers = {BARE: _start_bare(base, sandbox, tmp, procs)}
+        for mode in modes:
+            servers[mode] = _start_dealbot(mode, base, sandbox, tmp, procs)
+        for c in CONNECTIONS:
+            for name, (url, body) in servers.items():
+                script = wrk_script(body, tmp)  # signed now: valid for this run
+                run_wrk(url, script, c, 2)  # warm-up (imports, pools, caches, connections)
+                time.sleep(1)  # what the warm-up left queued drains before the measured run
+                results.setdefault(name, {})[c] = run_wrk(url, script, c, SECONDS)
     finally:
         for p in procs:
             p.terminate()
@@ -178,23 +210,83 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
         sandbox.stop()
-    report(results)
+    report(results, modes, load_before, os.getloadavg())
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
-def report(results: list[Result]) -> None:
-    bare, bot = results
-    print(
-        f"signed /deal help, {CONNECTIONS} connections, {SECONDS}s each, {WORKERS} worker process(es) per server"
+def _start_bare(base: dict[str, str], sandbox: SandboxServer, tmp: Path, procs: list) -> tuple[str, str]:
+    port = free_port()
+    procs.append(
+        start([sys.executable, "-m", "uvicorn", "bench._bare_app:create", "--factory", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", WORKERS, "--log-level", "warning", "--no-access-log"],
+              base, tmp / "bare.log")
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_up(f"{url}/slack/events", procs[-1], tmp / "bare.log")
+    body, _ = SlackSide(sandbox, app_url=url, signing_secret=SECRET).command_body("U0REP2", "/deal", "help")
+    return url, body
+
+
+def _start_dealbot(
+    mode: str, base: dict[str, str], sandbox: SandboxServer, tmp: Path, procs: list
+) -> tuple[str, str]:
+    env = {**base, **MODES[mode].env(sandbox, tmp)}
+    subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
     )
-    print(f"{'server':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
-    for r in results:
-        print(f"{r.name:32} {r.rps:9.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.requests:9d} {r.errors:7d}")
-    ratio = bot.rps / bare.rps if bare.rps else 0.0
-    ok = ratio >= 0.5 and bot.p99_ms < 100 and bot.errors == 0
-    print(f"throughput ratio dealbot/bare = {ratio:.2f} (target >= 0.5); dealbot p99 = {bot.p99_ms:.1f} ms "
-          f"(target < 100): {'target met' if ok else 'target MISSED'}")  # fmt: skip
+    port = free_port()
+    log = tmp / f"dealbot-{mode}.log"
+    procs.append(
+        start(
+            [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],
+            env,
+            log,
+        )
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_up(f"{url}/healthz", procs[-1], log)
+    side = SlackSide(sandbox, app_url=url, signing_secret=SECRET)
+    user = MODES[mode].user
+    check = side.command(user, "/deal", "help")  # also caches the user's profile, as in steady state
+    if check.status != 200 or "/deal new" not in check.text:
+        sys.exit(f"dealbot ({mode}) did not answer /deal help: {check.status} {check.text[:200]}")
+    body, _ = side.command_body(user, "/deal", "help")
+    return url, body
+
+
+def report(results: dict[str, dict[int, Result]], modes: list[str], before: tuple, after: tuple) -> None:
+    print(
+        f"signed /deal help, {SECONDS}s per point, {WORKERS} worker process(es) per server, "
+        f"load average {before[0]:.2f} before / {after[0]:.2f} after ({os.cpu_count()} cores)"
+    )
+    names = [BARE, *[f"dealbot {m}" for m in modes]]
+    keys = [BARE, *modes]
+    print(f"{'conns':>5}  " + "  ".join(f"{n:>36}" for n in names))
+    print(
+        f"{'':>5}  " + "  ".join(f"{'req/s':>8} {'p50':>6} {'p99':>7} {'shed':>6} {'err':>5}" for _ in names)
+    )
+    for c in CONNECTIONS:
+        cells = []
+        for k in keys:
+            r = results[k][c]
+            cells.append(f"{r.rps:8.0f} {r.p50_ms:6.1f} {r.p99_ms:7.1f} {r.shed:6d} {r.errors:5d}")
+        print(f"{c:>5}  " + "  ".join(cells))
+    print("(latencies in ms; shed = answered 503 + Retry-After by admission control)")
+    for m in modes:
+        series = results[m]
+        best = max(r.rps for r in series.values())
+        top = max(CONNECTIONS)
+        plateau = series[top].rps >= 0.8 * best
+        p99 = series[32].p99_ms if 32 in series else float("nan")
+        errors = sum(r.errors for r in series.values())
+        ratio = series[32].rps / results[BARE][32].rps if 32 in series and results[BARE][32].rps else 0.0
+        ok = plateau and p99 < 100 and errors == 0
+        print(
+            f"dealbot {m}: {top} connections at {series[top].rps / best:.2f} x its best throughput "
+            f"(target >= 0.8: {'plateau' if plateau else 'COLLAPSE'}); p99 at 32 = {p99:.1f} ms (target < 100); "
+            f"{ratio:.2f} x the bare app at 32; errors {errors}: {'target met' if ok else 'target MISSED'}"
+        )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,21 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the bot (Socket Mode, HTTP, or the sandbox without credentials)")
     run.add_argument("--http", action="store_true", help="HTTP mode: POST /slack/events, GET /healthz")
     run.add_argument("--port", type=int, default=3000)
-    run.add_argument("--host", default="0.0.0.0")
-    sub.add_parser("sandbox", help="the bot and the local Slack imitation, even when credentials are set")
+    run.add_argument("--host", help="HTTP mode: address to listen on (0.0.0.0; 127.0.0.1 with the dev clock)")
+    run.add_argument(
+        "--allow-sandbox",
+        action="store_true",
+        help="with no Slack credentials, start the sandbox even when no terminal is attached (./dev run)",
+    )
+    sandbox = sub.add_parser(
+        "sandbox", help="the bot and the local Slack imitation, even when credentials are set"
+    )
+    sandbox.add_argument(
+        "--use-existing-database",
+        action="store_true",
+        help="run on a database the sandbox did not create (it is migrated and gets the sandbox workspace; "
+        "other workspaces' nudges and digests are left alone)",
+    )
     sub.add_parser("migrate", help="apply database migrations")
     jobs = sub.add_parser("jobs", help="scheduled work")
     jobs_sub = jobs.add_subparsers(dest="jobs_cmd", required=True)
@@ -63,10 +76,21 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return runners.purge_team(settings, args.team_id, yes=args.yes)
     mode = settings.resolve_mode(http=getattr(args, "http", False), force_sandbox=args.cmd == "sandbox")
     if mode is Mode.SANDBOX:
-        return runners.run_sandbox(settings)
+        if args.cmd == "run" and not args.allow_sandbox and not _attended():
+            raise ConfigError(
+                "no Slack credentials (SLACK_BOT_TOKEN with SLACK_APP_TOKEN, or with SLACK_SIGNING_SECRET "
+                "and --http) and no terminal: refusing to start the sandbox unattended. Set the "
+                "credentials to connect to Slack, or run `dealbot sandbox` to start the sandbox on purpose"
+            )
+        return runners.run_sandbox(settings, existing_database=getattr(args, "use_existing_database", False))
     if mode is Mode.SOCKET:
         return runners.run_socket(settings)
     return runners.run_http(settings, host=args.host, port=args.port)
+
+
+def _attended() -> bool:
+    """A person is at a terminal (not a service manager, a container or a pipe)."""
+    return sys.stdin.isatty() or sys.stdout.isatty()
 
 
 def _fail(message: str) -> int:

@@ -54,6 +54,30 @@ class MovableClock:
         return self.now()
 
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # the movable clock stays within this century
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+MAX_SHIFT = timedelta(days=3660)  # one move of the movable clock: at most about ten years
+
+
+def move_clock(clock: MovableClock | FixedClock, data: dict) -> datetime:
+    """``{"advance": "P15D"}`` or ``{"set": "<ISO-8601>"}`` (the dev clock's body); ValueError when it
+    is neither, or would take the clock outside 2000–2099."""
+    if "advance" in data:
+        delta = parse_duration(str(data["advance"]))
+        target = clock.now() + delta
+    elif "set" in data:
+        target = parse_instant(str(data["set"]))
+    else:
+        raise ValueError('give {"advance": "P15D"} or {"set": "<ISO-8601>"}')
+    if not EARLIEST <= target < LATEST:
+        raise ValueError(f"the clock stays between {EARLIEST.year} and {LATEST.year - 1}")
+    if "advance" in data:
+        clock.advance(delta)
+    else:
+        clock.set(target)
+    return clock.now()
+
+
 def as_utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         raise ValueError("naive datetime: give a time zone or a UTC offset")
@@ -76,7 +100,18 @@ def parse_duration(text: str) -> timedelta:
     if not m or text.strip().upper() in ("P", "PT", "-P"):
         raise ValueError(f"not an ISO-8601 duration: {text!r} (e.g. P15D, PT2H)")
     sign, w, d, h, mi, s = m.groups()
-    delta = timedelta(
-        weeks=int(w or 0), days=int(d or 0), hours=int(h or 0), minutes=int(mi or 0), seconds=float(s or 0)
-    )
+    if any(len(part) > 12 for part in (w, d, h, mi, s) if part):
+        raise ValueError(f"duration too long: {text!r} (at most {MAX_SHIFT.days} days)")
+    try:
+        delta = timedelta(
+            weeks=int(w or 0),
+            days=int(d or 0),
+            hours=int(h or 0),
+            minutes=int(mi or 0),
+            seconds=float(s or 0),
+        )
+    except OverflowError as e:
+        raise ValueError(f"duration too long: {text!r} (at most {MAX_SHIFT.days} days)") from e
+    if delta > MAX_SHIFT:
+        raise ValueError(f"duration too long: {text!r} (at most {MAX_SHIFT.days} days)")
     return -delta if sign else delta

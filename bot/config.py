@@ -8,6 +8,7 @@ token -> single-workspace HTTP; ``--http`` with a client id and secret and no bo
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from enum import StrEnum
@@ -30,6 +31,8 @@ CREDENTIALS = (
 )
 TOKEN_PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SANDBOX_TOKEN_PREFIX = "xoxb-sandbox-"  # the bot token the sandbox issues; Slack's never start so
+SANDBOX_CLIENT_SECRET_PREFIX = "sandbox-client-secret-"  # the client secret of the sandbox's OAuth app
 
 
 class ConfigError(ValueError):
@@ -69,7 +72,9 @@ class Settings(BaseSettings):
     dealbot_sandbox_port: int = Field(default=3000, ge=0, le=65535)
     dealbot_dev_clock: bool = False
     dealbot_web_workers: int = Field(default=2, ge=1, le=64)
-    dealbot_web_threads: int = Field(default=16, ge=1, le=256)
+    dealbot_web_threads: int | None = Field(default=None, ge=1, le=256)  # None: matched to the cores
+    dealbot_web_queue: int = Field(default=64, ge=0, le=10_000)
+    dealbot_web_queue_seconds: float = Field(default=1.5, gt=0, le=2.5)
     dealbot_actor_cache_seconds: float = Field(default=5, ge=0, le=3600)
     dealbot_log_level: str = "INFO"
     # Test-only fault injection for the nudge sender (crash tests): exit the process right after the
@@ -184,6 +189,24 @@ class Settings(BaseSettings):
     def api_is_local(self) -> bool:
         return (urlparse(self.slack_api_url).hostname or "") in LOOPBACK_HOSTS
 
+    @property
+    def has_sandbox_credentials(self) -> bool:
+        """Credentials the sandbox issued, for a sandbox on loopback: the only place the dev clock runs.
+        Either its bot token, or (OAuth mode, no bot token) its client secret."""
+        if not self.api_is_local:
+            return False
+        if self.slack_bot_token:
+            return self.slack_bot_token.startswith(SANDBOX_TOKEN_PREFIX)
+        return (self.slack_client_secret or "").startswith(SANDBOX_CLIENT_SECRET_PREFIX)
+
+    @property
+    def web_threads(self) -> int:
+        """Requests run at once per process: DEALBOT_WEB_THREADS, else the cores shared by the workers."""
+        if self.dealbot_web_threads:
+            return self.dealbot_web_threads
+        workers = 1 if self.dealbot_dev_clock else self.dealbot_web_workers
+        return max(1, (os.cpu_count() or 1) // workers)
+
     def resolve_mode(self, *, http: bool = False, force_sandbox: bool = False) -> Mode:
         """Decide how to run and refuse incomplete or placeholder credentials."""
         if force_sandbox or not self.has_credentials:
@@ -196,9 +219,10 @@ class Settings(BaseSettings):
             mode = self._oauth_mode(http)
         else:
             mode = self._token_mode(http)
-        if self.dealbot_dev_clock and not self.api_is_local:
+        if self.dealbot_dev_clock and not self.has_sandbox_credentials:
             raise ConfigError(
-                "DEALBOT_DEV_CLOCK is only allowed with the sandbox, not with real Slack credentials"
+                "DEALBOT_DEV_CLOCK is only allowed with the sandbox (a loopback SLACK_API_URL and the "
+                "credentials the sandbox issued), not with real Slack credentials"
             )
         return mode
 

@@ -19,4 +19,6 @@ class Deps:
     clock: Clock
     process: Process  # the stage set and question set, loaded and validated at start
     worker_id: str = "local"
+    # The workspaces scheduled jobs may touch (None: every one); the sandbox limits them to its own.
+    teams: frozenset[str] | None = None
     oauth: Any = None  # bot.oauth.OAuth in OAuth mode (many workspaces), else None

@@ -44,6 +44,8 @@ ACT_RECORD_RUNG = (
     "record_rung"  # the card: a checkpoint or a skipped milestone; "<stage>|<checkpoint>|<id>:<v>"
 )
 ACT_PERSON_EDIT = "person_edit"  # edit one buying influence (in the people modal); value = person id
+ACT_PEOPLE_PREV = "people_prev"  # the people modal's pages; value = the page to show (0-based)
+ACT_PEOPLE_NEXT = "people_next"
 ACT_HOME_NEW_DEAL = "home_new_deal"  # App Home "Register a deal"
 ACT_SETTINGS_OPEN = "settings_open"  # App Home (admin): the settings modal
 ACT_ROLES_OPEN = "roles_open"  # App Home (admin): assign a role

@@ -359,7 +359,28 @@ class InstalledWorkspaces:
             return self._clients[token]
 
 
-def workspaces(deps: Any, client: WebClient) -> OneWorkspace | InstalledWorkspaces:  # noqa: ANN401
-    """What a scheduled job serves: the installed workspaces (OAuth), else the one of ``client``."""
+class ScopedWorkspaces:
+    """Only some workspaces (``Deps.teams``: the sandbox's own) of what a job would otherwise serve."""
+
+    def __init__(self, inner: OneWorkspace | InstalledWorkspaces, teams: frozenset[str]) -> None:
+        self.inner = inner
+        self.teams = teams
+
+    def installed(self) -> frozenset[str]:
+        inner = self.inner.installed()
+        return self.teams if inner is None else inner & self.teams
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        return self.inner.client_for(team_id) if team_id in self.teams else None
+
+
+def workspaces(
+    deps: Any,  # noqa: ANN401
+    client: WebClient,
+) -> OneWorkspace | InstalledWorkspaces | ScopedWorkspaces:
+    """What a scheduled job serves: the installed workspaces (OAuth), else the one of ``client``;
+    limited to ``deps.teams`` when set (the sandbox never touches another workspace's rows)."""
     oauth = getattr(deps, "oauth", None)
-    return oauth.workspaces if oauth is not None else OneWorkspace(client)
+    served = oauth.workspaces if oauth is not None else OneWorkspace(client)
+    teams = getattr(deps, "teams", None)
+    return served if teams is None else ScopedWorkspaces(served, teams)

@@ -11,9 +11,10 @@ import time
 import uvicorn
 
 from bot.clock import FixedClock, parse_instant
-from bot.config import ConfigError, Settings
+from bot.config import LOOPBACK_HOSTS, ConfigError, Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.repo.sandbox import Origin, database_origin, mark_sandbox_database
 
 log = logging.getLogger(__name__)
 SECOND_WORKSPACE = "T0OTHER"  # the sandbox's second workspace, where the page can add dealbot too
@@ -53,6 +54,18 @@ def demo_data(settings: Settings) -> int:
     return 0
 
 
+def http_host(settings: Settings, host: str | None) -> str:
+    """Where HTTP mode listens: every interface by default, loopback only with the dev clock."""
+    if not settings.dealbot_dev_clock:
+        return host or "0.0.0.0"
+    if host and host not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f"DEALBOT_DEV_CLOCK serves the dev routes on loopback only: drop --host {host} "
+            "or give --host 127.0.0.1"
+        )
+    return host or "127.0.0.1"
+
+
 def purge_team(settings: Settings, team_id: str, *, yes: bool = False, ask=input) -> int:  # noqa: ANN001
     """Delete one workspace's data. Refused while it is installed (its data is still in use); asks the
     operator to type the workspace id unless ``--yes``."""
@@ -85,7 +98,8 @@ def purge_team(settings: Settings, team_id: str, *, yes: bool = False, ask=input
     return 0
 
 
-def run_http(settings: Settings, *, host: str, port: int) -> int:
+def run_http(settings: Settings, *, host: str | None, port: int) -> int:
+    host = http_host(settings, host)
     workers = 1 if settings.dealbot_dev_clock else settings.dealbot_web_workers
     if workers == 1:
         from bot.runtime import build
@@ -151,25 +165,29 @@ def run_socket(settings: Settings) -> int:
     return 0
 
 
-def run_sandbox(settings: Settings) -> int:
+def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     """The bot and the sandbox in one process, SQLite by default, movable clock on.
 
     The bot runs in OAuth mode, installed the way Slack apps are: at start the sandbox workspace's admin
     adds it through the sandbox's OAuth imitation; the page's "Add dealbot to a workspace" installs it
-    into the second sandbox workspace the same way (each then has its own token)."""
+    into the second sandbox workspace the same way (each then has its own token).
+
+    The sandbox works on a database it created (or an empty one, which it then creates); any other is
+    refused unless ``existing_database``, and even then its jobs touch the sandbox workspaces only."""
     from sandbox.page import PageActions, page_routes
     from sandbox.server import SandboxServer
     from sandbox.slack_side import SlackSide
     from sandbox.users import default_workspace
 
+    origin = sandbox_database_origin(settings, existing_database)
     bot_sock = tcp_listener("127.0.0.1", 0)
     bot_port = bot_sock.getsockname()[1]
     secret = secrets.token_hex(16)
-    workspace = default_workspace()
+    workspace, second = default_workspace(), default_workspace(SECOND_WORKSPACE)
     try:
         sandbox = SandboxServer(
             port=settings.dealbot_sandbox_port,
-            workspace=[workspace, default_workspace(SECOND_WORKSPACE)],
+            workspace=[workspace, second],
             signing_secret=secret,
             app_url=f"http://127.0.0.1:{bot_port}",
         )
@@ -198,12 +216,18 @@ def run_sandbox(settings: Settings) -> int:
             "dealbot_manager_channel": None,
         }
     )
-    upgrade(make_engine(bot_settings.database_url))  # "try it" works on a fresh checkout
+    engine = make_engine(bot_settings.database_url)
+    upgrade(engine)  # "try it" works on a fresh checkout
     from bot.runtime import build
     from bot.web import create_asgi
     from sandbox.demo.data import seed_sandbox_team
 
     deps, app = build(bot_settings)
+    # its jobs never touch another workspace's rows (both sandbox workspaces are its own)
+    deps.teams = frozenset({workspace.team_id, second.team_id})
+    if origin is Origin.EMPTY:
+        mark_sandbox_database(engine, deps.clock.now())
+    engine.dispose()
     built["deps"] = deps
     seed_sandbox_team(deps)
     server = uvicorn.Server(
@@ -226,6 +250,26 @@ def run_sandbox(settings: Settings) -> int:
     server.run(sockets=[bot_sock])
     sandbox.stop()
     return 0
+
+
+def sandbox_database_origin(settings: Settings, existing_database: bool) -> Origin:
+    """Refuse a database the sandbox did not create, unless told to use it anyway."""
+    engine = make_engine(settings.database_url)
+    try:
+        origin = database_origin(engine)
+    finally:
+        engine.dispose()
+    if origin is Origin.OTHER and not existing_database:
+        raise ConfigError(
+            f"DATABASE_URL ({engine.url.render_as_string(hide_password=True)}) is a database the sandbox "
+            "did not create: it may hold a real workspace's deals and nudges. Point DATABASE_URL at an "
+            "empty database (or unset it), or run `dealbot sandbox --use-existing-database` to use this "
+            "one anyway (the sandbox then migrates it, adds its own workspace and leaves every other "
+            "workspace's nudges and digests alone)"
+        )
+    if origin is Origin.OTHER:
+        log.warning("the sandbox runs on a database it did not create (--use-existing-database)")
+    return origin
 
 
 def _load_demo(deps) -> str:  # noqa: ANN001

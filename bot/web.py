@@ -1,16 +1,23 @@
 """The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, in OAuth mode GET /slack/install and
-GET /slack/oauth_redirect (Bolt's OAuth flow), and the dev clock (sandbox/tests)."""
+GET /slack/oauth_redirect (Bolt's OAuth flow), and the dev clock (sandbox only).
+
+Every request to /slack/events passes, in order: a size cap (413), the admission gate (503 +
+Retry-After when this process is saturated), Slack's signature (401), the shape of the body (400 and a
+log line for a body Slack would never send, ``bot.slack_gate``), then Bolt. The OAuth pages pass the
+admission gate too.
+"""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from contextlib import asynccontextmanager
+from urllib.parse import urlparse
 
-import anyio
-import anyio.to_thread
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,47 +25,51 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import jobs
-from bot.clock import parse_duration, parse_instant
+from bot.admission import Admission
+from bot.clock import move_clock
+from bot.config import LOOPBACK_HOSTS, Settings
 from bot.deps import Deps
 from bot.scheduler import start_scheduler
+from bot.slack_gate import MAX_BODY_BYTES, Malformed, check_body, decode
 from storage.db import ping
 
 log = logging.getLogger(__name__)
+INVALID = {"error": "invalid request"}  # what Bolt answers to a bad signature
 
 
 def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
-    # Bolt's App is synchronous: each request runs in a thread, at most DEALBOT_WEB_THREADS at once
-    # per process (more threads only fight over the GIL and the database).
-    limiter = anyio.CapacityLimiter(deps.settings.dealbot_web_threads)
+    settings = deps.settings
+    admission = Admission.from_settings(settings)
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
+    hooks = response_url_prefixes(settings)
+
+    def handle(body: bytes, request: Request) -> BoltResponse:
+        """In a request thread: signature, shape, then Bolt."""
+        try:
+            text = decode(body)
+            if not verifier.is_valid_request(text, dict(request.headers)):
+                return BoltResponse(status=401, body=json.dumps(INVALID))
+            check_body(text, request.headers.get("content-type"), hooks)
+        except Malformed as e:
+            client = request.client.host if request.client else "?"
+            log.warning("rejected a malformed Slack request from %s: %s", client, e)
+            return BoltResponse(status=400, body=json.dumps({"error": "malformed request"}))
+        return app.dispatch(to_bolt_request(request, body))
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        req = to_bolt_request(request, body)
-        bolt_resp = await anyio.to_thread.run_sync(app.dispatch, req, limiter=limiter)
+        body = await _read_capped(request)
+        if body is None:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        bolt_resp = await admission.run(handle, body, request)
+        if bolt_resp is None:
+            return JSONResponse(
+                {"error": "busy"}, status_code=503, headers={"Retry-After": str(admission.retry_after)}
+            )
         return to_starlette_response(bolt_resp)
 
     async def healthz(_: Request) -> Response:
         ok = await run_in_threadpool(ping, deps.engine)
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
-
-    async def dev_clock(request: Request) -> Response:
-        clock = deps.clock
-        if request.method == "POST":
-            try:
-                data = json.loads(await request.body() or b"{}")
-                if "advance" in data:
-                    clock.advance(parse_duration(str(data["advance"])))
-                elif "set" in data:
-                    clock.set(parse_instant(str(data["set"])))
-                else:
-                    raise ValueError('give {"advance": "P15D"} or {"set": "<ISO-8601>"}')
-            except (ValueError, TypeError) as e:
-                return JSONResponse({"ok": False, "error": str(e)}, status_code=400)
-        return JSONResponse({"ok": True, "now": clock.now().isoformat()})
-
-    async def dev_run_due(_: Request) -> Response:
-        results = await run_in_threadpool(jobs.run_due, deps, app.client, deps.clock.now())
-        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat(), "jobs": _jsonable(results)})
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
@@ -72,21 +83,27 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
             handle = (
                 flow.handle_installation if request.url.path == flow.install_path else flow.handle_callback
             )
-            bolt_resp = await anyio.to_thread.run_sync(handle, req, limiter=limiter)
+            bolt_resp = await admission.run(handle, req)
+            if bolt_resp is None:
+                return JSONResponse(
+                    {"error": "busy"}, status_code=503, headers={"Retry-After": str(admission.retry_after)}
+                )
             return to_starlette_response(bolt_resp)
 
         routes += [
             Route(flow.install_path, oauth, methods=["GET"]),
             Route(flow.redirect_uri_path, oauth, methods=["GET"]),
         ]
-    if deps.settings.dealbot_dev_clock:
-        routes += [
-            Route("/dev/clock", dev_clock, methods=["GET", "POST"]),
-            Route("/dev/run-due", dev_run_due, methods=["POST"]),
-        ]
+    refusal = dev_routes_refusal(settings)
+    if settings.dealbot_dev_clock and refusal:
+        log.warning("the dev clock routes are not served: %s", refusal)
+    elif settings.dealbot_dev_clock:
+        routes += dev_routes(deps, app)
 
     @asynccontextmanager
     async def lifespan(_: Starlette):  # noqa: ANN202
+        gc.collect()
+        gc.freeze()  # what start-up built lives as long as the process: no collection walks it again
         sched = start_scheduler(deps, app.client) if scheduler else None
         try:
             yield
@@ -98,6 +115,82 @@ def create_asgi(deps: Deps, app: App, *, scheduler: bool = True) -> Starlette:
     return Starlette(routes=routes, lifespan=lifespan)
 
 
+def response_url_prefixes(settings: Settings) -> tuple[str, ...]:
+    """Where a payload's response_url may point: Slack's hooks host for Slack's API (the sandbox's own
+    address for the sandbox); nothing is checked behind an API URL of another kind (a proxy)."""
+    api = urlparse(settings.slack_api_url)
+    if settings.api_is_local:
+        return (f"{api.scheme}://{api.netloc}/",)
+    for domain in ("slack.com", "slack-gov.com"):
+        if api.hostname == domain or (api.hostname or "").endswith("." + domain):
+            return (f"https://hooks.{domain}/",)
+    return ()
+
+
+async def _read_capped(request: Request) -> bytes | None:
+    """The body, or None once it passes MAX_BODY_BYTES (read no further)."""
+    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --------------------------------------------------------------------------- dev clock (sandbox only)
+def dev_routes_refusal(settings: Settings) -> str | None:
+    """Why the dev routes may not be served with these settings (None: they may).
+
+    Checked where the routes are mounted, so it holds however the app is started (``dealbot run``,
+    ``uvicorn --factory``): only against the sandbox, with the credentials the sandbox issued."""
+    if not settings.api_is_local:
+        return "SLACK_API_URL is not the local sandbox"
+    if not settings.has_sandbox_credentials:
+        return "the Slack credentials (SLACK_BOT_TOKEN, or SLACK_CLIENT_SECRET in OAuth mode) were not issued by the sandbox"
+    return None
+
+
+def _loopback(request: Request) -> bool:
+    server = request.scope.get("server") or ("", 0)
+    client = request.client.host if request.client else ""
+    return client in LOOPBACK_HOSTS and (server[0] or "") in LOOPBACK_HOSTS
+
+
+def dev_routes(deps: Deps, app: App) -> list[Route]:
+    def refused(request: Request) -> Response | None:
+        if _loopback(request):
+            return None
+        log.warning("dev route %s refused to %s", request.url.path, request.client)
+        return JSONResponse({"ok": False, "error": "the dev routes answer on loopback only"}, status_code=403)
+
+    async def dev_clock(request: Request) -> Response:
+        if (no := refused(request)) is not None:
+            return no
+        if request.method == "POST":
+            try:
+                data = json.loads(await request.body() or b"{}")
+                if not isinstance(data, dict):
+                    raise ValueError('give {"advance": "P15D"} or {"set": "<ISO-8601>"}')
+                move_clock(deps.clock, data)
+            except (ValueError, TypeError, OverflowError, RecursionError) as e:
+                return JSONResponse({"ok": False, "error": str(e)}, status_code=400)
+        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat()})
+
+    async def dev_run_due(request: Request) -> Response:
+        if (no := refused(request)) is not None:
+            return no
+        results = await run_in_threadpool(jobs.run_due, deps, app.client, deps.clock.now())
+        return JSONResponse({"ok": True, "now": deps.clock.now().isoformat(), "jobs": _jsonable(results)})
+
+    return [
+        Route("/dev/clock", dev_clock, methods=["GET", "POST"]),
+        Route("/dev/run-due", dev_run_due, methods=["POST"]),
+    ]
+
+
 def _jsonable(results: dict) -> dict:
     return {
         k: v if isinstance(v, int | float | str | bool | type(None) | dict | list) else str(v)
@@ -106,12 +199,14 @@ def _jsonable(results: dict) -> dict:
 
 
 def asgi_from_env() -> Starlette:
-    """Factory for `uvicorn --factory` workers: each worker builds its own deps and app."""
+    """Factory for `uvicorn --factory` workers: each worker builds its own deps and app; one worker of
+    the process group runs the scheduler (``bot.scheduler.elected``)."""
     from bot.config import Settings
     from bot.logs import configure_logging
     from bot.runtime import build
+    from bot.scheduler import elected
 
     settings = Settings()
     configure_logging(settings.dealbot_log_level, settings.secret_values)
     deps, app = build(settings)
-    return create_asgi(deps, app)
+    return create_asgi(deps, app, scheduler=elected(settings))

@@ -141,6 +141,7 @@ class SlackEvent(SQLModel, table=True):
     """Events API deliveries seen, keyed by event_id: dedupes retries across restarts and workers."""
 
     __tablename__ = "slack_event"
+    __table_args__ = (sa.Index("ix_slack_event_received_at", "received_at"),)  # the daily prune
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str = Field(default="", max_length=32)
     status: str = Field(default="processing", max_length=16)  # processing | done | failed
@@ -148,6 +149,7 @@ class SlackEvent(SQLModel, table=True):
     lease_until: datetime = ts()
     received_at: datetime = ts()
     finished_at: datetime | None = ts(default=None)
+    told_at: datetime | None = ts(default=None)  # the user was told a delivery failed (once, not per retry)
 
 
 # --------------------------------------------------------------------------- deals
@@ -541,3 +543,13 @@ class ReviewRun(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
     created_at: datetime = ts()
     sent_at: datetime | None = ts(default=None)
+
+
+# --------------------------------------------------------------------------- sandbox
+class SandboxDatabase(SQLModel, table=True):
+    """Present (one row) only in a database the sandbox created: `dealbot sandbox` refuses any other
+    unless forced, so a sandbox never sends, fails or pulls in a real workspace's nudges."""
+
+    __tablename__ = "sandbox_database"
+    id: int = Field(default=1, primary_key=True)
+    created_at: datetime = ts()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ButtonElement, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    SectionBlock,
+)
 
 from bot import ids
 from bot.blocks import clip
 from bot.blocks.deal_card import md
 from bot.blocks.modals import checkbox_input, modal, select_input, text_input
-from bot.flows.pipeline.people import ATTITUDES, ROLES, PersonView
+from bot.flows.pipeline.people import ATTITUDES, MAX_PEOPLE, PAGE_SIZE, ROLES, PersonView, page_number
 from bot.i18n import t
-
-MAX_LISTED = 40
 
 
 def person_line(p: PersonView, locale: str) -> str:
@@ -64,28 +69,57 @@ def person_fields(locale: str, p: PersonView | None = None) -> list:
 
 
 def people_modal(
-    account: str, people: list[PersonView], locale: str, metadata: str, notice: str | None = None
+    account: str,
+    people: list[PersonView],
+    locale: str,
+    metadata: str,
+    notice: str | None = None,
+    page: int = 0,
 ) -> dict:
+    """The deal's people, PAGE_SIZE a page (each with Edit), and the form to add one (until MAX_PEOPLE)."""
     blocks: list = []
     if notice:
         blocks.append(ContextBlock(elements=[md(notice)]))
     blocks.append(SectionBlock(text=md(t("people.head", locale, account=clip(account, 200)))))
     if not people:
         blocks.append(ContextBlock(elements=[md(t("people.none", locale))]))
-    for p in people[:MAX_LISTED]:
+    page = page_number(page, len(people))
+    first = page * PAGE_SIZE
+    for p in people[first : first + PAGE_SIZE]:
         edit = ButtonElement(text=t("people.edit", locale), action_id=ids.ACT_PERSON_EDIT, value=str(p.id))
         blocks.append(SectionBlock(text=md(person_line(p, locale)), accessory=edit))
-    if len(people) > MAX_LISTED:
-        blocks.append(ContextBlock(elements=[md(t("common.and_more", locale, n=len(people) - MAX_LISTED))]))
-    blocks += [DividerBlock(), HeaderBlock(text=t("people.add", locale)), *person_fields(locale)]
+    if len(people) > PAGE_SIZE:
+        blocks += _pager(locale, page, first, len(people))
+    full = len(people) >= MAX_PEOPLE
+    if full:
+        blocks += [DividerBlock(), ContextBlock(elements=[md(t("people.full", locale, max=MAX_PEOPLE))])]
+    else:
+        blocks += [DividerBlock(), HeaderBlock(text=t("people.add", locale)), *person_fields(locale)]
     return modal(
         ids.VIEW_PEOPLE,
         t("people.title", locale),
         blocks,
-        submit=t("people.submit_add", locale),
+        submit=None if full else t("people.submit_add", locale),
         close=t("common.done", locale),
         metadata=metadata,
     )
+
+
+def _pager(locale: str, page: int, first: int, total: int) -> list:
+    last = min(first + PAGE_SIZE, total)
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text=t("people.previous", locale), action_id=ids.ACT_PEOPLE_PREV, value=str(page - 1)
+            )
+        )
+    if last < total:
+        buttons.append(
+            ButtonElement(text=t("people.next", locale), action_id=ids.ACT_PEOPLE_NEXT, value=str(page + 1))
+        )
+    label = t("people.page", locale, first=first + 1, last=last, total=total)
+    return [ContextBlock(elements=[md(label)]), ActionsBlock(block_id="people_pages", elements=buttons)]
 
 
 def person_modal(account: str, person: PersonView, locale: str, metadata: str) -> dict:

@@ -34,3 +34,20 @@ class BadInput(DomainError):
 
 class MilestoneMissing(DomainError):
     key = "errors.milestone_missing"
+
+
+MAX_ROW_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL
+
+
+def row_id(value: object) -> int:
+    """A row id taken from a payload (a button's value, a modal's metadata): a positive 32-bit integer,
+    otherwise NotFound: junk from outside never reaches a query as anything else."""
+    if isinstance(value, bool):
+        raise NotFound()
+    try:
+        n = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError) as e:
+        raise NotFound() from e
+    if not 0 < n <= MAX_ROW_ID:
+        raise NotFound()
+    return n

@@ -11,6 +11,7 @@ the user sees, so a handler holds only its parse → flow → render → send:
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,7 +22,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.deal_list import notice_message
 from bot.deps import Deps
-from bot.flows.errors import BadInput, DomainError, MilestoneMissing, StaleCard
+from bot.flows.errors import BadInput, DomainError, MilestoneMissing, NotFound, StaleCard
 from bot.flows.pipeline.stage import parse_ref
 from bot.flows.team.users import Actor
 from bot.handlers._deal_ui import card_payload, notice_modal, post_to_user, show, text_of
@@ -44,6 +45,18 @@ def guarded(fn: Callable[[CommandCall], None]) -> Callable[[CommandCall], None]:
     return run
 
 
+def owned(view: dict, actor: Actor, external_id: str | None = None) -> dict:
+    """The modal with an external_id that names the user it is for (``<user id>.<random>``): a click
+    in it later updates it by that id, so an update can only ever reach the clicker's own modal."""
+    return {**view, "external_id": external_id or f"{actor.user_id}.{uuid.uuid4().hex}"}
+
+
+def own_external_id(view: object, actor: Actor) -> str | None:
+    """The external_id of a modal from a payload when it is one ``owned`` made for this actor."""
+    ext = view.get("external_id") if isinstance(view, dict) else None
+    return ext if isinstance(ext, str) and ext.startswith(f"{actor.user_id}.") else None
+
+
 @dataclass
 class Click:
     """A button or menu choice (on a card, a message, App Home or a modal), as plain values."""
@@ -61,7 +74,15 @@ class Click:
         return parse_ref(self.action.get("value"))
 
     def open(self, view: dict) -> None:
-        self.client.views_open(trigger_id=self.body["trigger_id"], view=view)
+        self.client.views_open(trigger_id=self.body["trigger_id"], view=owned(view, self.actor))
+
+    def update_view(self, view: dict) -> None:
+        """Replace the modal the click came from: only the clicker's own (by its external_id), never a
+        view id a payload names; otherwise NotFound."""
+        ext = own_external_id(self.body.get("view"), self.actor)
+        if ext is None:
+            raise NotFound()
+        self.client.views_update(external_id=ext, view=owned(view, self.actor, ext))
 
     def show(self, payload: dict, *, replace: bool = False) -> None:
         show(self.respond, self.client, self.actor, self.body, payload, replace=replace)
@@ -89,9 +110,13 @@ def refuse_in_dm(click: Click, error: DomainError) -> None:
 
 
 def refuse_in_modal(click: Click, error: DomainError) -> None:
-    """The modal the button sits in becomes a notice."""
+    """The modal the button sits in becomes a notice (the clicker's own modal only; else a DM)."""
+    ext = own_external_id(click.body.get("view"), click.actor)
+    if ext is None:
+        refuse_in_dm(click, error)
+        return
     view = notice_modal(text_of(error, click.actor.locale), click.actor.locale)
-    click.client.views_update(view_id=(click.body.get("view") or {}).get("id"), view=view)
+    click.client.views_update(external_id=ext, view=owned(view, click.actor, ext))
 
 
 def card_action(deps: Deps, refuse: Refusal = on_action_error) -> Callable[[Callable[[Click], None]], Any]:

@@ -19,8 +19,23 @@ ROUTERS: dict[str, Router] = {ids.CMD_DEAL: router.deal, ids.CMD_FUNNEL: router.
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
+    """Each command twice: subcommands with slow work after the ack get Bolt's lazy listener, the rest
+    (most: help, list, the modal openers) do not pay for it (Bolt deep-copies the request for a lazy
+    listener and hands it to another thread: more than half the cost of a /deal help)."""
     for command, table in ROUTERS.items():
-        app.command(command)(ack=_dispatcher(command, table, deps), lazy=[_after_ack(command, table, deps)])
+        dispatcher = _dispatcher(command, table, deps)
+        app.command(command, matchers=[_has_slow_part(table)])(
+            ack=dispatcher, lazy=[_after_ack(command, table, deps)]
+        )
+        app.command(command)(dispatcher)
+
+
+def _has_slow_part(table: Router):  # noqa: ANN202
+    def has_slow_part(body: dict) -> bool:
+        handler, _, _ = table.resolve(body.get("text", ""))
+        return getattr(handler, "after_ack", None) is not None
+
+    return has_slow_part
 
 
 def _dispatcher(command: str, table: Router, deps: Deps):  # noqa: ANN202

@@ -18,6 +18,6 @@ def on_text(deps: Deps, actor: Actor, event: dict, client: WebClient) -> None:
             s, actor, event.get("text") or "", deps.clock.now(), settings=deps.settings, process=deps.process
         )
     if step is None:
-        client.chat_postMessage(channel=event["channel"], text=t("qualification.no_interview", actor.locale))
+        client.chat_postMessage(channel=actor.user_id, text=t("qualification.no_interview", actor.locale))
         return
-    send_step(client, deps, actor, step, event["channel"])
+    send_step(client, deps, actor, step)

@@ -10,6 +10,9 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.flows.errors import DomainError
 from bot.i18n import t
+from bot.middleware import CLAIMED_EVENT
+from storage.db import session_scope
+from storage.repo import events as event_repo
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +30,21 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         else:
             log.exception("unhandled error in a listener", exc_info=error)
             text = t("errors.generic", locale)
-        tell_user(client, context, body, text)
+        if first_telling(deps, context):
+            tell_user(client, context, body, text)
         return answer_after_error(body, expected)
+
+
+def first_telling(deps: Deps, context: BoltContext) -> bool:
+    """An event Slack delivers again after a failure tells the user once, not once per retry."""
+    event_id = context.get(CLAIMED_EVENT)
+    if not event_id:
+        return True
+    with session_scope(deps.engine) as s:
+        first = event_repo.mark_told(s, event_id=event_id, now=deps.clock.now())
+    if not first:
+        log.info("event %s failed again; the user was already told", event_id)
+    return first
 
 
 def answer_after_error(body: dict, expected: bool) -> BoltResponse | None:

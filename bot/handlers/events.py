@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.event(ids.EV_USER_CHANGE)
     def on_user_change(event: dict, context: BoltContext) -> None:
-        user = event.get("user") or {}
+        user = event.get("user") if isinstance(event.get("user"), dict) else {}
         team_id = user.get("team_id") or context.team_id
-        if user.get("id") and team_id:
+        if isinstance(user.get("id"), str) and user["id"] and isinstance(team_id, str) and team_id:
             with session_scope(deps.engine) as s:
                 refresh_profile(s, deps.settings, team_id=team_id, user=user, now=deps.clock.now())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
 from bot.flows.pipeline import contact
+from bot.flows.pipeline.stage import parse_metadata
 from bot.flows.team.access import find_visible_deals, load_deal
 from bot.flows.team.config import team_config
 from bot.handlers._views import read_checkin
@@ -31,21 +31,23 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _origin(body: dict) -> dict | None:
+    """The message a click came from, as the payload says: a hint only, used once it matches a nudge's
+    own message (``deal_nudge_messages``), never as a target on its own."""
     c = body.get("container") or {}
     if c.get("type") == "message" and not c.get("is_ephemeral"):
         return {"channel": c.get("channel_id"), "ts": c.get("message_ts")}
     return None
 
 
-def _update(client: WebClient, where: dict | None, payload: dict) -> None:
-    if not where or not where.get("channel") or not where.get("ts"):
-        return
-    try:
-        client.chat_update(
-            channel=where["channel"], ts=where["ts"], text=payload["text"], blocks=payload["blocks"]
-        )
-    except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
-        log.info("could not update %s: %s", where, e)
+def _update(client: WebClient, spots: list[dict], payload: dict) -> None:
+    """Settle the given messages (each taken from a nudge row)."""
+    for where in spots:
+        try:
+            client.chat_update(
+                channel=where["channel"], ts=where["ts"], text=payload["text"], blocks=payload["blocks"]
+            )
+        except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
+            log.info("could not update %s: %s", where, e)
 
 
 def open_checkin(deps: Deps, client: WebClient, actor, deal_id, trigger_id: str, origin: dict | None) -> None:  # noqa: ANN001
@@ -74,23 +76,20 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             ack(response_action="errors", errors={k: t(v, actor.locale) for k, v in errors.items()})
             return
         ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = parse_metadata(view.get("private_metadata"))
         with session_scope(deps.engine) as s:
             deal, answered = flow.record_checkin(
                 s, deps.settings, actor, meta.get("deal"), form, deps.clock.now(), process=deps.process
             )
+            spots = flow.messages_of(answered)
+            origin = meta.get("origin")  # the nudge message it was opened from, if it is one of the deal's
+            if origin not in spots and origin in flow.deal_nudge_messages(s, actor, deal.id):
+                spots.append(origin)
         name = deal_name(deal.account, deal.title)
         done = settled_message(
             t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
         )
-        spots = [
-            {"channel": n.channel_id, "ts": ts} for n in answered for ts in (n.slack_ts, n.reminder_ts) if ts
-        ]
-        origin = meta.get("origin")
-        if origin and origin not in spots:
-            spots.append(origin)
-        for where in spots:
-            _update(client, where, done)
+        _update(client, spots, done)
         if not spots:
             client.chat_postMessage(
                 channel=actor.user_id, text=t("followups.checkin.saved", actor.locale, deal=name)
@@ -105,9 +104,10 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                     s, deps.settings, actor, body["actions"][0].get("value"), days, deps.clock.now()
                 )
                 deal = load_deal(s, actor, n.deal_id)
+                spots = flow.messages_of([n])
             text = t("followups.done.snoozed", actor.locale, deal=deal_name(deal.account, deal.title),
                      when=slack_time(n.send_after, actor.locale))  # fmt: skip
-            _update(client, _origin(body), settled_message(text))
+            _update(client, spots, settled_message(text))
 
         return on_snooze
 
@@ -118,27 +118,26 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_keep(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         actor = context["actor"]
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            deal = flow.keep(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now())
+            deal = flow.keep(s, deps.settings, actor, value, deps.clock.now())
+            spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.keep", actor.locale, deal=deal_name(deal.account, deal.title))
-        _update(client, _origin(body), settled_message(text))
+        _update(client, spots, settled_message(text))
 
     @app.action(ids.ACT_NUDGE_DOWNGRADE)
     def on_downgrade(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         actor = context["actor"]
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
             deal, old, new = flow.downgrade(
-                s,
-                deps.settings,
-                actor,
-                body["actions"][0].get("value"),
-                deps.clock.now(),
-                process=deps.process,
+                s, deps.settings, actor, value, deps.clock.now(), process=deps.process
             )
+            spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
                  old=old or "—", new=new)  # fmt: skip
-        _update(client, _origin(body), settled_message(text))
+        _update(client, spots, settled_message(text))
 
     def settler(decide, key: str):  # noqa: ANN001, ANN202
         """A day-30 or wake-up answer that settles its nudge: the flow decides, the DM says what was done."""
@@ -146,11 +145,12 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         def on_settle(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
             ack()
             actor = context["actor"]
+            value = body["actions"][0].get("value")
             with session_scope(deps.engine) as s:
-                deal = decide(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now(),
-                              process=deps.process)  # fmt: skip
+                deal = decide(s, deps.settings, actor, value, deps.clock.now(), process=deps.process)
+                spots = flow.nudge_messages(s, actor, value)
             text = t(key, actor.locale, deal=deal_name(deal.account, deal.title))
-            _update(client, _origin(body), settled_message(text))
+            _update(client, spots, settled_message(text))
 
         return on_settle
 
@@ -162,23 +162,26 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_still_low(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         actor, now = context["actor"], deps.clock.now()
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            done = contact.still_low(s, deps.settings, actor, body["actions"][0].get("value"), now,
-                                     process=deps.process)  # fmt: skip
+            done = contact.still_low(s, deps.settings, actor, value, now, process=deps.process)
             days = team_config(s, deps.settings, actor.team_id).low_contact_days
+            spots = flow.nudge_messages(s, actor, value)
         when = format_date(flow.local_today(actor, now) + timedelta(days=days), actor.locale)
         text = t("followups.done.still_low", actor.locale, deal=done.account, date=when)
-        _update(client, _origin(body), settled_message(text))
+        _update(client, spots, settled_message(text))
 
     @app.action(ids.ACT_TOUCH_REQUALIFY)
     def on_requalify(ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
         ack()
         actor = context["actor"]
+        value = body["actions"][0].get("value")
         with session_scope(deps.engine) as s:
-            done = contact.requalify(s, deps.settings, actor, body["actions"][0].get("value"), deps.clock.now(),
-                                     process=deps.process)  # fmt: skip
-        _update(client, _origin(body), settled_message(t("followups.done.requalify", actor.locale,
-                                                         deal=done.account)))  # fmt: skip
+            done = contact.requalify(s, deps.settings, actor, value, deps.clock.now(), process=deps.process)
+            spots = flow.nudge_messages(s, actor, value)
+        _update(
+            client, spots, settled_message(t("followups.done.requalify", actor.locale, deal=done.account))
+        )
         start_interview(
             deps,
             client,

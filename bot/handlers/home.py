@@ -3,8 +3,11 @@ the admin's settings and role modals; "Register a deal"."""
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.home import channel_access_notice, home_view
@@ -21,11 +24,21 @@ from bot.handlers import _deal_ui as ui
 from bot.handlers._listeners import Click, Submission, card_action, refuse_in_dm, view_submission
 from storage.db import read_scope, session_scope
 
+log = logging.getLogger(__name__)
+
+
+GONE = ("user_not_found", "account_inactive", "user_disabled")  # no App Home to publish: nobody to tell
+
 
 def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None = None) -> None:
     with read_scope(deps.engine) as s:
         home = build_home(s, deps.settings, actor, now=deps.clock.now())
-    client.views_publish(user_id=actor.user_id, view=home_view(home, notice))
+    try:
+        client.views_publish(user_id=actor.user_id, view=home_view(home, notice))
+    except SlackApiError as e:
+        if e.response.get("error") not in GONE:
+            raise
+        log.info("App Home of %s not published: %s", actor.user_id, e.response.get("error"))
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001

@@ -14,7 +14,7 @@ from bot.flows.errors import NotFound
 from bot.flows.qualification import interview as qualification
 from bot.flows.qualification import navigation as interview_nav
 from bot.handlers.interview_send import send_step
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 
 
 def _parts(value: str | None, n: int) -> list[str]:
@@ -24,9 +24,10 @@ def _parts(value: str | None, n: int) -> list[str]:
     return parts
 
 
-def _where(body: dict) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    return container.get("channel_id") or (body.get("channel") or {}).get("id"), container.get("message_ts")
+def _clicked_ts(body: dict) -> str | None:
+    """The clicked question message's ts; where messages go comes from the interview row (send_step)."""
+    ts = (body.get("container") or {}).get("message_ts")
+    return ts if isinstance(ts, str) else None
 
 
 def register(app, deps: Deps) -> None:  # noqa: ANN001
@@ -34,11 +35,10 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     qset = deps.process.questions
 
     def run(body: dict, context: BoltContext, client: WebClient, fn) -> None:  # noqa: ANN001
-        channel, ts = _where(body)
         actor = context["actor"]
         with session_scope(deps.engine) as s:
-            step = fn(s, actor, ts)
-        send_step(client, deps, actor, step, channel)
+            step = fn(s, actor, _clicked_ts(body))
+        send_step(client, deps, actor, step)
 
     @app.action(re.compile(ids.Q_ANSWER_PATTERN))
     def on_answer_clicked(
@@ -91,10 +91,12 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             step, keys = interview_nav.answered_keys(s, actor, iid, qset=qset)
         if not keys:
             step.notes.append(("qualification.notes.no_answers", {}))
-            send_step(client, deps, actor, step, _where(body)[0])
+            send_step(client, deps, actor, step)
             return
         picker = change_picker(qset, step.interview_id, keys, actor.locale)
-        client.chat_postMessage(channel=_where(body)[0] or actor.user_id, **picker)
+        with read_scope(deps.engine) as s:
+            channel = interview_nav.interview_channel(s, actor, step.interview_id)
+        client.chat_postMessage(channel=channel or actor.user_id, **picker)
 
     @app.action(ids.ACT_Q_CHANGE)
     def on_change_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:

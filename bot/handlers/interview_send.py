@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.flows.qualification import navigation as interview_nav
 from bot.flows.qualification.interview import Step
 from bot.flows.team.users import Actor
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
 RESUMABLE = ("qualification.notes.paused",)
@@ -32,9 +32,12 @@ def _update(client: WebClient, channel: str, ts: str, payload: dict) -> None:
         log.info("could not update interview message %s: %s", ts, e.response.get("error"))
 
 
-def send_step(client: WebClient, deps: Deps, actor: Actor, step: Step, channel: str | None = None) -> None:
+def send_step(client: WebClient, deps: Deps, actor: Actor, step: Step) -> None:
+    """Post and update in the interview's own DM (stored with the interview), else the actor's DM:
+    never in a channel a payload names."""
     qset, loc = deps.process.questions, actor.locale
-    ch = channel or step.rep_id
+    with read_scope(deps.engine) as s:
+        ch = interview_nav.interview_channel(s, actor, step.interview_id) or actor.user_id
     if step.marker and step.marker[0]:
         _update(client, ch, step.marker[0], marker_message(step.marker[1], loc))
     if step.answered and step.answered.ts:

@@ -10,7 +10,16 @@ from bot.flows.pipeline import stage as pipeline
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
-from bot.handlers._listeners import Click, Submission, card_action, guarded, refuse_in_modal, view_submission
+from bot.handlers._listeners import (
+    Click,
+    Submission,
+    card_action,
+    guarded,
+    own_external_id,
+    owned,
+    refuse_in_modal,
+    view_submission,
+)
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -18,18 +27,23 @@ from storage.db import read_scope, session_scope
 FIELDS = {"name", "title", "role", "attitude", "influence", "met"}
 
 
-def people_view(deps: Deps, actor: Actor, deal_id: object, notice: str | None = None) -> dict:
+def people_view(
+    deps: Deps, actor: Actor, deal_id: object, notice: str | None = None, page: object = 0
+) -> dict:
     with read_scope(deps.engine) as s:
         deal = load_deal(s, actor, deal_id, edit=True)
         _, persons = people.list_people(s, actor, deal.id)
-        return people_modal(deal.account, persons, actor.locale, pipeline.metadata(deal), notice)
+        page = people.page_number(page, len(persons))
+        meta = pipeline.metadata(deal, pg=page)
+        return people_modal(deal.account, persons, actor.locale, meta, notice, page)
 
 
-def person_view(deps: Deps, actor: Actor, deal_id: object, person_id: object) -> dict:
+def person_view(deps: Deps, actor: Actor, deal_id: object, person_id: object, page: object = 0) -> dict:
     with read_scope(deps.engine) as s:
         deal = load_deal(s, actor, deal_id, edit=True)
         person = people.get_person(s, actor, deal.id, person_id)
-        return person_modal(deal.account, person, actor.locale, pipeline.metadata(deal, p=person.id))
+        meta = pipeline.metadata(deal, p=person.id, pg=people.page_number(page, people.MAX_PEOPLE))
+        return person_modal(deal.account, person, actor.locale, meta)
 
 
 @deal_subcommand("people", "人员")
@@ -40,11 +54,10 @@ def on_people_command(call: CommandCall) -> None:
         return
     view = people_view(call.deps, call.actor, deal_id)
     call.ack()
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.client.views_open(trigger_id=call.trigger_id, view=owned(view, call.actor))
 
 
-def _save(deps: Deps, actor: Actor, view: dict, v: dict) -> tuple[int, str]:
-    meta = pipeline.parse_metadata(view.get("private_metadata"))
+def _save(deps: Deps, actor: Actor, meta: dict, v: dict) -> tuple[int, str]:
     with session_scope(deps.engine) as s:
         saved = people.save_person(
             s,
@@ -74,16 +87,28 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.action(ids.ACT_PERSON_EDIT)
     @card_action(deps, refuse=refuse_in_modal)
     def on_person_edit_clicked(click: Click) -> None:
-        source = click.body.get("view") or {}
-        meta = pipeline.parse_metadata(source.get("private_metadata"))
-        view = person_view(deps, click.actor, meta.get("d"), click.action.get("value"))
-        click.client.views_update(view_id=source.get("id"), view=view)
+        meta = _meta(click.body.get("view"))
+        click.update_view(
+            person_view(deps, click.actor, meta.get("d"), click.action.get("value"), meta.get("pg"))
+        )
+
+    @app.action(ids.ACT_PEOPLE_PREV)
+    @app.action(ids.ACT_PEOPLE_NEXT)
+    @card_action(deps, refuse=refuse_in_modal)
+    def on_people_page(click: Click) -> None:
+        meta = _meta(click.body.get("view"))
+        click.update_view(people_view(deps, click.actor, meta.get("d"), page=click.action.get("value")))
 
     @app.view(ids.VIEW_PEOPLE)
     @app.view(ids.VIEW_PERSON)
     @view_submission(deps, FIELDS)
     def on_person_submitted(sub: Submission) -> None:
         actor = sub.actor
-        deal_id, name = _save(deps, actor, sub.view, sub.values)
-        fresh = people_view(deps, actor, deal_id, t("people.saved", actor.locale, name=name))
-        sub.ack(response_action="update", view=fresh)
+        meta = _meta(sub.view)
+        deal_id, name = _save(deps, actor, meta, sub.values)
+        fresh = people_view(deps, actor, deal_id, t("people.saved", actor.locale, name=name), meta.get("pg"))
+        sub.ack(response_action="update", view=owned(fresh, actor, own_external_id(sub.view, actor)))
+
+
+def _meta(view: object) -> dict:
+    return pipeline.parse_metadata(view.get("private_metadata") if isinstance(view, dict) else None)

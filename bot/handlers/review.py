@@ -19,7 +19,7 @@ from bot.blocks.review import (
 )
 from bot.deps import Deps
 from bot.flows import review as flow
-from bot.flows.errors import BadInput, NotFound
+from bot.flows.errors import BadInput, NotFound, row_id
 from bot.flows.review.view import require_reader, reviewable_reps, user_locale
 from bot.flows.team.access import load_deal
 from bot.flows.team.config import team_config
@@ -134,7 +134,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @card_action(deps)
     def on_reply_open(click: Click) -> None:
         with read_scope(deps.engine) as s:
-            note = repo.get_note(s, team_id=click.actor.team_id, note_id=int(click.action.get("value") or 0))
+            note = repo.get_note(s, team_id=click.actor.team_id, note_id=row_id(click.action.get("value")))
             if note is None or note.rep_id != click.actor.user_id:
                 raise NotFound()
             note_id, kind, body = note.id, note.kind, note.body

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.jobs import digest, nudges, review, selling
+from bot.jobs import digest, housekeeping, nudges, review, selling
 
 log = logging.getLogger(__name__)
 JobFn = Callable[[Any, Any, datetime], Any]
 JOBS: dict[str, JobFn] = {
     "digest": digest.post_digests,
+    "events": housekeeping.prune_events,
     "nudges": nudges.sweep,
     "review": review.send_reviews,
     "selling": selling.send_prompts,

@@ -39,9 +39,10 @@ def post_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Post every due digest this replica wins, each with its workspace's token; returns how many it
     posted. A workspace that is not installed (OAuth mode) gets none: its token must not be used."""
     served = workspaces(deps, client)
-    installed = served.installed()  # None: single-workspace mode, every team
+    installed = served.installed()  # None: single-workspace mode, every team (else installed, in scope)
     with read_scope(deps.engine) as s:
-        due = due_digests(s, deps.settings, now, home_team=_home_team(client) if installed is None else None)
+        home = _home_team(client) if getattr(deps, "oauth", None) is None else None  # single-workspace mode
+        due = due_digests(s, deps.settings, now, home_team=home, only=deps.teams)
     posted = 0
     lease = timedelta(seconds=deps.settings.dealbot_lease_seconds)
     for d in due:

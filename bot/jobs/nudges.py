@@ -69,7 +69,9 @@ class Sweep:
         installed = self.workspaces.installed()  # None: one workspace, every row
         if installed is not None:
             with session_scope(self.deps.engine) as s:
-                if n := repo.skip_not_installed(s, installed=installed, now=now, reason=NOT_INSTALLED):
+                if n := repo.skip_not_installed(
+                    s, installed=installed, now=now, reason=NOT_INSTALLED, within=self.deps.teams
+                ):
                     stats["skipped"] += n
         while sum(stats.values()) < MAX_PER_RUN:
             with session_scope(self.deps.engine) as s:

@@ -24,6 +24,8 @@ from storage.models import (
 )
 from storage.repo.pipeline import add_milestone, add_payment, raise_flag  # noqa: F401  (demo uses them too)
 
+SEEDED_BY = "demo"  # who "set" what the demo and the sandbox seed (not a person: no admin chose it)
+
 
 def deal_by_account(session: Session, *, team_id: str, account: str) -> Deal | None:
     return session.exec(select(Deal).where(Deal.team_id == team_id, Deal.account == account)).first()
@@ -33,7 +35,9 @@ def ensure_role(session: Session, *, team_id: str, user_id: str, role: str, at: 
     """Give ``role`` unless the user already has a membership; True when a row was written."""
     if session.get(Membership, (team_id, user_id)) is not None:
         return False
-    session.add(Membership(team_id=team_id, user_id=user_id, role=role, assigned_by="demo", assigned_at=at))
+    session.add(
+        Membership(team_id=team_id, user_id=user_id, role=role, assigned_by=SEEDED_BY, assigned_at=at)
+    )
     session.flush()
     return True
 
@@ -48,7 +52,7 @@ def ensure_manager_channel(session: Session, *, team_id: str, channel_id: str, a
     """Set the team's manager channel unless an admin already chose one."""
     row = session.get(TeamSettings, team_id) or TeamSettings(team_id=team_id)
     if not row.manager_channel:
-        row.manager_channel, row.updated_at, row.updated_by = channel_id, at, "demo"
+        row.manager_channel, row.updated_at, row.updated_by = channel_id, at, SEEDED_BY
         session.add(row)
         session.flush()
 

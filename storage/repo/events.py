@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -39,3 +40,25 @@ def finish_event(session: Session, *, event_id: str, ok: bool, now: datetime) ->
         .where(SlackEvent.event_id == event_id)
         .values(status="done" if ok else "failed", finished_at=now)
     )
+
+
+def mark_told(session: Session, *, event_id: str, now: datetime) -> bool:
+    """True for the one delivery of an event that tells the user it failed; False for every retry."""
+    result = session.execute(
+        update(SlackEvent)
+        .where(SlackEvent.event_id == event_id, SlackEvent.told_at.is_(None))
+        .values(told_at=now)
+    )
+    return result.rowcount == 1
+
+
+def prune(session: Session, *, before: datetime, teams: Collection[str] | None = None) -> int:
+    """Forget deliveries finished (or abandoned: lease run out) before ``before``; how many went."""
+    over = or_(
+        SlackEvent.finished_at < before,
+        and_(SlackEvent.finished_at.is_(None), SlackEvent.lease_until < before),
+    )
+    stmt = delete(SlackEvent).where(SlackEvent.received_at < before, over)
+    if teams is not None:
+        stmt = stmt.where(SlackEvent.team_id.in_(sorted(teams)))
+    return session.execute(stmt).rowcount

@@ -168,12 +168,21 @@ def claim(
     return [Claimed(r.id, r.attempts, r.team_id) for r in session.execute(stmt).all()]
 
 
-def skip_not_installed(session: Session, *, installed: Collection[str], now: datetime, reason: str) -> int:
+def skip_not_installed(
+    session: Session,
+    *,
+    installed: Collection[str],
+    now: datetime,
+    reason: str,
+    within: Collection[str] | None = None,
+) -> int:
     """Due rows of workspaces that are not installed (uninstalled, tokens revoked) are skipped with
-    ``reason``: no call may use their tokens. Their deals stay; a reinstall plans new nudges."""
+    ``reason``: no call may use their tokens. Their deals stay; a reinstall plans new nudges.
+    ``within``: only rows of these workspaces are looked at (the sandbox's own), else every row."""
+    scope = [T.c.team_id.in_(sorted(within))] if within is not None else []
     stmt = (
         update(T)
-        .where(T.c.status.in_(READY), T.c.available_at <= now, T.c.team_id.not_in(sorted(installed)))
+        .where(T.c.status.in_(READY), T.c.available_at <= now, T.c.team_id.not_in(sorted(installed)), *scope)
         .values(status="skipped", reason=reason, available_at=None, lease_owner=None, lease_expires_at=None)
         .execution_options(synchronize_session=False)
     )

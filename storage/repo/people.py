@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from storage.models import Person
+from storage.models import Deal, Person
 
 
 def people_of(session: Session, *, team_id: str, deal_id: int) -> list[Person]:
@@ -19,6 +19,15 @@ def people_of(session: Session, *, team_id: str, deal_id: int) -> list[Person]:
             .order_by(Person.influence.desc(), Person.id)
         )
     )
+
+
+def count_people(session: Session, *, team_id: str, deal_id: int) -> int:
+    """How many people the deal has, with the deal's row locked (PostgreSQL): two adds at once cannot
+    both pass the cap."""
+    session.exec(select(Deal.id).where(Deal.team_id == team_id, Deal.id == deal_id).with_for_update())
+    return session.exec(
+        select(func.count()).select_from(Person).where(Person.team_id == team_id, Person.deal_id == deal_id)
+    ).one()
 
 
 def people_of_deals(session: Session, *, team_id: str, deal_ids: Iterable[int]) -> dict[int, list[Person]]:

@@ -1,4 +1,4 @@
-"""Browser tests: `python -m bot run` with no Slack credentials (the sandbox), driven in headless Chromium.
+"""Browser tests: `python -m bot sandbox` (the bot and the local Slack imitation), driven in headless Chromium.
 
 Chromium comes from Debian (`chromium`, installed by `./dev test`), Playwright for Python drives it
 with executable_path=/usr/bin/chromium (never `playwright install`; see ENVIRONMENT-NOTES.md).
@@ -51,8 +51,8 @@ class SandboxApp:
 
 @pytest.fixture
 def sandbox_app(dbs, tmp_path):
-    """`python -m bot run` with no credentials: the bot and the sandbox in one process."""
-    db_url = dbs.fresh()
+    """`python -m bot sandbox`: the bot and the sandbox in one process, on an empty database it creates."""
+    db_url = dbs.fresh(migrated=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEALBOT_"))}
     env.update(
         DATABASE_URL=db_url,
@@ -64,7 +64,7 @@ def sandbox_app(dbs, tmp_path):
     log = tmp_path / "sandbox.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=out, stderr=out
+            [sys.executable, "-m", "bot", "sandbox"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     pattern = re.compile(r"open (http://\S+/) in your browser \(bot on (127\.0\.0\.1:\d+)\)")
     deadline = time.monotonic() + 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -84,6 +85,20 @@ def test_the_dev_clock_is_refused_with_real_slack(dbs):
     assert "DEALBOT_DEV_CLOCK" in refused(("run", "--http"), env)
     env["SLACK_API_URL"] = "https://slack.example.com/api/"
     assert "DEALBOT_DEV_CLOCK" in refused(("run", "--http"), env)
+    env["SLACK_API_URL"] = "http://127.0.0.1:9/api/"  # loopback, but a token the sandbox never issued
+    assert "DEALBOT_DEV_CLOCK" in refused(("run", "--http"), env)
+
+
+def test_the_dev_clock_is_refused_on_a_public_address(dbs):
+    env = clean_env(
+        DATABASE_URL=dbs.fresh(),
+        SLACK_BOT_TOKEN="xoxb-sandbox-0000-dealbot",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        DEALBOT_DEV_CLOCK="1",
+    )
+    message = refused(("run", "--http", "--host", "0.0.0.0", "--port", "0"), env)
+    assert "DEALBOT_DEV_CLOCK" in message and "--host 127.0.0.1" in message
 
 
 def test_an_invalid_setting_is_refused_naming_the_variable(dbs):
@@ -113,18 +128,34 @@ def test_run_refuses_an_unmigrated_database_with_the_hint(dbs):
     assert refused_jobs.returncode != 0 and "dealbot migrate" in refused_jobs.stderr
 
 
-def test_no_credentials_at_all_starts_the_sandbox_and_deal_help_works_through_it(tmp_path):
+def test_run_without_credentials_and_without_a_terminal_is_refused_not_a_sandbox(tmp_path):
+    """A service started with its credentials missing must fail loudly, not serve a fake Slack."""
+    db = tmp_path / "prod.db"
+    result = run_cli(
+        "run", env=clean_env(DATABASE_URL=f"sqlite:///{db}", DEALBOT_SANDBOX_PORT=str(free_port()))
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no Slack credentials" in result.stderr and "dealbot sandbox" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "open http" not in result.stdout
+    assert not db.exists(), "the refused run touched the database"
+
+
+def test_no_credentials_at_a_terminal_starts_the_sandbox_and_deal_help_works_through_it(tmp_path):
     port = free_port()
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'try.db'}", DEALBOT_SANDBOX_PORT=str(port))
     env["PYTHONUNBUFFERED"] = "1"
+    primary, terminal = pty.openpty()  # a person at a terminal: stdin is a TTY
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         env=env,
         cwd=ROOT,
+        stdin=terminal,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    os.close(terminal)
     try:
         url, seen = read_printed_url(proc, r"(http://127\.0\.0\.1:\d+)/")
         assert url == f"http://127.0.0.1:{port}", seen
@@ -141,4 +172,5 @@ def test_no_credentials_at_all_starts_the_sandbox_and_deal_help_works_through_it
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        os.close(primary)
     assert proc.returncode == -signal.SIGTERM  # the SIGTERM itself ended it: no SIGKILL was needed

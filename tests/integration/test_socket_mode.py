@@ -78,7 +78,7 @@ def test_a_dm_through_the_websocket_is_answered_in_the_dm(socket_bot, sandbox):
         "`/deal new <account>`, or resume one with `/deal qualify <deal>`; `/deal help` lists the rest."
     )
     posted = sandbox.state.calls_to("chat.postMessage", ok=True)
-    assert [c.args["channel"] for c in posted] == ["D0REP2"]
+    assert [c.args["channel"] for c in posted] == ["U0REP2"]  # the actor's own DM, not the event's channel
 
 
 def test_app_home_through_the_websocket_publishes_the_home_tab(socket_bot, sandbox):

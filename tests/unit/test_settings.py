@@ -54,11 +54,16 @@ def test_placeholder_or_partial_credentials_are_refused(values, http, named):
         settings(**values).resolve_mode(http=http)
 
 
-def test_the_dev_clock_only_with_a_loopback_api():
+def test_the_dev_clock_only_with_the_sandbox_loopback_api_and_its_credentials():
     real = {"slack_bot_token": BOT, "slack_signing_secret": SECRET, "dealbot_dev_clock": True}
     with pytest.raises(ConfigError, match="DEALBOT_DEV_CLOCK"):
         settings(**real).resolve_mode(http=True)
-    local = settings(**real, slack_api_url="http://127.0.0.1:9999/api")
+    with pytest.raises(ConfigError, match="DEALBOT_DEV_CLOCK"):  # loopback, but not the sandbox's token
+        settings(**real, slack_api_url="http://127.0.0.1:9999/api").resolve_mode(http=True)
+    sandbox = {**real, "slack_bot_token": "xoxb-sandbox-0000-dealbot"}
+    with pytest.raises(ConfigError, match="DEALBOT_DEV_CLOCK"):  # the sandbox's token, real Slack
+        settings(**sandbox).resolve_mode(http=True)
+    local = settings(**sandbox, slack_api_url="http://127.0.0.1:9999/api")
     assert local.resolve_mode(http=True) is Mode.HTTP
     assert local.slack_api_url == "http://127.0.0.1:9999/api/"
 

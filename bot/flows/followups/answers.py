@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.flows.errors import BadInput, NotFound, StaleCard
+from bot.flows.errors import BadInput, NotFound, StaleCard, row_id
 from bot.flows.followups import planning as plan
 from bot.flows.followups.kinds import FOLLOWUP_30, HOLD_WAKE, KINDS
 from bot.flows.followups.worktime import zone_or_utc
@@ -94,11 +94,30 @@ def record_checkin(session: Session, settings: Settings, actor: Actor, deal_id: 
     return deal, [n for n in answered if n.id not in before]
 
 
+def messages_of(nudges: list[Nudge]) -> list[dict]:
+    """Where these nudges' DMs (and reminders) are: ``{"channel", "ts"}`` from the rows, never from a payload."""
+    return [
+        {"channel": n.channel_id, "ts": ts}
+        for n in nudges
+        for ts in (n.slack_ts, n.reminder_ts)
+        if ts and n.channel_id
+    ]
+
+
+def nudge_messages(session: Session, actor: Actor, nudge_id: int | str) -> list[dict]:
+    """The messages of one nudge the actor may answer (the ones a click on it may update)."""
+    n, _ = _own_nudge(session, actor, nudge_id)
+    return messages_of([n])
+
+
+def deal_nudge_messages(session: Session, actor: Actor, deal_id: int | str) -> list[dict]:
+    """The messages of every nudge of a deal the actor may change."""
+    deal = load_deal(session, actor, deal_id, edit=True)
+    return messages_of(repo.of_deal(session, team_id=deal.team_id, deal_id=deal.id))
+
+
 def _own_nudge(session: Session, actor: Actor, nudge_id: int | str) -> tuple[Nudge, Deal]:
-    try:
-        n = repo.get(session, team_id=actor.team_id, nudge_id=int(nudge_id))
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
+    n = repo.get(session, team_id=actor.team_id, nudge_id=row_id(nudge_id))
     if n is None:
         raise NotFound()
     return n, load_deal(session, actor, n.deal_id, edit=True)

@@ -3,6 +3,7 @@ renders them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,18 +38,28 @@ class Digest:
 
 
 def due_digests(
-    session: Session, settings: Settings, now: datetime, *, home_team: str | None = None
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    home_team: str | None = None,
+    only: Collection[str] | None = None,
 ) -> list[DueDigest]:
     """Per workspace with a manager channel: the latest due week at or before ``now``.
 
-    Only the latest week is ever considered, so after downtime the missed weeks collapse into one.
+    Only the latest week is ever considered, so after downtime the missed weeks collapse into one, and
+    never a week older than one already posted to the channel (an instance that starts mid-week after
+    a later week went out stays quiet). No digest before the workspace has a deal, unless an admin
+    chose the channel in App Home: a brand-new install does not post an all-zero digest.
     DEALBOT_MANAGER_CHANNEL is a channel of the workspace the bot token belongs to (``home_team``;
     when unknown, of the only workspace): other workspaces post only to a channel set in their settings,
-    so one workspace's figures never land in another's channel.
+    so one workspace's figures never land in another's channel. ``only``: these workspaces alone.
     """
     out = []
     teams = repo.team_ids(session)
     for team_id in teams:
+        if only is not None and team_id not in only:
+            continue
         cfg = team_config(session, settings, team_id)
         row = users_repo.get_team_settings(session, team_id=team_id)
         channel = row.manager_channel if row is not None and row.manager_channel else None
@@ -56,7 +67,14 @@ def due_digests(
             channel = settings.dealbot_manager_channel
         if not channel:
             continue
+        if not repo.has_deal(session, team_id=team_id) and not repo.channel_chosen_by_admin(
+            session, team_id=team_id
+        ):
+            continue
         due, week = latest_due(now, cfg.zone, cfg.digest_weekday, cfg.digest_time)
+        newest = repo.latest_posted_week(session, channel_id=channel)
+        if newest is not None and newest > week:
+            continue
         out.append(DueDigest(team_id, channel, week, due))
     return out
 

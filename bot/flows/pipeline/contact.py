@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.flows import hooks
-from bot.flows.errors import BadInput, NotFound, StaleCard
+from bot.flows.errors import BadInput, NotFound, StaleCard, row_id
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.process import Process
@@ -121,10 +121,7 @@ def _clear_kept_flags(session: Session, deal: Deal, by: str, now: datetime) -> N
 
 
 def _answer_touch(session: Session, actor: Actor, nudge_id: object, now: datetime) -> tuple[Nudge, Deal]:
-    try:
-        n = nudges_repo.get(session, team_id=actor.team_id, nudge_id=int(str(nudge_id)))
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
+    n = nudges_repo.get(session, team_id=actor.team_id, nudge_id=row_id(nudge_id))
     if n is None or n.kind != TOUCH_KIND:
         raise NotFound()
     deal = load_deal(session, actor, n.deal_id, edit=True)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.flows import hooks
-from bot.flows.errors import BadInput, NotFound
+from bot.flows.errors import BadInput, NotFound, row_id
 from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.process import Process
@@ -19,6 +19,18 @@ from storage.repo import people as repo
 ROLES = ("decision_maker", "gatekeeper", "user", "coach", "other")
 KEY_ROLES = ("decision_maker", "gatekeeper", "user", "coach")
 ATTITUDES = ("supporter", "neutral", "opponent")
+MAX_PEOPLE = 100  # buying influences one deal keeps (README); the people modal pages through them
+PAGE_SIZE = 20
+
+
+def page_number(value: object, total: int) -> int:
+    """A page of the people list from a payload; junk or out of range -> the nearest page."""
+    try:
+        page = int(str(value))
+    except ValueError:
+        page = 0
+    last = max(0, (total - 1) // PAGE_SIZE)
+    return min(max(page, 0), last)
 
 
 @dataclass(frozen=True)
@@ -68,11 +80,7 @@ def get_person(session: Session, actor: Actor, deal_id: object, person_id: objec
 
 
 def _person(session: Session, team_id: str, deal_id: int, person_id: object) -> Person:
-    try:
-        pid = int(person_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
-    person = repo.get_person(session, team_id=team_id, deal_id=deal_id, person_id=pid)
+    person = repo.get_person(session, team_id=team_id, deal_id=deal_id, person_id=row_id(person_id))
     if person is None:
         raise NotFound()
     return person
@@ -127,6 +135,8 @@ def save_person(
         raw.get("name"), raw.get("title"), raw.get("role"), raw.get("attitude"), raw.get("influence")
     )
     existing = _person(session, deal.team_id, deal.id, person_id) if person_id not in (None, "") else None
+    if existing is None and repo.count_people(session, team_id=deal.team_id, deal_id=deal.id) >= MAX_PEOPLE:
+        raise BadInput("people.errors.too_many", field="name", max=MAX_PEOPLE)
     row = repo.save_person(
         session, team_id=deal.team_id, deal_id=deal.id, now=now, person=existing, met=met, **fields
     )

@@ -94,11 +94,17 @@ def version_of(meta: dict) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+MAX_METADATA = 3000  # Slack's limit on a view's private_metadata
+
+
 def parse_metadata(text: str | None) -> dict:
-    """private_metadata -> dict; anything malformed is an empty dict (the deal then isn't found)."""
+    """private_metadata -> dict; anything malformed (not JSON, nested too deep, longer than Slack
+    allows, not an object) is an empty dict: the deal then isn't found."""
+    if not isinstance(text, str) or len(text) > MAX_METADATA:
+        return {}
     try:
         data = json.loads(text or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

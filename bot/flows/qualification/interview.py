@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.flows import hooks
-from bot.flows.errors import NotAllowed, NotFound
+from bot.flows.errors import NotAllowed, NotFound, row_id
 from bot.flows.qualification.grading import Assessment, apply_assessment, assess_interview, regrade
 from bot.flows.qualification.parsing import Unreadable, parse_answer, parse_date
 from bot.flows.team import access
@@ -104,6 +104,8 @@ def start_or_resume(
             return _find_out(session, latest, deal, actor.user_id, verdict.to_find_out, process.questions)
         return Step(latest.id, DealInfo.of(deal), actor.user_id, verdict=verdict, offer_redo=True)
     repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=actor.user_id, keep_id=latest.id)
+    if latest.rep_id != actor.user_id:  # taken over: its questions now go to this actor's own DM
+        latest.channel_id = latest.question_ts = None
     latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
     step = Step(latest.id, DealInfo.of(deal), actor.user_id)
     if latest.current_key and process.questions.get(latest.current_key):
@@ -203,11 +205,7 @@ def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.
 
 # -- answering -------------------------------------------------------------------------------------
 def _load(session: Session, actor: Actor, interview_id: Any) -> tuple[Interview, Deal]:
-    try:
-        iid = int(interview_id)
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
-    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=iid, lock=True)
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=row_id(interview_id), lock=True)
     if iv is None:
         raise NotFound()
     if iv.rep_id != actor.user_id:

@@ -89,6 +89,13 @@ def answered_keys(
     return Step(iv.id, DealInfo.of(deal), actor.user_id), [k for k in qset.keys if k in answers]
 
 
+def interview_channel(session: Session, actor: Actor, interview_id: int) -> str | None:
+    """The DM the interview's questions were posted in (stored when posting), for the actor's own
+    interview only; None before any question went out."""
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=interview_id)
+    return iv.channel_id if iv is not None and iv.rep_id == actor.user_id else None
+
+
 def mark_posted(session: Session, actor: Actor, interview_id: int, key: str, ts: str, channel: str) -> None:
     """Remember the DM message that asks the current question (updated in place once answered)."""
     iv = repo.get_interview(session, team_id=actor.team_id, interview_id=interview_id, lock=True)

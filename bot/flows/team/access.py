@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.flows.errors import NotAllowed, NotFound
+from bot.flows.errors import MAX_ROW_ID, NotAllowed, NotFound, row_id
 from bot.flows.team.users import Actor
 from storage.models import Deal
 from storage.repo import access as repo
@@ -36,16 +36,15 @@ def can_edit(session: Session, actor: Actor, deal: Deal) -> bool:
     return can_see(session, actor, deal)
 
 
+MAX_SEARCH = 200  # an account or a title is at most this long
+
+
 def load_deal(session: Session, actor: Actor, deal_id: int | str | None, *, edit: bool = False) -> Deal:
     """The deal if the actor may see it (or change it, with ``edit``); otherwise NotFound / NotAllowed.
 
     A deal of another workspace is reported as not found, so nothing of it leaks.
     """
-    try:
-        deal_id = int(deal_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as e:
-        raise NotFound() from e
-    deal = deals_repo.get_deal(session, team_id=actor.team_id, deal_id=deal_id)
+    deal = deals_repo.get_deal(session, team_id=actor.team_id, deal_id=row_id(deal_id))
     if deal is None:
         raise NotFound()
     allowed = can_edit(session, actor, deal) if edit else can_see(session, actor, deal)
@@ -63,7 +62,7 @@ def find_visible_deals(
     """
     text = (text or "").strip().lstrip("#")
     owners = visible_owner_ids(session, actor)
-    if text.isdigit():
+    if text.isdigit() and 0 < int(text) <= MAX_ROW_ID:
         deal = deals_repo.get_deal(session, team_id=actor.team_id, deal_id=int(text))
         if (
             deal is not None
@@ -71,7 +70,7 @@ def find_visible_deals(
             and (statuses is None or deal.status in statuses)
         ):
             return [deal]
-    if not text:
+    if not text or len(text) > MAX_SEARCH:  # longer than any account or title: nothing can match
         return []
     return deals_repo.find_deals(
         session, team_id=actor.team_id, text=text, owner_ids=owners, statuses=statuses, limit=limit

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
@@ -30,13 +31,14 @@ class Actor:
 
 
 def profile_fields(user: dict) -> dict:
-    """The fields we keep from a Slack user object (users.info / user_change)."""
-    profile = user.get("profile") or {}
+    """The fields we keep from a Slack user object (users.info / user_change); a field of the wrong
+    type, or a zone no one knows, is left out rather than stored."""
+    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
     fields = {
-        "name": (user.get("name") or "")[:255],
-        "real_name": (user.get("real_name") or profile.get("real_name") or "")[:255],
-        "tz": user.get("tz"),
-        "locale": user.get("locale"),
+        "name": _text(user.get("name"), 255) or "",
+        "real_name": (_text(user.get("real_name"), 255) or _text(profile.get("real_name"), 255) or ""),
+        "tz": _zone(user.get("tz")),
+        "locale": _text(user.get("locale"), 16),
         "is_admin": bool(user.get("is_admin")),
         "is_owner": bool(user.get("is_owner")),
         "is_bot": bool(user.get("is_bot")),
@@ -44,6 +46,20 @@ def profile_fields(user: dict) -> dict:
     }
     # user_change payloads may omit tz or locale: never erase what we knew
     return {k: v for k, v in fields.items() if not (k in ("tz", "locale") and v is None)}
+
+
+def _text(value: object, limit: int) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def _zone(value: object) -> str | None:
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return value
 
 
 def cached_actor(

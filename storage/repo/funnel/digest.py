@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, union, update
+from sqlalchemy import exists, select, union, update
 from sqlalchemy import true as sa_true
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from storage.models import Deal, DigestRun, Membership, SlackUser, TeamSettings
+from storage.repo.demo import SEEDED_BY
 
 MAX_ATTEMPTS = 5
 
@@ -24,6 +26,26 @@ def team_ids(session: Session) -> list[str]:
         select(Deal.team_id).distinct(),
     )
     return sorted({r[0] for r in session.execute(q)})
+
+
+def has_deal(session: Session, *, team_id: str) -> bool:
+    return session.execute(select(Deal.id).where(Deal.team_id == team_id).limit(1)).first() is not None
+
+
+def channel_chosen_by_admin(session: Session, *, team_id: str) -> bool:
+    """The manager channel was set in App Home by a person (not seeded by the demo or the sandbox)."""
+    row = session.get(TeamSettings, team_id)
+    return bool(row and row.manager_channel and row.updated_by and row.updated_by != SEEDED_BY)
+
+
+def latest_posted_week(session: Session, *, channel_id: str) -> datetime | None:
+    """The newest week whose digest went out to the channel."""
+    return session.execute(
+        select(DigestRun.period_start)
+        .where(DigestRun.channel_id == channel_id, DigestRun.status == "posted")
+        .order_by(DigestRun.period_start.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def ensure_run(
@@ -58,7 +80,12 @@ def claim_run(
     lease: timedelta,
     team_id: str | None = None,
 ) -> DigestRun | None:
-    """Take the week's row if it is due and nobody holds a live lease; one statement, one winner."""
+    """Take the week's row if it is due and nobody holds a live lease; one statement, one winner.
+    Never a week older than one already posted to the channel (digests go out in order)."""
+    later = aliased(DigestRun)
+    newer_posted = exists().where(
+        later.channel_id == channel_id, later.period_start > period_start, later.status == "posted"
+    )
     row = session.execute(
         update(DigestRun)
         .where(
@@ -68,6 +95,7 @@ def claim_run(
             DigestRun.status.in_(("pending", "claimed")),
             DigestRun.available_at <= now,
             DigestRun.attempts < MAX_ATTEMPTS,
+            ~newer_posted,
         )
         .values(
             status="claimed",
