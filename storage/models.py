@@ -545,6 +545,22 @@ class ReviewRun(SQLModel, table=True):
     sent_at: datetime | None = ts(default=None)
 
 
+class ReviewOpen(SQLModel, table=True):
+    """A manager (or admin) opened a rep's weekly review in a week (SPEC §7.1: reviewed, not just
+    posted): one row per (reader, rep, week), the first and the latest opening and how often."""
+
+    __tablename__ = "review_open"
+    __table_args__ = (sa.UniqueConstraint("team_id", "reader_id", "rep_id", "week"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    reader_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    week: datetime = ts()  # Monday 00:00 team time, stored as UTC
+    first_at: datetime = ts()
+    last_at: datetime = ts()
+    times: int = 1
+
+
 # --------------------------------------------------------------------------- sandbox
 class SandboxDatabase(SQLModel, table=True):
     """Present (one row) only in a database the sandbox created: `dealbot sandbox` refuses any other

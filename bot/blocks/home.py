@@ -17,6 +17,7 @@ from bot import ids
 from bot.blocks import MAX_VIEW_BLOCKS, clip
 from bot.blocks.deal_card import ahead_text, deal_title, md
 from bot.blocks.deal_list import summary_line
+from bot.blocks.review import rep_lines
 from bot.flows.pipeline.home import Home, RepRow
 from bot.i18n import t
 from bot.i18n.format import format_money
@@ -261,19 +262,8 @@ def _review(home: Home, locale: str) -> list:
     """A manager's first section: this week's review, a line per rep and a button opening the review."""
     if not home.review:
         return []
-    blocks: list = [SectionBlock(text=md(f"*{t('review.home.title', locale)}*"))]
-    for line in home.review[:REVIEW_REPS]:
-        text = t("review.week.line", locale, rep=f"<@{line.rep_id}>", news=line.with_news, quiet=line.without_news,
-                 judgements=line.open_judgements, needs=line.needs_you)  # fmt: skip
-        button = ButtonElement(
-            text=t("review.open", locale), action_id=ids.ACT_REVIEW_OPEN, value=f"{line.rep_id}:0"
-        )
-        blocks.append(SectionBlock(text=md(clip(text, 3000)), accessory=button))
-    if len(home.review) > REVIEW_REPS:
-        blocks.append(
-            ContextBlock(elements=[md(t("review.week.more", locale, n=len(home.review) - REVIEW_REPS))])
-        )
-    return blocks
+    title = SectionBlock(text=md(f"*{t('review.home.title', locale)}*"))
+    return [title, *rep_lines(home.review, locale, limit=REVIEW_REPS)]
 
 
 def home_view(home: Home, notice: str | None = None) -> dict:

@@ -20,7 +20,7 @@ from bot import ids
 from bot.blocks import clip, message
 from bot.blocks.deal_card import md
 from bot.blocks.modals import modal, text_input
-from bot.flows.review.view import DealReview, RepReview, TeamLine
+from bot.flows.review.view import DealReview, LastWeek, RepReview, TeamLine
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money
 from bot.process.schema import StageSet
@@ -36,21 +36,40 @@ def _stage(stages: StageSet, key: str | None, locale: str) -> str:
     return stage.name.get(locale) if stage else (key or "—")
 
 
+def last_week_text(last: LastWeek | None, locale: str) -> str | None:
+    """ "Last week: opened Tue 3 Nov" / "not opened" (reviewed, not just posted); None: nothing to say."""
+    if last is None:
+        return None
+    if last.opened_at is None:
+        return t("review.last_week.not_opened", locale)
+    return t("review.last_week.opened", locale, when=format_date(last.opened_at, locale))
+
+
+def rep_lines(lines: list[TeamLine], locale: str, *, limit: int) -> list:
+    """A section per rep (the weekly DM's and App Home's): the week in a line, and the button opening
+    that rep's review; more than ``limit`` reps end with a pointer to `/funnel review @rep`."""
+    blocks: list = []
+    for line in lines[:limit]:
+        text = t("review.week.line", locale, rep=f"<@{line.rep_id}>", news=line.with_news, quiet=line.without_news,
+                 judgements=line.open_judgements, needs=line.needs_you)  # fmt: skip
+        last = last_week_text(line.last_week, locale)
+        if last:
+            text += " · " + last
+        button = ButtonElement(text=t("review.open", locale), action_id=ids.ACT_REVIEW_OPEN,
+                               value=f"{line.rep_id}:0")  # fmt: skip
+        blocks.append(SectionBlock(text=md(clip(text, SECTION_MAX)), accessory=button))
+    if len(lines) > limit:
+        blocks.append(ContextBlock(elements=[md(t("review.week.more", locale, n=len(lines) - limit))]))
+    return blocks
+
+
 def team_week_message(lines: list[TeamLine], locale: str, *, week_of: str) -> dict:
     """The manager's weekly DM: a line per rep and a button that opens the rep's review."""
     title = t("review.week.title", locale, week=week_of)
     blocks: list = [HeaderBlock(text=clip(title, 150))]
     if not lines:
         blocks.append(SectionBlock(text=md(t("review.week.no_reps", locale))))
-    for line in lines[:45]:
-        text = t("review.week.line", locale, rep=f"<@{line.rep_id}>", news=line.with_news, quiet=line.without_news,
-                 judgements=line.open_judgements, needs=line.needs_you)  # fmt: skip
-        button = ButtonElement(text=t("review.open", locale), action_id=ids.ACT_REVIEW_OPEN,
-                               value=f"{line.rep_id}:0")  # fmt: skip
-        blocks.append(SectionBlock(text=md(clip(text, SECTION_MAX)), accessory=button))
-    if len(lines) > 45:
-        blocks.append(ContextBlock(elements=[md(t("review.week.more", locale, n=len(lines) - 45))]))
-    return message(title, blocks)
+    return message(title, blocks + rep_lines(lines, locale, limit=45))
 
 
 def pages(review: RepReview) -> int:
@@ -69,6 +88,9 @@ def review_message(review: RepReview, stages: StageSet, locale: str, *, page: in
                 quiet_long=review.quiet)  # fmt: skip
     if review.selling_share is not None:
         summary += " · " + t("review.selling_share", locale, pct=f"{review.selling_share:.0%}")
+    last = last_week_text(review.last_week, locale)
+    if last:
+        summary += " · " + last
     blocks.append(ContextBlock(elements=[md(clip(summary, 2000))]))
     if not review.deals:
         blocks.append(SectionBlock(text=md(t("review.empty", locale))))

@@ -37,10 +37,11 @@ MENU_AGREE = {"agree_verdict": "verdict", "agree_judgement": "judgement"}
 
 
 def review_payload(deps: Deps, actor, rep_id: str, page: int = 0) -> dict:  # noqa: ANN001
-    with read_scope(deps.engine) as s:
-        review = flow.build_review(s, actor, rep_id, now=deps.clock.now())
-        stages = team_config(s, deps.settings, actor.team_id).stages
-    return review_message(review, stages, actor.locale, page=page)
+    """A rep's review as the reader opens it (recorded: reviewed, not just posted)."""
+    with session_scope(deps.engine) as s:
+        cfg = team_config(s, deps.settings, actor.team_id)
+        review = flow.open_review(s, actor, rep_id, now=deps.clock.now(), zone=cfg.zone)
+    return review_message(review, cfg.stages, actor.locale, page=page)
 
 
 @funnel_subcommand("review", "周例会", "过漏斗")

@@ -69,7 +69,7 @@ def _message(deps: Deps, run: ReviewRun, now: datetime) -> dict:
             deal = s.get(Deal, run.deal_id)
             return loss_review_message(loss_review(s, deal), cfg.stages, locale)
         reps = repo.managers(s, team_id=run.team_id).get(run.manager_id, [])
-        lines = team_week(s, run.team_id, reps, now=now)
+        lines = team_week(s, run.team_id, reps, now=now, reader_id=run.manager_id, zone=cfg.zone)
     return team_week_message(lines, locale, week_of=format_date(run.week.astimezone(cfg.zone).date(), locale))
 
 

@@ -24,6 +24,7 @@ from storage.models import (
     Person,
     RedFlag,
     ReviewNote,
+    ReviewOpen,
     ReviewRun,
 )
 
@@ -219,6 +220,42 @@ def add_note(session: Session, **fields) -> ReviewNote:
 def get_note(session: Session, *, team_id: str, note_id: int) -> ReviewNote | None:
     note = session.get(ReviewNote, note_id)
     return note if note is not None and note.team_id == team_id else None
+
+
+# --------------------------------------------------------------------------- what a reader opened
+def record_open(session: Session, *, team_id: str, reader_id: str, rep_id: str, week: datetime,
+                now: datetime) -> None:  # fmt: skip
+    """One row per (reader, rep, week): the first opening inserts it, later ones count (one statement,
+    safe with replicas)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(ReviewOpen).values(
+        team_id=team_id, reader_id=reader_id, rep_id=rep_id, week=week, first_at=now, last_at=now, times=1
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["team_id", "reader_id", "rep_id", "week"],
+            set_={"last_at": now, "times": ReviewOpen.times + 1},
+        )
+    )
+
+
+def opened(session: Session, *, team_id: str, reader_id: str, week: datetime) -> dict[str, datetime]:
+    """Rep -> when ``reader_id`` first opened that rep's review in ``week``."""
+    rows = session.execute(
+        select(ReviewOpen.rep_id, ReviewOpen.first_at).where(
+            ReviewOpen.team_id == team_id, ReviewOpen.reader_id == reader_id, ReviewOpen.week == week
+        )
+    )
+    return {rep: at for rep, at in rows}
+
+
+def run_sent(session: Session, *, team_id: str, manager_id: str, week: datetime) -> bool:
+    """Whether the manager's weekly review DM of ``week`` went out."""
+    q = select(func.count()).where(
+        ReviewRun.team_id == team_id, ReviewRun.manager_id == manager_id, ReviewRun.week == week,
+        ReviewRun.deal_id == 0, ReviewRun.status == "sent",
+    )  # fmt: skip
+    return bool(session.execute(q).scalar_one())
 
 
 # --------------------------------------------------------------------------- the weekly DM's claim

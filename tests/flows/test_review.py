@@ -15,9 +15,10 @@ from bot.blocks.review import review_message, team_week_message
 from bot.flows import review
 from bot.flows.errors import NotAllowed
 from bot.flows.followups.answers import CheckinForm
+from bot.i18n.format import format_date
 from bot.jobs import review as review_job
 from sandbox.checks import check_message
-from storage.models import Interview, ManagerRep, Membership, ReviewRun
+from storage.models import Interview, ManagerRep, Membership, ReviewOpen, ReviewRun
 from tests.support.factories import T0
 from tests.support.flows import sent, utc
 from tests.support.pipeline import all_text
@@ -320,3 +321,41 @@ def test_the_review_shows_the_reps_share_of_selling_time_this_week(team):
     assert "time for selling: 62%" in all_text(message["blocks"])
     other, _ = _review(world, MGR, REP, now + timedelta(days=14))  # a week with no answer: not shown
     assert other.selling_share is None
+
+
+def test_next_weeks_dm_says_whether_each_manager_opened_last_weeks_review(team):
+    """Reviewed, not just posted: opening a rep's review is recorded per (reader, rep, week); the next
+    weekly DM (and the review itself) says "you opened it on …" or "you did not open it"."""
+    world = team
+    world.new_deal(owner_id=REP, now=T0)
+    with world.session() as s:
+        s.add(ManagerRep(team_id="T0SANDBOX", manager_id=OTHER, rep_id=REP))
+    client = Recorder()
+    week1 = T0 + timedelta(days=7, hours=1)
+    review_job.send_reviews(world.deps, client, week1)  # both managers get last week's DM
+    first = {p["channel"]: all_text(p) for p in client.posts}
+    assert (
+        "last week" not in first[MGR] and "last week" not in first[OTHER]
+    )  # no review before: nothing to say
+    opened_at = week1 + timedelta(days=1)
+    with world.session() as s:
+        zone = world.config(s).zone
+        for _ in range(2):  # opened twice (say, page 1 then page 2): one record
+            r = review.open_review(s, world.actor(s, MGR, now=opened_at), REP, now=opened_at, zone=zone)
+        assert r.last_week is None  # the week before had no DM: nothing to say
+    assert [(o.reader_id, o.rep_id, o.times) for o in world.rows(ReviewOpen)] == [(MGR, REP, 2)]
+    review_job.send_reviews(world.deps, client, week1 + timedelta(days=7))
+    second = {p["channel"]: all_text(p) for p in client.posts[2:]}
+    day = format_date(opened_at, "en")
+    assert f"last week: you opened this review on {day}" in second[MGR]
+    assert "last week: you did not open this review" in second[OTHER]
+    later = week1 + timedelta(days=8)
+    with world.session() as s:  # the review OTHER opens says the same, and App Home's lines too
+        r = review.open_review(s, world.actor(s, OTHER, now=later), REP, now=later, zone=zone)
+        stages = world.stages(s)
+        from bot.blocks.home import home_view
+
+        home = all_text(home_view(world.home(s, world.actor(s, MGR, now=later), now=later)))
+    assert "last week: you did not open this review" in all_text(review_message(r, stages, "en"))
+    assert f"last week: you opened this review on {day}" in home
+    assert "上周：你没有打开这份周例会材料" in all_text(review_message(r, stages, "zh-Hans"))

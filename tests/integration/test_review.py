@@ -5,9 +5,11 @@ of it is in `/deal history`. The rules and sizes: tests/flows/test_review.py."""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from bot import ids
 from sandbox.checks import check_message
-from storage.models import ManagerRep, Membership
+from storage.models import ManagerRep, Membership, ReviewOpen
 from tests.support.pipeline import all_text, last_to
 
 REP, MGR, OTHER = "U0REP2", "U0MGR", "U0REP1"
@@ -178,3 +180,13 @@ def test_a_review_of_40_deals_passes_the_sandboxs_block_kit_checks_page_by_page(
         if page < 2:
             slack.click(MGR, review, ids.ACT_REVIEW_OPEN, value=f"{REP}:{page + 1}")
     assert len(seen) == 40
+
+    # reviewed, not just posted: next Monday's DM says the manager opened this rep's review last week
+    with db.session() as s:
+        opened = s.exec(select(ReviewOpen)).all()
+    assert [(o.reader_id, o.rep_id) for o in opened] == [(MGR, REP)]  # the click and /funnel review: one week
+    bot.set_clock("2026-12-07T01:30:00Z")
+    bot.run_due()
+    weeks = [m for m in _dms(sandbox, MGR) if "Your team's week" in m.text]
+    assert len(weeks) == 2
+    assert "last week: you opened this review on 30 Nov 2026" in all_text(weeks[-1].blocks)

@@ -102,7 +102,14 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
     if actor.is_manager:  # this week's review first (issue 15): one set of queries for every rep
         from bot.flows.review import reviewable_reps, team_week
 
-        review = team_week(session, actor.team_id, reviewable_reps(session, actor), now=now)
+        review = team_week(
+            session,
+            actor.team_id,
+            reviewable_reps(session, actor),
+            now=now,
+            reader_id=actor.user_id,
+            zone=cfg.zone,
+        )
     from bot.flows.plan import backward_plan, team_odds  # plan reads the pipeline's ladder
 
     plan = backward_plan(session, cfg, rep_id=actor.user_id, owner_ids=None, now=now)

@@ -3,9 +3,11 @@
 from bot.flows.review.acts import Said, agree, ask_checkin, challenge, comment, reply
 from bot.flows.review.view import (
     DealReview,
+    LastWeek,
     RepReview,
     TeamLine,
     build_review,
+    open_review,
     rep_review,
     reviewable_reps,
     reviews,
@@ -14,6 +16,7 @@ from bot.flows.review.view import (
 
 __all__ = [
     "DealReview",
+    "LastWeek",
     "RepReview",
     "Said",
     "TeamLine",
@@ -22,6 +25,7 @@ __all__ = [
     "build_review",
     "challenge",
     "comment",
+    "open_review",
     "rep_review",
     "reply",
     "reviewable_reps",

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.flows.errors import NotAllowed
+from bot.flows.funnel.periods import week_start
 from bot.flows.team.access import visible_owner_ids
 from bot.flows.team.users import Actor
 from storage.models import CheckIn, Deal, DealEvent, ReviewNote
@@ -113,6 +115,13 @@ class DealReview:
         return first, GRADES.get(self.grade or "", 4), self.deal_id
 
 
+@dataclass(frozen=True)
+class LastWeek:
+    """Reviewed, not just posted (SPEC §7.1): did the reader open this rep's review last week, and when."""
+
+    opened_at: datetime | None  # None: the weekly DM went out and the review was not opened
+
+
 @dataclass
 class RepReview:
     team_id: str
@@ -122,6 +131,8 @@ class RepReview:
     deals: list[DealReview]
     # the share of the rep's week spent selling (issue 16 fills it); rendered only when set
     selling_share: float | None = None
+    # the reader's last week with this review (see LastWeek); None when there was none to open
+    last_week: LastWeek | None = None
 
     @property
     def with_news(self) -> int:
@@ -169,6 +180,30 @@ def require_reader(session: Session, actor: Actor, rep_id: str) -> None:
 def build_review(session: Session, actor: Actor, rep_id: str, *, now: datetime) -> RepReview:
     require_reader(session, actor, rep_id)
     return rep_review(session, actor.team_id, rep_id, now=now)
+
+
+def open_review(session: Session, actor: Actor, rep_id: str, *, now: datetime, zone: ZoneInfo) -> RepReview:
+    """The reader opens a rep's review (the weekly DM's or App Home's button, `/funnel review`): it is
+    recorded for this week, and the review says whether the reader opened it last week."""
+    review = build_review(session, actor, rep_id, now=now)
+    week = week_start(now, zone)
+    repo.record_open(
+        session, team_id=actor.team_id, reader_id=actor.user_id, rep_id=rep_id, week=week, now=now
+    )
+    review.last_week = last_weeks(session, actor.team_id, actor.user_id, [rep_id], week=week, zone=zone).get(
+        rep_id
+    )
+    return review
+
+
+def last_weeks(session: Session, team_id: str, reader_id: str, rep_ids: list[str], *, week: datetime,
+               zone: ZoneInfo) -> dict[str, LastWeek]:  # fmt: skip
+    """Per rep, the reader's week before ``week``: opened (when), or not opened although the weekly DM
+    went out; a rep is left out when there was neither (nothing to say)."""
+    before = week_start(week - timedelta(days=1), zone)
+    opened = repo.opened(session, team_id=team_id, reader_id=reader_id, week=before)
+    sent = repo.run_sent(session, team_id=team_id, manager_id=reader_id, week=before)
+    return {r: LastWeek(opened.get(r)) for r in rep_ids if r in opened or sent}
 
 
 def rep_review(session: Session, team_id: str, rep_id: str, *, now: datetime) -> RepReview:
@@ -256,14 +291,20 @@ class TeamLine:
     without_news: int
     open_judgements: int
     needs_you: int
+    last_week: LastWeek | None = None  # the reader's last week with this rep's review
 
 
-def team_week(session: Session, team_id: str, rep_ids: list[str], *, now: datetime) -> list[TeamLine]:
-    """The weekly DM's line per rep: deals with news, without, open judgements, deals that need you."""
+def team_week(session: Session, team_id: str, rep_ids: list[str], *, now: datetime, reader_id: str | None = None,
+              zone: ZoneInfo | None = None) -> list[TeamLine]:  # fmt: skip
+    """The weekly DM's line per rep: deals with news, without, open judgements, deals that need you — and,
+    for a reader, whether they opened that rep's review last week."""
     out = reviews(session, team_id, rep_ids, now=now)
+    last = {}
+    if reader_id is not None and zone is not None:
+        last = last_weeks(session, team_id, reader_id, rep_ids, week=week_start(now, zone), zone=zone)
     return [
         TeamLine(r, out[r].with_news, out[r].without_news, out[r].open_judgements,
-                 sum(1 for d in out[r].deals if d.needs))
+                 sum(1 for d in out[r].deals if d.needs), last.get(r))
         for r in rep_ids
     ]  # fmt: skip
 
