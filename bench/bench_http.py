@@ -4,16 +4,17 @@ Bolt AsyncApp that only acks (uvicorn), in one run: for each connection count th
 one after the other, so they share the machine's load. Prints req/s, p50 / p99 and the requests shed
 with 503 (dealbot's admission control, ``bot/admission.py``), the load average, and the targets.
 
-Modes (``BENCH_MODES``, comma-separated): ``single-workspace`` (one bot token, as today). A mode is an
-entry of ``MODES`` below: how its dealbot is configured; OAuth (many workspaces) is added there when
-dealbot has it, and the table gets its columns.
+Modes (``BENCH_MODES``, comma-separated; default both): ``single-workspace`` (one bot token) and ``oauth``
+(a client id and secret, no bot token: dealbot installed into the sandbox workspace through the
+sandbox's OAuth imitation, each request's token looked up in the installation store). A mode is an
+entry of ``MODES`` below; the oauth mode gets a sandbox of its own that accepts only OAuth-issued tokens.
 
 Targets (issue "hard to break", point 7): throughput plateaus (64 connections >= 0.8 x the best) instead
 of collapsing, and p99 < 100 ms at 32 connections.
 
 The load generator is `wrk` (Debian package `wrk`; `./dev bench` installs it) replaying one pre-signed
 request (a signature is valid for 5 minutes; each run signs anew). Settings: BENCH_SECONDS (10),
-BENCH_CONNECTIONS (2,8,32,64), BENCH_WRK_THREADS (2), BENCH_MODES (single-workspace),
+BENCH_CONNECTIONS (2,8,32,64), BENCH_WRK_THREADS (2), BENCH_MODES (single-workspace,oauth),
 DEALBOT_WEB_WORKERS (2, used for both servers); DEALBOT_WEB_THREADS, DEALBOT_WEB_QUEUE,
 DEALBOT_WEB_QUEUE_SECONDS and DEALBOT_ACTOR_CACHE_SECONDS are passed to dealbot.
 """
@@ -67,19 +68,41 @@ class Result:
 
 @dataclass
 class Mode:
-    """How one dealbot server of the benchmark is configured: extra environment, who sends the request."""
+    """How one dealbot server of the benchmark is configured: extra environment (a None value unsets a
+    variable), who sends the request, and what happens once it is up (e.g. installing it)."""
 
-    env: Callable[[SandboxServer, Path], dict[str, str]]
+    env: Callable[[SandboxServer, Path], dict[str, str | None]]
     user: str = "U0REP2"
+    own_sandbox: bool = False  # a sandbox of its own (its token rules differ from the shared one's)
+    after_start: Callable[[SlackSide], None] | None = None
 
 
-def single_workspace(sandbox: SandboxServer, tmp: Path) -> dict[str, str]:
+def single_workspace(sandbox: SandboxServer, tmp: Path) -> dict[str, str | None]:
     return {"SLACK_BOT_TOKEN": sandbox.bot_token, "DATABASE_URL": f"sqlite:///{tmp / 'single.db'}"}
+
+
+def oauth(sandbox: SandboxServer, tmp: Path) -> dict[str, str | None]:
+    sandbox.state.single_token = False  # only tokens issued through OAuth are accepted, as in Slack
+    return {
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_API_URL": sandbox.api_url,
+        "SLACK_CLIENT_ID": sandbox.state.oauth.client_id,
+        "SLACK_CLIENT_SECRET": sandbox.state.oauth.client_secret,
+        "SLACK_AUTHORIZE_URL": sandbox.authorize_url,
+        "DATABASE_URL": f"sqlite:///{tmp / 'oauth.db'}",
+    }
+
+
+def install(side: SlackSide) -> None:
+    """The sandbox's admin adds dealbot to the workspace (Add to Slack → approve → the app's callback)."""
+    page = side.install("U0ADMIN")
+    if page.status_code != 200:
+        sys.exit(f"installing dealbot (oauth) failed: {page.status_code} {page.text[:300]}")
 
 
 MODES: dict[str, Mode] = {
     "single-workspace": Mode(single_workspace),
-    # "oauth": Mode(...)  — many workspaces behind one app; added with dealbot's OAuth mode
+    "oauth": Mode(oauth, own_sandbox=True, after_start=install),
 }
 
 
@@ -170,7 +193,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    modes = [m.strip() for m in os.environ.get("BENCH_MODES", "single-workspace").split(",") if m.strip()]
+    modes = [
+        m.strip() for m in os.environ.get("BENCH_MODES", "single-workspace,oauth").split(",") if m.strip()
+    ]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         print(f"bench_http: unknown mode(s) {unknown}; known: {sorted(MODES)}", file=sys.stderr)
@@ -188,7 +213,7 @@ def main() -> int:
         PYTHONPATH=str(ROOT),
     )
     base.update({k: os.environ[k] for k in PASSED if k in os.environ})
-    procs: list[subprocess.Popen] = []
+    procs: list = []  # server processes, and the sandboxes of modes that have their own
     results: dict[str, dict[int, Result]] = {}
     load_before = os.getloadavg()
     try:
@@ -202,13 +227,16 @@ def main() -> int:
                 time.sleep(1)  # what the warm-up left queued drains before the measured run
                 results.setdefault(name, {})[c] = run_wrk(url, script, c, SECONDS)
     finally:
-        for p in procs:
+        servers_ = [p for p in procs if isinstance(p, subprocess.Popen)]
+        for p in servers_:
             p.terminate()
-        for p in procs:
+        for p in servers_:
             try:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        for own in [p for p in procs if isinstance(p, SandboxServer)]:
+            own.stop()
         sandbox.stop()
     report(results, modes, load_before, os.getloadavg())
     shutil.rmtree(tmp, ignore_errors=True)
@@ -231,7 +259,12 @@ def _start_bare(base: dict[str, str], sandbox: SandboxServer, tmp: Path, procs: 
 def _start_dealbot(
     mode: str, base: dict[str, str], sandbox: SandboxServer, tmp: Path, procs: list
 ) -> tuple[str, str]:
-    env = {**base, **MODES[mode].env(sandbox, tmp)}
+    spec = MODES[mode]
+    if spec.own_sandbox:
+        sandbox = SandboxServer(workspace=default_workspace(), signing_secret=SECRET).start()
+        procs.append(sandbox)
+    env = {**base, **spec.env(sandbox, tmp)}
+    env = {k: v for k, v in env.items() if v is not None}
     subprocess.run(
         [sys.executable, "-m", "bot", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
     )
@@ -247,7 +280,10 @@ def _start_dealbot(
     url = f"http://127.0.0.1:{port}"
     wait_up(f"{url}/healthz", procs[-1], log)
     side = SlackSide(sandbox, app_url=url, signing_secret=SECRET)
-    user = MODES[mode].user
+    sandbox.app_url = url
+    if spec.after_start is not None:
+        spec.after_start(side)
+    user = spec.user
     check = side.command(user, "/deal", "help")  # also caches the user's profile, as in steady state
     if check.status != 200 or "/deal new" not in check.text:
         sys.exit(f"dealbot ({mode}) did not answer /deal help: {check.status} {check.text[:200]}")

@@ -114,7 +114,7 @@ class SerializedRotator(TokenRotator):
     token again, and saves what it got before the lock is let go."""
 
     def __init__(
-        self, *, store: SQLAlchemyInstallationStore, locks: InstallationLocks, client: WebClient, **kw: Any
+        self, *, store: CachedInstallationStore, locks: InstallationLocks, client: WebClient, **kw: Any
     ) -> None:
         super().__init__(client=client, **kw)
         self.store = store
@@ -124,7 +124,7 @@ class SerializedRotator(TokenRotator):
         if not _expiring(bot, minutes_before_expiration):
             return None
         with self.locks.hold(bot.enterprise_id, bot.team_id):
-            latest = self.store.find_bot(enterprise_id=bot.enterprise_id, team_id=bot.team_id)
+            latest = self.store.find_bot_stored(enterprise_id=bot.enterprise_id, team_id=bot.team_id)
             if latest is None:
                 return None  # uninstalled meanwhile
             if latest.bot_token != bot.bot_token and not _expiring(latest, minutes_before_expiration):
@@ -250,10 +250,73 @@ def _failure_keys() -> set[str]:
     return {f"install.failure.{r}" for r in FAILURES}
 
 
+# --------------------------------------------------------------------------- the store, cached per process
+BOT_CACHE_SECONDS = 5.0  # how long a process reuses a workspace's bot row (like the actor cache)
+
+
+class CachedInstallationStore(SQLAlchemyInstallationStore):
+    """slack_sdk's SQLAlchemy store whose ``find_bot`` (asked by ``InstallationStoreAuthorize`` on every
+    request) is kept for BOT_CACHE_SECONDS per workspace in this process, instead of a query per request.
+    Whatever this process saves or deletes drops the cache at once; another process's change (an
+    uninstall, a rotated token) is seen within BOT_CACHE_SECONDS — a rotated-out token stays valid far
+    longer, and an uninstalled workspace's requests are refused by Slack anyway."""
+
+    def __init__(self, *args: Any, ttl: float = BOT_CACHE_SECONDS, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(*args, **kwargs)
+        self._ttl = ttl
+        self._bots: dict[tuple, tuple[float, Any]] = {}
+        self._bots_lock = threading.Lock()
+
+    def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
+                 is_enterprise_install: bool | None = False):  # noqa: ANN201  # fmt: skip
+        key = (enterprise_id, team_id, bool(is_enterprise_install))
+        now = time()
+        with self._bots_lock:
+            hit = self._bots.get(key)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        bot = super().find_bot(enterprise_id=enterprise_id, team_id=team_id,
+                               is_enterprise_install=is_enterprise_install)  # fmt: skip
+        if bot is not None:  # a workspace not (yet) installed is asked again next time
+            with self._bots_lock:
+                self._bots[key] = (now, bot)
+        return bot
+
+    def find_bot_stored(self, *, enterprise_id: str | None, team_id: str | None) -> Bot | None:
+        """The row as stored now (the rotator's re-read under the installation's lock), and cached."""
+        self._forget()
+        return self.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    def _forget(self) -> None:
+        with self._bots_lock:
+            self._bots.clear()
+
+    def save(self, installation):  # noqa: ANN001, ANN201
+        self._forget()
+        return super().save(installation)
+
+    def save_bot(self, bot):  # noqa: ANN001, ANN201
+        self._forget()
+        return super().save_bot(bot)
+
+    def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        self._forget()
+        super().delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    def delete_installation(self, *, enterprise_id: str | None, team_id: str | None,
+                            user_id: str | None = None) -> None:  # fmt: skip
+        self._forget()
+        super().delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+
+    def delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        self._forget()
+        super().delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+
 # --------------------------------------------------------------------------- assembly
 @dataclass
 class OAuth:
-    installation_store: SQLAlchemyInstallationStore
+    installation_store: CachedInstallationStore
     state_store: SQLAlchemyOAuthStateStore
     authorize: InstallationStoreAuthorize
     flow: DealbotOAuthFlow
@@ -265,7 +328,7 @@ def build_oauth(settings: Settings, engine: Engine, clock: Any, client: WebClien
     environment and build a file-based setup). ``client`` carries SLACK_API_URL, used by
     ``oauth.v2.access``, ``auth.test`` and every refresh."""
     client_id, client_secret = settings.slack_client_id or "", settings.slack_client_secret or ""
-    store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
+    store = CachedInstallationStore(client_id=client_id, engine=engine, logger=log)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine, logger=log)
     locks = InstallationLocks(engine)
     authorize = InstallationStoreAuthorize(

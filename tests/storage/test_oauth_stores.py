@@ -59,3 +59,34 @@ def test_the_stores_work_on_the_migrated_database(engine):
     states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
     state = states.issue()
     assert states.consume(state) and not states.consume(state)
+
+
+def test_the_cached_store_asks_the_database_once_per_workspace_and_forgets_what_changes(engine, monkeypatch):
+    """Authorize asks for the bot row on every request: dealbot's store answers from a per-process cache
+    for BOT_CACHE_SECONDS, and whatever it saves or deletes is seen at once."""
+    import sqlalchemy as sa
+
+    from bot import oauth
+
+    store = oauth.CachedInstallationStore(client_id="111.222", engine=engine)
+    install = dict(app_id="A1", team_id="T1", user_id="U1", bot_id="B1", bot_user_id="UB")
+    store.save(Installation(bot_token="xoxb-1", **install))
+    selects: list[str] = []
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *a: selects.append(a[2]) if "slack_bots" in a[2] else None
+    )
+    now = [1000.0]
+    monkeypatch.setattr(oauth, "time", lambda: now[0])
+    for _ in range(50):  # fifty requests of one workspace within a few seconds: one query
+        assert store.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-1"
+    assert len(selects) == 1
+    assert store.find_bot(enterprise_id=None, team_id="T2") is None  # not installed: asked each time
+    assert store.find_bot(enterprise_id=None, team_id="T2") is None and len(selects) == 3
+    now[0] += oauth.BOT_CACHE_SECONDS  # another process's change is seen after the TTL
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE slack_bots SET bot_token = 'xoxb-2' WHERE team_id = 'T1'"))
+    assert store.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-2"
+    store.save(Installation(bot_token="xoxb-3", **install))  # this process's save: seen at once
+    assert store.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-3"
+    store.delete_all(enterprise_id=None, team_id="T1")  # an uninstall (Bolt's revocation listeners)
+    assert store.find_bot(enterprise_id=None, team_id="T1") is None
