@@ -84,7 +84,11 @@ def test_chinese_digest_and_chart_render_every_glyph(make_bot, sandbox, engine, 
     # issue 11: the period's forecast on earned probabilities (tests/flows/test_funnel_digest.py: 5.15M, −16.85M)
     assert "*预测*\n¥515万 (−¥1685万)" in [f["text"] for f in digest.blocks[1]["fields"]]
     assert _chart_of(sandbox).text == "漏斗图 · 销售漏斗 · 2026年11月23日 当周"
-    assert "missing from font" not in bot.log() and "Glyph" not in bot.log() and "fonts-noto-cjk" not in bot.log()
+    assert (
+        "missing from font" not in bot.log()
+        and "Glyph" not in bot.log()
+        and "fonts-noto-cjk" not in bot.log()
+    )
 
 
 def test_a_failing_upload_leaves_the_text_digest_posted(make_bot, sandbox, engine, db_url):

@@ -46,7 +46,9 @@ def _render(locale: str, caplog) -> bytes:  # noqa: ANN001
             count_label="n",
             amount_label="¥",
         )
-    glyphs = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    glyphs = [
+        str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)
+    ]
     assert glyphs == []
     assert not [r for r in caplog.records if "Glyph" in r.getMessage() or "findfont" in r.getMessage()]
     return png
