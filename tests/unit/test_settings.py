@@ -68,6 +68,21 @@ def test_the_dev_clock_only_with_the_sandbox_loopback_api_and_its_credentials():
     assert local.slack_api_url == "http://127.0.0.1:9999/api/"
 
 
+def test_in_oauth_mode_the_dev_clock_needs_the_sandboxs_client_secret_on_loopback():
+    """No bot token in OAuth mode: the sandbox's OAuth app is told by its client secret."""
+    loopback = "http://127.0.0.1:9999/api"
+    oauth = {"slack_signing_secret": SECRET, "slack_client_id": "111.222", "dealbot_dev_clock": True}
+    with pytest.raises(ConfigError, match="DEALBOT_DEV_CLOCK"):  # a real app's secret, even on loopback
+        settings(**oauth, slack_client_secret="0123456789abcdef0123", slack_api_url=loopback).resolve_mode(
+            http=True
+        )
+    sandbox_app = {**oauth, "slack_client_secret": "sandbox-client-secret-0123"}
+    with pytest.raises(ConfigError, match="DEALBOT_DEV_CLOCK"):  # the sandbox's secret against real Slack
+        settings(**sandbox_app).resolve_mode(http=True)
+    local = settings(**sandbox_app, slack_api_url=loopback)
+    assert local.has_sandbox_credentials and local.resolve_mode(http=True) is Mode.OAUTH
+
+
 @pytest.mark.parametrize(
     "values",
     [
