@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import socket
+import sys
 import threading
 import time
 
@@ -201,6 +203,10 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     sandbox.extra_routes = page_routes(
         PageActions(sandbox, team_tz=settings.dealbot_timezone, demo_loader=lambda: _load_demo(built["deps"]))
     )
+    from sandbox.persist import state_path
+
+    # the page's conversations live beside the sandbox's database (never in it); a new database starts afresh
+    sandbox.keep_state(state_path(settings.database_url), fresh=origin is Origin.EMPTY)
     sandbox.start()
     bot_settings = settings.model_copy(
         update={
@@ -247,8 +253,14 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
         )
 
     threading.Thread(target=install_then_announce, name="sandbox-install", daemon=True).start()
-    server.run(sockets=[bot_sock])
-    sandbox.stop()
+    # uvicorn re-raises the SIGTERM it shut down on once it is done: exit cleanly instead, so the
+    # sandbox saves its conversations on the way out
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run(sockets=[bot_sock])
+    finally:
+        sandbox.stop()
     return 0
 
 

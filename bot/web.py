@@ -196,7 +196,10 @@ def dev_routes(deps: Deps, app: App) -> list[Route]:
             return JSONResponse(
                 {"ok": False, "error": "give ?team=T…&user=U… of a sandbox workspace"}, status_code=400
             )
-        body = await run_in_threadpool(_queue_of, deps, team, user)
+        tz = request.query_params.get("tz") or None
+        if tz is not None and not valid_zone(tz):
+            return JSONResponse({"ok": False, "error": f"unknown time zone {tz[:64]!r}"}, status_code=400)
+        body = await run_in_threadpool(_queue_of, deps, team, user, tz)
         return JSONResponse({"ok": True, **body})
 
     return [
@@ -209,13 +212,23 @@ def dev_routes(deps: Deps, app: App) -> list[Route]:
 ID = re.compile(r"[A-Z][A-Z0-9]{2,31}")
 
 
-def _queue_of(deps: Deps, team: str, user: str) -> dict:
+def valid_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _queue_of(deps: Deps, team: str, user: str, tz: str | None = None) -> dict:
     from bot.flows.followups import queue
     from storage.db import read_scope
 
     now = deps.clock.now()
     with read_scope(deps.engine) as s:
-        targets = queue.clock_targets(s, deps.settings, team, user, now)
+        targets = queue.clock_targets(s, deps.settings, team, user, now, tz=tz)
         rows = queue.queued(s, deps.settings, team)
     return {
         "now": now.isoformat(),

@@ -122,9 +122,10 @@ class PageActions:
         return out
 
     def _queue(self, user_id: str, http: httpx.Client | None = None) -> dict:
-        team = self.state.all_users()[user_id].team_id
+        me = self.state.all_users()[user_id]
         get = (http or httpx).get
-        r = get(f"{self.server.app_url}/dev/queue", params={"team": team, "user": user_id}, timeout=10)
+        params = {"team": me.team_id, "user": user_id, "tz": me.tz}  # the zone Slack knows for them
+        r = get(f"{self.server.app_url}/dev/queue", params=params, timeout=10)
         return r.json() if r.status_code == 200 else {"ok": False, "error": r.text[:200]}
 
     # -- acting ----------------------------------------------------------------------------------------

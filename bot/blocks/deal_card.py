@@ -248,7 +248,7 @@ def small_print(card: Card, locale: str) -> list[str]:
 
 def waiting_lines(card: Card, locale: str) -> list[str]:
     """Issue 17: a due nudge held for the owner's working hours says when it actually goes out, in
-    the owner's zone ("⏳ Day 1 follow-up waits for working hours: goes out Tue 3 Nov 2026, 09:00")."""
+    the owner's zone ("⏳ Waiting for working hours: day-1 follow-up goes out Tue 3 Nov 2026, 09:00 …")."""
     zone = zone_or_utc(card.owner_tz)
     city = str(zone.key).rsplit("/", 1)[-1].replace("_", " ")
     out = []

@@ -3,7 +3,7 @@ served by the dev routes only). Plain results; the caller serialises them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.flows.followups import planning as plan
 from bot.flows.followups.worktime import WorkTime
 from storage.repo import nudges as repo
+from storage.repo import users as users_repo
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class Queued:
 
 @dataclass(frozen=True)
 class ClockTargets:
-    """Where the clock buttons take a person: their next working day (same local time, inside their
-    working hours) and the next Monday at the start of their working day."""
+    """Where the clock buttons take a person: "+1 working day" (inside their working hours: the same
+    time on their next working day; outside them: their next working morning) and the next Monday at
+    the start of their working day."""
 
     tz: str
     day_start: str  # "09:00"
@@ -53,15 +55,25 @@ def queued(session: Session, settings: Settings, team_id: str, *, limit: int = 5
 
 
 def clock_targets(
-    session: Session, settings: Settings, team_id: str, user_id: str, now: datetime
+    session: Session, settings: Settings, team_id: str, user_id: str, now: datetime, *, tz: str | None = None
 ) -> ClockTargets:
+    """``tz``: the person's zone as Slack has it, used while the bot has not stored one for them."""
     wt = plan.worktime(session, settings, team_id, user_id)
+    known = users_repo.get_user(session, team_id=team_id, user_id=user_id)
+    if tz and not (known is not None and known.tz):
+        wt = replace(wt, tz=tz)
     return ClockTargets(
         tz=wt.tz,
         day_start=wt.hours[0].strftime("%H:%M"),
-        next_working_day=wt.after_working_day(now),
+        next_working_day=next_working_day(wt, now),
         next_monday=next_monday(wt, now),
     )
+
+
+def next_working_day(wt: WorkTime, now: datetime) -> datetime:
+    """Inside working hours: the same time on the next working day; outside: the next working morning."""
+    slot = wt.next_slot(now)
+    return wt.after_working_day(now) if slot <= now else slot
 
 
 def next_monday(wt: WorkTime, now: datetime) -> datetime:
