@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -88,6 +90,39 @@ def has_cjk_font() -> bool:
         CJK_FONT,
     )
     return False
+
+
+FONT_HINT = (
+    "the Chinese chart font ({font}) is missing: charts in Chinese show English labels. "
+    "Install it with `apt-get install fonts-noto-cjk` (or copy the font into /usr/share/fonts) and "
+    "restart dealbot; it finds the font at start"
+)
+_check = threading.Lock()
+_checker: list[threading.Thread] = []  # the one background check of this process, once started
+
+
+def check_font_in_background(on_missing: Callable[[str], None] | None = None) -> threading.Thread:
+    """Look for the CJK font once, off the request path (matplotlib takes a second to load); when it is
+    missing, ``on_missing`` gets the hint (``dealbot run`` prints it at start)."""
+
+    def run() -> None:
+        if has_cjk_font():
+            log.info("the Chinese chart font (%s) is there: charts in Chinese get Chinese labels", CJK_FONT)
+        elif on_missing is not None:
+            on_missing(FONT_HINT.format(font=CJK_FONT))
+
+    with _check:
+        if not _checker:
+            _checker.append(threading.Thread(target=run, name="cjk-font-check", daemon=True))
+            _checker[0].start()
+        return _checker[0]
+
+
+def cjk_font_missing() -> bool:
+    """True once the check found no CJK font (App Home tells an admin); False while it runs or when the
+    font is there. Starts the check when nothing has."""
+    thread = check_font_in_background()
+    return not thread.is_alive() and not has_cjk_font()
 
 
 def chart_locale(locale: str) -> str:
