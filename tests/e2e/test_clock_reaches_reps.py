@@ -5,14 +5,15 @@ in Chinese.
    the day-1 follow-up waits for their working hours — the card says until when, the page lists it as
    queued — and ONE "+1 working day" click (as that rep) brings it into their DM.
 2. The team speaks Chinese: the manager's weekly digest chart carries the stage names in Chinese glyphs
-   (found pixel for pixel in the uploaded PNG, drawn with the CJK font; the English fallback would not
-   contain them), and the bot logged no missing glyph or missing font.
+   (the names' strip of the uploaded PNG is pixel for pixel the one drawn with the Chinese names and the
+   CJK font, and not the English fallback's), and the bot logged no missing glyph or missing font.
 Screenshots: artifacts/e2e/clock-*.png.
 """
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import httpx
 import numpy as np
@@ -100,45 +101,39 @@ def test_a_new_york_rep_gets_the_day_1_nudge_after_one_working_day_click(sandbox
 
 
 # --------------------------------------------------------------------------- the Chinese chart
-def _grey(img: Image.Image) -> np.ndarray:
-    return np.asarray(img.convert("L"), dtype=np.int16)
+def _grey(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.int16)
 
 
-def _glyphs(text: str) -> np.ndarray:
-    """``text`` as the chart draws a stage name: the CJK font at the tick labels' size, 100 dpi, black
-    on white; cropped to its ink."""
+def _label_strip(names: list[str], title: str) -> tuple[np.ndarray, tuple[int, int, int]]:
+    """The chart drawn here with these stage names (any figures: the names' strip left of the count
+    panel does not depend on them), and where that strip is: (top, bottom, right) in pixels."""
     from matplotlib import pyplot
 
     from bot import charts
+    from bot.i18n import t
 
+    labels = {
+        "title": title,
+        "count_label": t("funnel.chart.count", "zh-Hans"),
+        "amount_label": t("funnel.chart.weighted", "zh-Hans", currency="CNY"),
+    }
+    stages = [charts.ChartStage(n, i + 1, Decimal(1000 * (i + 1))) for i, n in enumerate(names)]
     with pyplot.rc_context(charts._rc()):
-        fig = pyplot.figure(figsize=(6, 1), dpi=100)
+        fig = charts.funnel_figure(stages, **labels)
         try:
-            fig.text(0.02, 0.3, text, fontsize=pyplot.rcParams["ytick.labelsize"])
             fig.canvas.draw()
-            img = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba())
+            box, height = fig.axes[0].get_window_extent(), fig.bbox.height
         finally:
             pyplot.close(fig)
-    grey = _grey(img)
-    ys, xs = np.nonzero(grey < 250)
-    return grey[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-
-
-def _contains(picture: np.ndarray, glyphs: np.ndarray, tolerance: int = 12) -> bool:
-    """The glyphs appear somewhere in the picture, pixel for pixel (within ``tolerance`` grey levels)."""
-    ty, tx = np.unravel_index(np.argmin(glyphs), glyphs.shape)  # the darkest pixel anchors the search
-    h, w = glyphs.shape
-    for y, x in np.argwhere(np.abs(picture - glyphs[ty, tx]) <= tolerance):
-        top, left = y - ty, x - tx
-        if top < 0 or left < 0 or top + h > picture.shape[0] or left + w > picture.shape[1]:
-            continue
-        if np.abs(picture[top : top + h, left : left + w] - glyphs).max() <= tolerance:
-            return True
-    return False
+    return _grey(charts.funnel_png(stages, **labels)), (
+        int(height - box.y1),
+        int(height - box.y0),
+        int(box.x0) - 2,
+    )
 
 
 def test_the_chinese_digest_chart_has_chinese_labels(sandbox_app, browser_page, app_db):
-    from bot import charts
     from bot.process.stages import load_stage_set
 
     page, app = browser_page, sandbox_app
@@ -164,13 +159,22 @@ def test_the_chinese_digest_chart_has_chinese_labels(sandbox_app, browser_page, 
     chart.screenshot(path=str(ARTIFACTS / "clock-4-zh-chart.png"))
 
     png = httpx.get(httpx.URL(app.url).join(chart.get_attribute("src")), timeout=30).content
-    picture = _grey(Image.open(io.BytesIO(png)))
-    names = [s.name.get("zh-Hans") for s in load_stage_set().stages]
-    first_lines = [charts.wrap_label(n).split("\n")[0] for n in names]
-    found = {line: _contains(picture, _glyphs(line)) for line in first_lines}
-    assert all(found.values()), found
-    # the same check can fail: the English names are not in the Chinese chart
-    english = [s.name.get("en") for s in load_stage_set().stages]
-    assert not _contains(picture, _glyphs(charts.wrap_label(english[0]).split("\n")[0]))
+    drawn = _grey(png)
+    title = (
+        page.locator("#conv .msg", has_text="漏斗图")
+        .last.inner_text()
+        .split("漏斗图 · ", 1)[1]
+        .split("\n")[0]
+    )
+    # the stage names' strip of the uploaded chart is, pixel for pixel, the one drawn here with the
+    # Chinese names and the CJK font ...
+    zh, (top, bottom, right) = _label_strip([s.name.get("zh-Hans") for s in load_stage_set().stages], title)
+    assert drawn.shape == zh.shape
+    assert np.abs(drawn[top:bottom, :right] - zh[top:bottom, :right]).max() <= 8
+    assert (drawn[top:bottom, :right] < 128).sum() > 500  # and it holds dark glyphs, not white paper
+    # ... and not the one with the English names (the fallback when the font is missing)
+    en, _ = _label_strip([s.name.get("en") for s in load_stage_set().stages], title)
+    h, w = min(en.shape[0], bottom), right
+    assert np.abs(drawn[top:h, :w] - en[top:h, :w]).mean() > 5
     log = app.log.read_text(errors="replace")
     assert "Glyph" not in log and "missing from" not in log and "fonts-noto-cjk" not in log
