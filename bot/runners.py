@@ -6,7 +6,6 @@ import logging
 import secrets
 import signal
 import socket
-import sys
 import threading
 import time
 
@@ -253,14 +252,23 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
         )
 
     threading.Thread(target=install_then_announce, name="sandbox-install", daemon=True).start()
-    # uvicorn re-raises the SIGTERM it shut down on once it is done: exit cleanly instead, so the
-    # sandbox saves its conversations on the way out
+    # uvicorn re-raises the SIGTERM it shut down on once it is done: hold it until the sandbox has
+    # saved its conversations, then let it end the process as it would have
+    terminated: list[int] = []
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+        def on_term(sig: int, _frame) -> None:  # noqa: ANN001 — also before uvicorn took over its signals
+            terminated.append(sig)
+            server.should_exit = True
+
+        signal.signal(signal.SIGTERM, on_term)
     try:
         server.run(sockets=[bot_sock])
     finally:
         sandbox.stop()
+    if terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
     return 0
 
 
