@@ -8,6 +8,7 @@ import signal
 import socket
 import threading
 import time
+from datetime import timedelta
 
 import uvicorn
 
@@ -234,6 +235,14 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
         mark_sandbox_database(engine, deps.clock.now())
     engine.dispose()
     built["deps"] = deps
+    if sandbox.state_file is not None:  # the clock stays where the page moved it, across restarts
+        from bot.clock import SystemClock
+
+        wall = SystemClock()
+        sandbox.state_file.follow_clock(
+            lambda: (deps.clock.now() - wall.now()).total_seconds(),
+            lambda seconds: deps.clock.advance(timedelta(seconds=seconds)),
+        )
     seed_sandbox_team(deps)
     server = uvicorn.Server(
         uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False, log_config=None)

@@ -1,6 +1,7 @@
-"""The sandbox keeps its conversations across a restart: its state (sandbox/state.py ``to_saved``) is
-written to a JSON file beside the sandbox's own database, loaded at start, saved when it changes and
-when the sandbox stops. It is a file of its own: the database is never touched."""
+"""The sandbox keeps its conversations across a restart: its state (sandbox/state.py ``to_saved``) and how
+far the bot's clock was moved are written to a JSON file beside the sandbox's own database, loaded at
+start, saved when they change and when the sandbox stops. It is a file of its own: the database is
+never touched."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -39,6 +41,15 @@ class StateFile:
         self._last: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._clock: tuple[Callable[[], float], Callable[[float], None]] | None = None
+        self.saved_clock_offset: float = 0.0  # how far the bot's clock was moved when last saved
+
+    def follow_clock(self, offset: Callable[[], float], move: Callable[[float], None]) -> None:
+        """Keep the bot's movable clock too: put it back where it was moved to (``move(seconds)``), and
+        save how far it is moved (``offset()``, seconds) with the conversations."""
+        self._clock = (offset, move)
+        if self.saved_clock_offset:
+            move(self.saved_clock_offset)
 
     def load(self) -> bool:
         """Restore a saved state; False (and a fresh start) when there is none or it cannot be read."""
@@ -52,7 +63,9 @@ class StateFile:
             )
             return False
         try:
-            self.state.restore(json.loads(text))
+            saved = json.loads(text)
+            self.state.restore(saved)
+            self.saved_clock_offset = float(saved.get("clock_offset") or 0)
         except ValueError as e:
             log.warning(
                 "the sandbox's saved conversations at %s are not usable (%s): starting afresh", self.path, e
@@ -67,7 +80,10 @@ class StateFile:
             self.path.unlink()
 
     def save(self) -> bool:
-        text = json.dumps(self.state.to_saved(), ensure_ascii=False, separators=(",", ":"))
+        doc = self.state.to_saved()
+        if self._clock is not None:
+            doc["clock_offset"] = round(self._clock[0]())  # whole seconds: no re-save for a tick
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         if text == self._last:
             return False
         tmp = self.path.with_name(self.path.name + ".tmp")

@@ -106,3 +106,25 @@ def test_bad_clock_requests_are_refused_clearly(page):
     bot = page.bot.url
     assert httpx.get(f"{bot}/dev/queue", params={"team": "T0SANDBOX"}).status_code == 400
     assert httpx.get(f"{bot}/dev/queue", params={"team": "x'--", "user": "U0REP2"}).status_code == 400
+
+
+def test_the_queue_route_is_guarded_like_the_dev_clock(sandbox, db_url):
+    """/dev/queue answers loopback clients only, and is not there at all without the sandbox's
+    credentials (the same mount check as /dev/clock: tests/integration/test_dev_routes.py)."""
+    from starlette.testclient import TestClient
+
+    from bot.web import dev_routes_refusal
+    from tests.integration.test_dev_routes import _app
+
+    asgi = _app(sandbox, db_url)
+    q = {"team": "T0SANDBOX", "user": "U0REP2", "tz": "America/New_York"}
+    with TestClient(asgi, base_url="http://127.0.0.1", client=("192.0.2.10", 40000)) as outside:
+        assert outside.get("/dev/queue", params=q).status_code == 403
+    with TestClient(asgi, base_url="http://127.0.0.1", client=("127.0.0.1", 40000)) as local:
+        r = local.get("/dev/queue", params=q)
+        assert r.status_code == 200 and r.json()["queue"] == [] and r.json()["me"]["tz"] == "America/New_York"
+        assert local.get("/dev/queue", params={**q, "tz": "Mars/Olympus"}).status_code == 400
+    from bot.config import Settings
+
+    real = Settings(_env_file=None, slack_bot_token="xoxb-1234-5678-real", slack_api_url=sandbox.api_url)
+    assert dev_routes_refusal(real) is not None  # the mount check that keeps all three routes away

@@ -1,9 +1,11 @@
 """Issue 17: the sandbox keeps its conversations across a restart (the database keeps the deals; the page
-must keep what was said about them). `python -m bot sandbox` twice on one database."""
+must keep what was said about them — and the bot's clock where the page moved it). `python -m bot
+sandbox` twice on one database."""
 
 from __future__ import annotations
 
 import signal
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -41,6 +43,7 @@ def test_the_page_keeps_its_conversations_across_a_restart(dbs, tmp_path):
         assert post(url, "dm", user="U0REP2", text="hello there")["status"] == 200
         assert post(url, "command", user="U0REP2", command="/deal", text="help")["status"] == 200
         assert post(url, "home", user="U0MGR")["status"] == 200
+        moved = datetime.fromisoformat(post(url, "clock", action="P15D", user="U0REP2")["now"])
         before = ui(url, "U0REP2")["messages"]
         home = ui(url, "U0MGR")["home"]
         assert any(m["ephemeral"] for m in before) and home is not None
@@ -52,6 +55,9 @@ def test_the_page_keeps_its_conversations_across_a_restart(dbs, tmp_path):
         proc, url = start(["sandbox"], env, log)
     try:
         after = ui(url, "U0REP2")["messages"]
+        # the bot's clock is where the page moved it (to the second), not back at today
+        now = datetime.fromisoformat(httpx.get(f"{url}sandbox/clock", timeout=30).json()["now"])
+        assert moved - timedelta(seconds=2) <= now < moved + timedelta(minutes=5)
         # the DM is there as it was; the ephemeral /deal help reply is gone, as in Slack after a reload
         assert after == [m for m in before if not m["ephemeral"]]
         assert [m["text"] for m in after if not m["bot"]] == ["hello there"]
