@@ -75,6 +75,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.cmd == "purge-team":
         return runners.purge_team(settings, args.team_id, yes=args.yes)
     mode = settings.resolve_mode(http=getattr(args, "http", False), force_sandbox=args.cmd == "sandbox")
+    if mode is Mode.SANDBOX or _attended():
+        _say_when_chart_font_missing()
     if mode is Mode.SANDBOX:
         if args.cmd == "run" and not args.allow_sandbox and not _attended():
             raise ConfigError(
@@ -86,6 +88,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if mode is Mode.SOCKET:
         return runners.run_socket(settings)
     return runners.run_http(settings, host=args.host, port=args.port)
+
+
+def _say_when_chart_font_missing() -> None:
+    """At start (``./dev run``, ``dealbot run`` at a terminal, the sandbox): say when Chinese charts
+    would fall back to English for want of the CJK font, and how to add it. The check loads matplotlib
+    (a second or so), so it runs beside the start-up; an admin's App Home says the same."""
+    from bot import charts
+
+    charts.check_font_in_background(lambda hint: print(f"dealbot: {hint}", file=sys.stderr, flush=True))
 
 
 def _attended() -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import socket
 import threading
 import time
+from datetime import timedelta
 
 import uvicorn
 
@@ -201,6 +203,10 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
     sandbox.extra_routes = page_routes(
         PageActions(sandbox, team_tz=settings.dealbot_timezone, demo_loader=lambda: _load_demo(built["deps"]))
     )
+    from sandbox.persist import state_path
+
+    # the page's conversations live beside the sandbox's database (never in it); a new database starts afresh
+    sandbox.keep_state(state_path(settings.database_url), fresh=origin is Origin.EMPTY)
     sandbox.start()
     bot_settings = settings.model_copy(
         update={
@@ -229,6 +235,14 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
         mark_sandbox_database(engine, deps.clock.now())
     engine.dispose()
     built["deps"] = deps
+    if sandbox.state_file is not None:  # the clock stays where the page moved it, across restarts
+        from bot.clock import SystemClock
+
+        wall = SystemClock()
+        sandbox.state_file.follow_clock(
+            lambda: (deps.clock.now() - wall.now()).total_seconds(),
+            lambda seconds: deps.clock.advance(timedelta(seconds=seconds)),
+        )
     seed_sandbox_team(deps)
     server = uvicorn.Server(
         uvicorn.Config(create_asgi(deps, app), log_level="warning", access_log=False, log_config=None)
@@ -247,8 +261,23 @@ def run_sandbox(settings: Settings, *, existing_database: bool = False) -> int:
         )
 
     threading.Thread(target=install_then_announce, name="sandbox-install", daemon=True).start()
-    server.run(sockets=[bot_sock])
-    sandbox.stop()
+    # uvicorn re-raises the SIGTERM it shut down on once it is done: hold it until the sandbox has
+    # saved its conversations, then let it end the process as it would have
+    terminated: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+
+        def on_term(sig: int, _frame) -> None:  # noqa: ANN001 — also before uvicorn took over its signals
+            terminated.append(sig)
+            server.should_exit = True
+
+        signal.signal(signal.SIGTERM, on_term)
+    try:
+        server.run(sockets=[bot_sock])
+    finally:
+        sandbox.stop()
+    if terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
     return 0
 
 

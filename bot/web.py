@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
@@ -185,10 +186,72 @@ def dev_routes(deps: Deps, app: App) -> list[Route]:
         results = await run_in_threadpool(jobs.run_due, deps, app.client, deps.clock.now())
         return JSONResponse({"ok": True, "now": deps.clock.now().isoformat(), "jobs": _jsonable(results)})
 
+    async def dev_queue(request: Request) -> Response:
+        """What the bot has queued in a workspace, and where the asking person's working time next
+        begins (the sandbox page's clock buttons and queue): ``?team=T…&user=U…``."""
+        if (no := refused(request)) is not None:
+            return no
+        team, user = request.query_params.get("team", ""), request.query_params.get("user", "")
+        if not ID.fullmatch(team) or not ID.fullmatch(user) or (deps.teams and team not in deps.teams):
+            return JSONResponse(
+                {"ok": False, "error": "give ?team=T…&user=U… of a sandbox workspace"}, status_code=400
+            )
+        tz = request.query_params.get("tz") or None
+        if tz is not None and not valid_zone(tz):
+            return JSONResponse({"ok": False, "error": f"unknown time zone {tz[:64]!r}"}, status_code=400)
+        body = await run_in_threadpool(_queue_of, deps, team, user, tz)
+        return JSONResponse({"ok": True, **body})
+
     return [
         Route("/dev/clock", dev_clock, methods=["GET", "POST"]),
         Route("/dev/run-due", dev_run_due, methods=["POST"]),
+        Route("/dev/queue", dev_queue, methods=["GET"]),
     ]
+
+
+ID = re.compile(r"[A-Z][A-Z0-9]{2,31}")
+
+
+def valid_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _queue_of(deps: Deps, team: str, user: str, tz: str | None = None) -> dict:
+    from bot.flows.followups import queue
+    from storage.db import read_scope
+
+    now = deps.clock.now()
+    with read_scope(deps.engine) as s:
+        targets = queue.clock_targets(s, deps.settings, team, user, now, tz=tz)
+        rows = queue.queued(s, deps.settings, team)
+    return {
+        "now": now.isoformat(),
+        "me": {
+            "tz": targets.tz,
+            "day_start": targets.day_start,
+            "next_working_day": targets.next_working_day.isoformat(),
+            "next_monday": targets.next_monday.isoformat(),
+        },
+        "queue": [
+            {
+                "deal_id": q.deal_id,
+                "account": q.account,
+                "owner": q.owner_id,
+                "kind": q.kind,
+                "status": q.status,
+                "due_at": q.due_at.isoformat(),
+                "goes_out_at": q.goes_out_at.isoformat(),
+                "tz": q.tz,
+            }
+            for q in rows
+        ],
+    }
 
 
 def _jsonable(results: dict) -> dict:

@@ -105,11 +105,28 @@ class PageActions:
             for w in s.workspaces.values()
         ]
 
-    def clock(self) -> dict:
+    def clock(self, user_id: str | None = None) -> dict:
+        """The bot's clock; with ``user_id``, also where that person's working time next begins and
+        what the bot has queued in their workspace (the bot's ``/dev/queue``, loopback only as well)."""
         if not self.server.app_url:
             return {"ok": False, "error": "no bot"}
         r = httpx.get(f"{self.server.app_url}/dev/clock", timeout=10)
-        return r.json()
+        out = r.json()
+        if user_id and user_id in self.state.all_users() and r.status_code == 200:
+            q = self._queue(user_id)
+            if q.get("ok"):
+                names = {u.id: u.real_name for u in self.state.workspace_of(user_id).users}
+                for item in q["queue"]:
+                    item["owner_name"] = names.get(item["owner"], item["owner"])
+                out.update(me=q["me"], queue=q["queue"])
+        return out
+
+    def _queue(self, user_id: str, http: httpx.Client | None = None) -> dict:
+        me = self.state.all_users()[user_id]
+        get = (http or httpx).get
+        params = {"team": me.team_id, "user": user_id, "tz": me.tz}  # the zone Slack knows for them
+        r = get(f"{self.server.app_url}/dev/queue", params=params, timeout=10)
+        return r.json() if r.status_code == 200 else {"ok": False, "error": r.text[:200]}
 
     # -- acting ----------------------------------------------------------------------------------------
     def command(self, user_id: str, command: str, text: str, channel: str | None) -> dict:
@@ -175,8 +192,11 @@ class PageActions:
                 stack.pop()
         return {"status": 200}
 
-    def move_clock(self, action: str) -> dict:
-        """+1 day, +15 days or next Monday 09:00 (team time), then run what is due at the new time."""
+    def move_clock(self, action: str, user_id: str | None = None) -> dict:
+        """+1 day, +15 days or next Monday 09:00 (team time); or, for the person viewing the page, their
+        next working day (``working_day``: the same time on their next working day, inside their working
+        hours) or next Monday at the start of their day (``my_monday``), in their zone and the team's
+        working hours as the bot reckons them. Then run what is due at the new time."""
         base = self.server.app_url
         if not base:
             raise PageError("no bot")
@@ -186,6 +206,13 @@ class PageActions:
             elif action == "next_monday":
                 now = datetime.fromisoformat(http.get(f"{base}/dev/clock").json()["now"])
                 body = {"set": next_monday_9(now, self.team_tz).isoformat()}
+            elif action in ("working_day", "my_monday"):
+                if not user_id or user_id not in self.state.all_users():
+                    raise PageError(f"unknown user {user_id}")
+                q = self._queue(user_id, http)
+                if not q.get("ok"):
+                    return q
+                body = {"set": q["me"]["next_working_day" if action == "working_day" else "next_monday"]}
             else:
                 raise PageError(f"unknown clock action {action!r}")
             moved = http.post(f"{base}/dev/clock", json=body)
@@ -269,9 +296,9 @@ def page_routes(actions: PageActions) -> list[Route]:
         except PageError as e:
             return JSONResponse({"ok": False, "error": str(e)}, status_code=400)
 
-    async def clock(_: Request) -> Response:
+    async def clock(request: Request) -> Response:
         try:
-            return JSONResponse(await run_in_threadpool(actions.clock))
+            return JSONResponse(await run_in_threadpool(actions.clock, request.query_params.get("user")))
         except httpx.HTTPError as e:
             return JSONResponse({"ok": False, "error": str(e)}, status_code=502)
 
@@ -284,7 +311,7 @@ def page_routes(actions: PageActions) -> list[Route]:
         "click": lambda d: a.click(d["user"], d),
         "submit": lambda d: a.submit(d["user"], d["view_id"], d.get("values") or {}),
         "close": lambda d: a.close(d["user"], d.get("view_id")),
-        "clock": lambda d: a.move_clock(d["action"]),
+        "clock": lambda d: a.move_clock(d["action"], d.get("user")),
         "demo-data": lambda d: a.demo(),
     }
     return [

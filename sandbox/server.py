@@ -12,7 +12,8 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -29,6 +30,9 @@ from sandbox.socket_mode import SocketModeHub
 from sandbox.state import APP_ID, BOT_ID, BOT_USER_ID, Message, SandboxState
 from sandbox.users import Workspace
 from sandbox.webapi import WebApi
+
+if TYPE_CHECKING:
+    from sandbox.persist import StateFile
 
 
 class SandboxServer:
@@ -62,6 +66,7 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self.extra_routes: list[Route] = []
         self.socket_mode = SocketModeHub(self.base_url, APP_ID)
+        self.state_file: StateFile | None = None  # keep_state(): conversations kept across restarts
 
     @property
     def base_url(self) -> str:
@@ -108,6 +113,18 @@ class SandboxServer:
         with self.state.lock:
             self.state.posting_limits = limits
         return limits
+
+    def keep_state(self, path: Path, *, fresh: bool = False) -> bool:
+        """Keep the conversations in ``path`` across restarts (sandbox/persist.py): load them now
+        (``fresh``: drop them instead — a new database), save them while running and at ``stop()``.
+        True when saved conversations were loaded."""
+        from sandbox.persist import StateFile
+
+        self.state_file = StateFile(self.state, path)
+        if fresh:
+            self.state_file.forget()
+            return False
+        return self.state_file.load()
 
     def clear_faults(self) -> None:
         with self.state.lock:
@@ -225,6 +242,8 @@ class SandboxServer:
             if time.monotonic() > deadline:
                 raise RuntimeError("sandbox did not start")
             time.sleep(0.01)
+        if self.state_file is not None:
+            self.state_file.start()
         return self
 
     def stop(self) -> None:
@@ -232,6 +251,8 @@ class SandboxServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self.state_file is not None:
+            self.state_file.stop()
 
 
 async def _read_args(request: Request) -> dict:

@@ -7,6 +7,7 @@ a fresh install; ``conversations.join`` (public channels) or an ``/invite`` (any
 
 from __future__ import annotations
 
+import base64
 import itertools
 import threading
 import time
@@ -203,6 +204,56 @@ class SandboxState:
         trigger = f"{next(self._ids)}.{int(time.time())}.{uuid.uuid4().hex[:24]}"
         self.triggers[trigger] = (user_id, time.monotonic())
         return trigger
+
+    # -- keeping the conversations across a restart (sandbox/persist.py) --------------------------------
+    PERSISTED = 1  # the format's version
+
+    def to_saved(self) -> dict:
+        """What a restart must not lose: messages, App Home views, the bot's channels,
+        uploaded files, and the id counters (new ids never reuse a saved one). Modals, triggers and
+        response URLs are a client's passing state: Slack drops them too."""
+        with self.lock:
+            return {
+                "version": self.PERSISTED,
+                # ephemeral messages are gone after a reload in Slack, and so they are here
+                "messages": [asdict(m) for m in self.messages if m.ephemeral_to is None],
+                "views": {vid: v for vid, v in self.views.items() if vid in set(self.home.values())},
+                "home": dict(self.home),
+                "bot_channels": sorted(self.bot_channels),
+                "files": {
+                    fid: {**f, "content": base64.b64encode(f["content"]).decode() if f["content"] else None}
+                    for fid, f in self.files.items()
+                },
+                "next_ts": self._peek("_ts"),
+                "next_id": self._peek("_ids"),
+            }
+
+    def restore(self, saved: dict) -> None:
+        """Load what ``to_saved`` wrote (a file of another version or shape raises ValueError)."""
+        if not isinstance(saved, dict) or saved.get("version") != self.PERSISTED:
+            raise ValueError("not a saved sandbox state of this version")
+        try:
+            messages = [Message(**m) for m in saved["messages"]]
+            files = {
+                fid: {**f, "content": base64.b64decode(f["content"]) if f["content"] else None}
+                for fid, f in saved["files"].items()
+            }
+            views, home = dict(saved["views"]), {str(u): str(v) for u, v in saved["home"].items()}
+            channels, next_ts, next_id = (
+                set(saved["bot_channels"]),
+                int(saved["next_ts"]),
+                int(saved["next_id"]),
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise ValueError(f"a damaged saved sandbox state: {e}") from e
+        with self.lock:
+            self.messages, self.files, self.views, self.home = messages, files, views, home
+            self.bot_channels = channels
+            self._ts, self._ids = itertools.count(next_ts), itertools.count(next_id)
+
+    def _peek(self, name: str) -> int:
+        """The next value of an id counter, without using it up (``count(7)`` says 7)."""
+        return int(repr(getattr(self, name)).removeprefix("count(").removesuffix(")"))
 
     def snapshot(self) -> dict:
         with self.lock:

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks import clip, message
 from bot.flows.followups.kinds import KINDS
+from bot.flows.followups.worktime import zone_or_utc
 from bot.flows.pipeline.customer import CustomerStep
 from bot.flows.pipeline.people import KEY_ROLES
 from bot.flows.pipeline.status import Card, Summary
@@ -232,6 +233,7 @@ def small_print(card: Card, locale: str) -> list[str]:
             for k, _, due in card.nudges[:3]
         )
         lines.append(t("card.open_nudges", locale, items=items))
+    lines += waiting_lines(card, locale)
     if card.next_step:
         lines.append(
             t(
@@ -242,6 +244,25 @@ def small_print(card: Card, locale: str) -> list[str]:
             )
         )
     return lines
+
+
+def waiting_lines(card: Card, locale: str) -> list[str]:
+    """Issue 17: a due nudge held for the owner's working hours says when it actually goes out, in
+    the owner's zone ("⏳ Waiting for working hours: day-1 follow-up goes out Tue 3 Nov 2026, 09:00 …")."""
+    zone = zone_or_utc(card.owner_tz)
+    city = str(zone.key).rsplit("/", 1)[-1].replace("_", " ")
+    out = []
+    for key, at in card.waiting[:3]:
+        local = at.astimezone(zone)
+        when = t(
+            "card.send_at",
+            locale,
+            wday=t(f"card.wday.{local.weekday()}", locale),
+            date=format_date(local.date(), locale),
+            time=local.strftime("%H:%M"),
+        )
+        out.append(t("card.nudge_waiting", locale, kind=kind_label(key, locale), when=when, zone=city))
+    return out
 
 
 def kind_label(key: str, locale: str) -> str:

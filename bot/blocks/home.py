@@ -266,8 +266,15 @@ def _review(home: Home, locale: str) -> list:
     return [title, *rep_lines(home.review, locale, limit=REVIEW_REPS)]
 
 
-def home_view(home: Home, notice: str | None = None) -> dict:
-    """``notice``: what the admin's last settings change found (the manager channel's access)."""
+def chart_font_notice(locale: str) -> list:
+    """Issue 17: an admin learns in App Home (not only from the log) that Chinese charts fall back to
+    English labels for want of the CJK font, and how to add it."""
+    return [SectionBlock(block_id="chart_font_missing", text=md(t("home.chart_font_missing", locale)))]
+
+
+def home_view(home: Home, notice: str | None = None, *, chart_font_missing: bool = False) -> dict:
+    """``notice``: what the admin's last settings change found (the manager channel's access);
+    ``chart_font_missing``: the CJK chart font is not installed (told to admins only)."""
     locale = home.actor.locale
     blocks = [
         *_review(home, locale),
@@ -280,6 +287,8 @@ def home_view(home: Home, notice: str | None = None) -> dict:
         blocks += _team(home, locale)
     if home.roles is not None:
         blocks += _admin(home, locale, notice)
+        if chart_font_missing:
+            blocks += chart_font_notice(locale)
     blocks.append(ContextBlock(elements=[md(t("home.footer", locale))]))
     if len(blocks) > MAX_VIEW_BLOCKS:  # a safety net; the caps above keep it far below
         blocks = blocks[: MAX_VIEW_BLOCKS - 1] + [blocks[-1]]

@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ids
+from bot import charts, ids
 from bot.blocks.home import channel_access_notice, home_view
 from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
@@ -34,7 +34,10 @@ def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None
     with read_scope(deps.engine) as s:
         home = build_home(s, deps.settings, actor, now=deps.clock.now())
     try:
-        client.views_publish(user_id=actor.user_id, view=home_view(home, notice))
+        font_missing = home.roles is not None and charts.cjk_font_missing()  # admins only
+        client.views_publish(
+            user_id=actor.user_id, view=home_view(home, notice, chart_font_missing=font_missing)
+        )
     except SlackApiError as e:
         if e.response.get("error") not in GONE:
             raise

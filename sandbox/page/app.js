@@ -363,9 +363,10 @@ function onComposerKey(e) {
 // -- the clock ----------------------------------------------------------------------------------------------
 async function refreshClock() {
   try {
-    const r = await fetch("/sandbox/clock");
+    const r = await fetch(`/sandbox/clock?user=${encodeURIComponent(S.user)}`);
     const d = await r.json();
     if (!d.now) return;
+    renderQueue(d);
     const me = S.data && S.data.users.find((u) => u.id === S.user);
     const tz = me ? me.tz : "UTC";
     const f = new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric",
@@ -373,6 +374,36 @@ async function refreshClock() {
     $("clock-now").textContent = `${f.format(new Date(d.now))} (${tz})`;
     $("clock-now").dataset.now = d.now;
   } catch (e) { /* the bot may be restarting */ }
+}
+
+function renderQueue(d) {
+  if (d.me) {
+    const b = document.querySelector('[data-clock="my_monday"]');
+    b.textContent = `next Monday ${d.me.day_start} for me`;
+  }
+  const list = $("queue-list");
+  const items = d.queue || [];
+  const key = JSON.stringify(items);
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  list.innerHTML = "";
+  if (!items.length) {
+    const li = document.createElement("li");
+    li.className = "queue-empty";
+    li.textContent = "nothing queued";
+    list.appendChild(li);
+  }
+  for (const q of items) {
+    const f = new Intl.DateTimeFormat("en-GB", { timeZone: q.tz, weekday: "short", day: "numeric",
+      month: "short", hour: "2-digit", minute: "2-digit" });
+    const li = document.createElement("li");
+    li.className = "queue-item";
+    li.dataset.owner = q.owner;
+    li.dataset.kind = q.kind;
+    const what = q.status === "sent" ? `${q.kind} reminder` : q.kind;
+    li.textContent = `${q.owner_name} · ${q.account} · ${what} → ${f.format(new Date(q.goes_out_at))} (${q.tz})`;
+    list.appendChild(li);
+  }
 }
 
 // -- the loop -------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 from sqlmodel import select as sm_select
 
-from storage.models import CheckIn, DealEvent, Interview, Milestone, Nudge, Person, Vacation
+from storage.models import CheckIn, Deal, DealEvent, Interview, Milestone, Nudge, Person, Vacation
 
 T = Nudge.__table__
 READY = ("pending", "claimed", "sent")
@@ -94,6 +94,27 @@ def of_deal(
     if statuses is not None:
         q = q.where(Nudge.status.in_(list(statuses)))
     return list(session.exec(q.order_by(Nudge.due_at, Nudge.id)))
+
+
+def queued(session: Session, *, team_id: str, limit: int = 50) -> list[tuple[Nudge, str]]:
+    """What the sweep will still send for this workspace: pending rows and sent rows whose reminder is
+    ahead, soonest first, each with its deal's account (the sandbox page's queue)."""
+    q = (
+        sm_select(Nudge, Deal.account)
+        .join(Deal, Deal.id == Nudge.deal_id)
+        .where(
+            Nudge.team_id == team_id,
+            or_(
+                Nudge.status == "pending",
+                and_(
+                    Nudge.status == "sent", Nudge.reminder_sent_at.is_(None), Nudge.available_at.is_not(None)
+                ),
+            ),
+        )
+        .order_by(func.coalesce(Nudge.available_at, Nudge.send_after), Nudge.id)
+        .limit(limit)
+    )
+    return [(n, account) for n, account in session.exec(q)]
 
 
 def get(session: Session, *, team_id: str, nudge_id: int) -> Nudge | None:

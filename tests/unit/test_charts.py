@@ -12,6 +12,7 @@ import sys
 import warnings
 from decimal import Decimal
 
+import pytest
 from PIL import Image
 
 from bot import charts
@@ -127,3 +128,78 @@ def test_a_font_installed_after_matplotlib_built_its_cache_is_found(tmp_path):
     assert seen == {"before": False, "after": True, "locale": "zh-Hans"}
     saved = json.loads((tmp_path / cache_name).read_text())
     assert any(f["name"] == "Noto Sans CJK SC" for f in saved["ttflist"]), "the repaired cache was saved"
+
+
+def _drawn(stages: list[ChartStage]):  # noqa: ANN202
+    """The chart's figure, drawn as the PNG is (fonts included): (figure, count panel, amount panel)."""
+    from matplotlib import pyplot
+
+    with pyplot.rc_context(charts._rc()):
+        fig = charts.funnel_figure(stages, title="Funnel", count_label="deals", amount_label="¥")
+        fig.canvas.draw()
+    return fig, *fig.axes
+
+
+def test_counts_are_counted_in_whole_deals():
+    """Few deals: the count axis still shows 0, 1, 2, 3 — never 0.5 or 2.5 deals."""
+    from matplotlib import pyplot
+
+    fig, ax_n, _ = _drawn([ChartStage("Qualify", 3, Decimal(1000)), ChartStage("Win", 1, Decimal(500))])
+    try:
+        labels = [t.get_text() for t in ax_n.get_xticklabels() if t.get_text()]
+        assert labels and all(label.isdigit() for label in labels), labels
+        ticks = [x for x in ax_n.get_xticks() if ax_n.get_xlim()[0] <= x <= ax_n.get_xlim()[1]]
+        assert ticks == [round(x) for x in ticks] and len(ticks) >= 3
+    finally:
+        pyplot.close(fig)
+
+
+LONG = {
+    "en": [
+        "Qualify the prospect and confirm the customer's intent",
+        "Map the roles, build relationships with the decision-maker and the coach",
+        "Shape the buyer's evaluation criteria and the tender documents",
+        "Bid",
+    ],
+    "zh-Hans": [
+        "确认客户意向并完成资格评估",
+        "识别角色、与决策者和教练（内线）建立关系",
+        "引导客户的评估标准与招标文件",
+        "投标",
+    ],
+}
+
+
+def _overlap(a, b) -> bool:  # noqa: ANN001
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-Hans"])
+def test_long_stage_names_wrap_and_no_labels_overlap(locale):
+    from matplotlib import pyplot
+
+    stages = [ChartStage(n, 40 - 9 * i, Decimal(12_345_678 * (i + 1))) for i, n in enumerate(LONG[locale])]
+    fig, ax_n, ax_w = _drawn(stages)
+    try:
+        renderer = fig.canvas.get_renderer()
+        names = [t for t in ax_n.get_yticklabels() if t.get_text()]
+        assert [t.get_text().replace("\n", "") for t in names][-1] == LONG[locale][-1]
+        assert any("\n" in t.get_text() for t in names)  # the long ones wrapped
+        boxes = [t.get_window_extent(renderer) for t in names]
+        for ax in (ax_n, ax_w):
+            boxes_x = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+            assert not any(_overlap(a, b) for i, a in enumerate(boxes_x) for b in boxes_x[i + 1 :])
+        assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        # every name stays inside the picture (nothing cut at the left edge)
+        assert all(b.x0 >= 0 and b.y0 >= 0 and b.y1 <= fig.bbox.height for b in boxes)
+        # and the stage names do not run into the count panel's bars
+        assert max(b.x1 for b in boxes) <= ax_n.get_window_extent(renderer).x0
+    finally:
+        pyplot.close(fig)
+
+
+def test_wrap_label_breaks_latin_between_words_and_chinese_between_characters():
+    assert charts.wrap_label("Map roles, build relationships") == "Map roles, build\nrelationships"
+    assert charts.wrap_label("确认客户需求并引导采购标准") == "确认客户需求并引导\n采购标准"
+    assert charts.wrap_label("Qualify") == "Qualify"
+    assert charts.wrap_label("word " * 30).count("\n") == 2 and charts.wrap_label("word " * 30).endswith("…")

@@ -120,6 +120,9 @@ class Card:
     # issue 15: the latest check-ins and the manager's notes and the rep's replies, in order:
     # (kind: checkin | comment | agree | challenge | checkin_ask | reply, at, who, text)
     said: tuple[tuple[str, datetime, str, str], ...] = ()
+    # issue 17: due nudges held for the owner's working hours: (kind, when it goes out), and their zone
+    waiting: tuple[tuple[str, datetime], ...] = ()
+    owner_tz: str | None = None
 
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
@@ -279,7 +282,24 @@ def card_of(
         checkpoint=open_checkpoint(session, deal, stages, s.stage),
         skipped=(skipped := skipped_milestones(session, deal, stages, s.stage_index)),
         skipped_names=tuple(stages.get(k).name for k in skipped),
+        waiting=waiting_for_hours(nudges, now),
+        owner_tz=owner_zone(session, deal),
     )
+
+
+def waiting_for_hours(nudges: list[Nudge], now: datetime) -> tuple[tuple[str, datetime], ...]:
+    """Due nudges the sweep holds until the owner's working time: (kind, when it goes out)."""
+    return tuple(
+        (n.kind, n.send_after) for n in nudges if n.status == "pending" and n.due_at <= now < n.send_after
+    )
+
+
+def owner_zone(session: Session, deal: Deal) -> str | None:
+    user = users_repo.get_user(session, team_id=deal.team_id, user_id=deal.owner_id)
+    if user is not None and user.tz:
+        return user.tz
+    team = users_repo.get_team_settings(session, team_id=deal.team_id)
+    return team.timezone if team is not None else None
 
 
 def to_find_out(session: Session, interview_id: int, questions: QuestionSet) -> tuple[tuple[str, Text], ...]:
