@@ -161,6 +161,9 @@ def test_the_welcome_is_claimed_once_per_person(world):  # noqa: ANN001
         assert claim_welcome(s, other, T0) is True
     with world.session() as s:
         assert claim_welcome(s, world.actor(s, REP), T0) is False  # stored: not again after a restart
+    world.new_deal(owner_id="U0MGR", now=T0)  # registered with /deal new before any visit: started already
+    with world.session() as s:
+        assert claim_welcome(s, world.actor(s, "U0MGR"), T0) is False
 
 
 def test_an_admin_sees_the_setup_checklist_until_every_item_is_done(world):  # noqa: ANN001

@@ -2,7 +2,8 @@
 
 The welcome is shown once per person, on whichever comes first — their first App Home visit, their first
 DM to dealbot, or their opening of dealbot's Messages tab: ``claim_welcome`` marks it (atomically, so two
-events racing show it once). The setup checklist is derived, never dismissed: an item is done when the
+events racing show it once). Someone who registered a deal before any of these has already started:
+no welcome for them. The setup checklist is derived, never dismissed: an item is done when the
 workspace's settings hold it (chosen by an admin, not an environment default) or, for quotas, when any
 quota is set; the checklist goes away when every item is done.
 """
@@ -15,6 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.flows.team.users import Actor
+from storage.repo import deals as deals_repo
 from storage.repo import users as users_repo
 from storage.repo.funnel.quota import any_quota
 
@@ -35,8 +37,10 @@ class SetupChecklist:
 
 
 def claim_welcome(session: Session, actor: Actor, now: datetime) -> bool:
-    """True when this is the person's first visit: show the welcome now (and never again)."""
-    return users_repo.claim_welcome(session, team_id=actor.team_id, user_id=actor.user_id, now=now)
+    """True when this is the person's first visit: show the welcome now (and never again). Someone who
+    already owns a deal (registered with ``/deal new`` before any visit) has started: marked, not shown."""
+    first = users_repo.claim_welcome(session, team_id=actor.team_id, user_id=actor.user_id, now=now)
+    return first and not deals_repo.owns_any_deal(session, team_id=actor.team_id, owner_id=actor.user_id)
 
 
 def setup_checklist(session: Session, team_id: str) -> SetupChecklist:
