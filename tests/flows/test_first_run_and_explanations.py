@@ -11,17 +11,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.blocks.deal_card import grade_line
 from bot.blocks.home import home_view
 from bot.blocks.interview import question_message
 from bot.blocks.pipeline_modals import advance_modal
 from bot.blocks.register import register_modal
 from bot.blocks.verdict import rule_text, verdict_message
 from bot.flows.errors import BadInput, MilestoneMissing
+from bot.flows.pipeline.status import card_of
 from bot.flows.qualification import interview as iv_flow
 from bot.flows.qualification.grading import GradingEnv, assess
 from bot.flows.qualification.registration import Draft, draft_from_command, register
 from bot.flows.team.first_run import claim_welcome, setup_checklist
 from bot.flows.team.settings import save_settings
+from storage.models import Deal
 from tests.support.factories import T0
 from tests.support.flows import TEAM, said
 from tests.support.pipeline import all_text
@@ -85,6 +88,26 @@ def test_the_grade_reason_names_what_the_next_grade_up_needs(world, today):  # n
     assert a.grade.grade == "A" and "Next grade up" not in rule_text(a, "en")
     knocked = _assess(world, {**STRONG, "meets_needs": "no"}, near)  # no total lifts a knock-out
     assert knocked.grade.grade == "D" and "Next grade up" not in rule_text(knocked, "en")
+
+
+def test_the_deal_card_names_what_the_next_grade_up_needs(world, today):  # noqa: ANN001
+    late = world.new_deal(
+        owner_id=REP, now=T0, grade="B", score=17, expected_close=today + timedelta(days=300)
+    )
+    held = world.new_deal(owner_id=REP, now=T0, grade="B", score=17, expected_close=today + timedelta(days=300),
+                          downgraded_at=T0, downgrade_score=17,
+                          downgrade_close=today + timedelta(days=300))  # fmt: skip
+    with world.session() as s:
+        stages = world.stages(s)
+        card = card_of(s, s.get(Deal, late), stages, T0, questions=world.process.questions, today=today,
+                       pass_line=12)  # fmt: skip
+        kept = card_of(s, s.get(Deal, held), stages, T0, questions=world.process.questions, today=today,
+                       pass_line=12)  # fmt: skip
+    assert "Next grade up: A needs a close within 3 months (by 2 Feb 2027)." in grade_line(card, "en")
+    assert "再升一级：A 级需要在 3 个月内成交" in grade_line(card, "zh-Hans")
+    assert kept.next_grade is None and "Next grade up" not in grade_line(
+        kept, "en"
+    )  # the rep's downgrade holds
 
 
 def test_can_we_win_and_its_coach_caveat_agree(world, today):  # noqa: ANN001

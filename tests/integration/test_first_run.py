@@ -29,6 +29,9 @@ def test_the_verdict_says_what_the_next_grade_up_needs(slack, sandbox, bot):  # 
     shown = all_text(verdicts[-1].blocks)
     assert "Next grade up: A needs a close within 3 months (by 2 Feb 2027)." in shown
     assert "Yes (coach found)" in shown  # the strong script names a coach
+    slack.command(REP, "/deal", "late hotel")  # the card says it too, under the grade
+    card = all_text(sandbox.state.ephemerals(REP)[-1].blocks)
+    assert "Next grade up: A needs a close within 3 months (by 2 Feb 2027)." in card
 
 
 def test_the_gate_error_sits_on_the_field_to_fill(slack, sandbox, db):  # noqa: ANN001

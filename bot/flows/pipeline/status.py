@@ -16,6 +16,7 @@ from bot.flows.pipeline.ladder import Rung
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.qualification.grade_hold import is_held
+from bot.flows.qualification.scoring import NextGrade, next_grade_from
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
 from bot.process.questions import QuestionSet
@@ -120,6 +121,7 @@ class Card:
     # issue 15: the latest check-ins and the manager's notes and the rep's replies, in order:
     # (kind: checkin | comment | agree | challenge | checkin_ask | reply, at, who, text)
     said: tuple[tuple[str, datetime, str, str], ...] = ()
+    next_grade: NextGrade | None = None  # what the next grade up needs (issue 17): the card's grade reason
 
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
@@ -210,9 +212,12 @@ def deal_card(
     now: datetime,
     questions: QuestionSet | None = None,
     period: str | None = None,
+    today: date | None = None,
+    pass_line: int | None = None,
 ) -> Card:
     deal = load_deal(session, actor, deal_id)
-    return card_of(session, deal, stages, now, questions=questions, period=period)
+    return card_of(session, deal, stages, now, questions=questions, period=period, today=today,
+                   pass_line=pass_line)  # fmt: skip
 
 
 SAID_ON_CARD = 6
@@ -241,9 +246,12 @@ def card_of(
     *,
     questions: QuestionSet | None = None,
     period: str | None = None,
+    today: date | None = None,
+    pass_line: int | None = None,
 ) -> Card:
     """The deal card; with ``questions``, its items still to find out as a checklist; ``period``: the
-    team's current quota period key (bot.flows.funnel.weighting.current_period)."""
+    team's current quota period key (bot.flows.funnel.weighting.current_period); with ``today`` (the
+    team's) and ``pass_line`` (the effective one) too, what the next grade up needs."""
     nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
     failed = bool(repo.failed_deal_ids(session, team_id=deal.team_id, deal_ids=[deal.id]))
     s = summarize(deal, stages, now, nudges, weights_of(session, [deal], stages).get(deal.id), failed=failed)
@@ -279,7 +287,20 @@ def card_of(
         checkpoint=open_checkpoint(session, deal, stages, s.stage),
         skipped=(skipped := skipped_milestones(session, deal, stages, s.stage_index)),
         skipped_names=tuple(stages.get(k).name for k in skipped),
+        next_grade=_next_grade(deal, iv, questions, today, pass_line),
     )
+
+
+def _next_grade(deal: Deal, iv, questions: QuestionSet | None, today: date | None, pass_line: int | None):  # noqa: ANN001, ANN202
+    """The next grade up and what it needs, for a final grade on an open deal that nothing holds (a held
+    downgrade, a knock-out, an incomplete assessment say their own reason)."""
+    if questions is None or today is None or pass_line is None or deal.score is None or iv is None:
+        return None
+    if deal.status not in ("open", "on_hold") or deal.assessment_incomplete or iv.knocked_out:
+        return None
+    if is_held(deal, deal.score):
+        return None
+    return next_grade_from(deal.grade, deal.score, pass_line, questions.grades, deal.expected_close, today)
 
 
 def to_find_out(session: Session, interview_id: int, questions: QuestionSet) -> tuple[tuple[str, Text], ...]:

@@ -179,19 +179,28 @@ def next_grade(
     """What the next grade up needs (SPEC §3.4: "A needs a close within 3 months"): the score and/or
     close window each of that grade's rules still asks for. None at the top, before any grade, while
     the grade is provisional (finding out comes first) or after a knock-out (no total lifts it)."""
-    if result.grade not in GRADE_LADDER[:-1] or result.provisional or card.knocked_out or card.scaled is None:
+    if result.provisional or card.knocked_out or card.scaled is None:
         return None
-    for target in GRADE_LADDER[GRADE_LADDER.index(result.grade) + 1 :]:
+    return next_grade_from(result.grade, card.scaled, card.pass_line, rules, close, today)
+
+
+def next_grade_from(
+    grade: str | None, score: int, pass_line: int, rules: list[GradeRule], close: date | None, today: date
+) -> NextGrade | None:
+    """``next_grade`` from a stored grade and scaled score (the deal card's), not knocked out."""
+    if grade not in GRADE_LADDER[:-1]:
+        return None
+    for target in GRADE_LADDER[GRADE_LADDER.index(grade) + 1 :]:
         needs = []
         for rule in (r for r in rules if r.grade == target):
-            threshold = card.pass_line + rule.min_above_pass
-            score = threshold if card.scaled < threshold else None
+            threshold = pass_line + rule.min_above_pass
+            need_score = threshold if score < threshold else None
             months = by = None
             if rule.within_months is not None:
                 by = add_months(today, rule.within_months)
                 if close is None or close > by:
                     months = rule.within_months
-            need = Need(score, months, by if months is not None else None)
+            need = Need(need_score, months, by if months is not None else None)
             if need != Need() and need not in needs:
                 needs.append(need)
         if needs:  # fewest conditions first, then in the set's order
