@@ -65,10 +65,10 @@ def advance_modal(plan: AdvancePlan, locale: str, today: date, metadata: str) ->
         date_input("met_on", t("advance.met_on", locale), initial=today),
         text_input("evidence", t("advance.evidence", locale), optional=True, multiline=True),
         DividerBlock(),
-        text_input(
+        text_input(  # required when the gate's checks fail: then a reason is the only way on
             "force_reason",
             t("advance.force", locale),
-            optional=True,
+            optional=plan.auto_met,
             multiline=True,
             hint=t("advance.force_hint", locale),
         ),

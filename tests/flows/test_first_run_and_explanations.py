@@ -162,8 +162,19 @@ def test_the_gate_dialog_lists_its_checklist_once_and_puts_the_error_on_the_fiel
         assert "❌ Qualification interview finished" in text
         zh = all_text(advance_modal(plan, "zh-Hans", T0.date(), "{}")["blocks"])
         assert zh.count("客户审核问答已完成") == 1
-        rec = all_text(advance_modal(world.plan_advance(s, rep, influence), "en", T0.date(), "{}")["blocks"])
+        recorded = advance_modal(world.plan_advance(s, rep, influence), "en", T0.date(), "{}")
+        rec = all_text(recorded["blocks"])
         assert rec.count("Technical exchange or demo held") == 1 and "• Technical exchange" in rec
+        # not labelled optional when it is the only way on (the checks fail); either-or with "what" else
+        optional = {
+            b["block_id"]: b.get("optional", False) for b in recorded["blocks"] if b["type"] == "input"
+        }
+        assert optional == {"what": True, "met_on": False, "evidence": True, "force_reason": True}
+        gated = advance_modal(plan, "en", T0.date(), "{}")
+        assert (
+            next(b for b in gated["blocks"] if b.get("block_id") == "force_reason").get("optional")
+            is not True
+        )
     with world.session() as s, pytest.raises(MilestoneMissing) as checks:
         world.advance(s, world.actor(s, REP), qualify, now=T0)
     assert checks.value.values["field"] == "force_reason"
