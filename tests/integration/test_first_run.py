@@ -47,13 +47,15 @@ def test_the_gate_error_sits_on_the_field_to_fill(slack, sandbox, db):  # noqa: 
 
     checked = db.add_deal(owner_id=REP, account="Checks Co")  # stage 1: the interview gate, not passed
     slack.command(REP, "/deal", f"advance {checked.id}")
-    text = all_text(sandbox.state.open_modal(REP))
+    modal = sandbox.state.open_modal(REP)
+    text = all_text(modal)
     assert (
         text.count("Qualification interview finished") == 1 and "❌ Qualification interview finished" in text
     )
-    reply = slack.submit(REP, {"what": "met them"})
-    assert set(reply.json["errors"]) == {"force_reason"}
-    assert reply.json["errors"]["force_reason"].startswith("The checks above (❌) aren't all met.")
+    force = next(b for b in modal["blocks"] if b.get("block_id") == "force_reason")
+    assert not force.get("optional")  # the only way on: Slack asks for it on the field itself
+    assert slack.submit(REP, {"force_reason": "the customer asked for a proposal"}).status == 200
+    assert db.deal(checked.id).stage == "relationships"
 
 
 # -- 6. first run ----------------------------------------------------------------------------------
