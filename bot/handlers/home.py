@@ -17,7 +17,7 @@ from bot.channel_access import join_channel
 from bot.deps import Deps
 from bot.flows.pipeline.home import build_home
 from bot.flows.qualification.registration import Draft
-from bot.flows.team.first_run import claim_welcome
+from bot.flows.team.first_run import claim_welcome, welcome_due
 from bot.flows.team.roles import assign_role, require_admin
 from bot.flows.team.settings import save_settings
 from bot.flows.team.users import Actor
@@ -51,8 +51,11 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         actor, tab = context["actor"], event.get("tab", "home")
         if tab not in ("home", "messages"):
             return
-        with session_scope(deps.engine) as s:
-            first = claim_welcome(s, actor, deps.clock.now())
+        with read_scope(deps.engine) as s:  # the usual visit reads only (no commit on every Home open)
+            first = welcome_due(s, actor)
+        if first:
+            with session_scope(deps.engine) as s:
+                first = claim_welcome(s, actor, deps.clock.now())
         if tab == "home":
             publish_home(deps, client, actor, welcome=first)
         elif first:

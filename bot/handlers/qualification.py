@@ -93,7 +93,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                     s, actor, draft, deps.clock.now(), first, settings=deps.settings, process=deps.process
                 )
         except registration.DraftErrors as e:
-            errors = {b: _say(msg, actor.locale) for b, msg in e.errors.items()}
+            errors = {b: say(msg, actor.locale) for b, msg in e.errors.items()}
             ack(response_action="errors", errors=errors)
             return
         ack()
@@ -142,10 +142,6 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         ack()
         lower = functools.partial(verdict_actions.keep_lower, settings=deps.settings, process=deps.process)
         _verdict_done(deps, context["actor"], lower, action.get("value"), respond)
-
-
-def _say(msg: registration.Message, locale: str) -> str:
-    return say(msg, locale)
 
 
 def _ephemeral(respond: Respond) -> Callable:

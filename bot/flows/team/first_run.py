@@ -36,6 +36,12 @@ class SetupChecklist:
         return sum(1 for _, ok in self.items if not ok)
 
 
+def welcome_due(session: Session, actor: Actor) -> bool:
+    """A read: the person has not been welcomed yet (then ``claim_welcome`` decides, in a write)."""
+    row = users_repo.get_user(session, team_id=actor.team_id, user_id=actor.user_id)
+    return row is None or row.welcomed_at is None
+
+
 def claim_welcome(session: Session, actor: Actor, now: datetime) -> bool:
     """True when this is the person's first visit: show the welcome now (and never again). Someone who
     already owns a deal (registered with ``/deal new`` before any visit) has started: marked, not shown."""
