@@ -108,6 +108,7 @@ class SlackUser(SQLModel, table=True):
     is_bot: bool = False
     deleted: bool = False
     fetched_at: datetime | None = ts(default=None)
+    welcomed_at: datetime | None = ts(default=None)  # the first-run welcome was shown (once)
 
 
 class Membership(SQLModel, table=True):

@@ -115,7 +115,12 @@ def grade_why(card: Card, locale: str) -> str:
     """Why the grade is what it is: the rep's held downgrade, or the rule (risk score and close date)."""
     if card.grade_held_since:
         return t("card.grade_why.held", locale, date=format_date(card.grade_held_since, locale))
-    return t("card.grade_why.rule", locale, close=format_date(card.expected_close, locale))
+    why = t("card.grade_why.rule", locale, close=format_date(card.expected_close, locale))
+    if card.next_grade is None:
+        return why
+    from bot.blocks.verdict import next_grade_text  # the verdict's words: one way to say it
+
+    return f"{why}\n_{next_grade_text(card.next_grade, locale)}_"
 
 
 def customer_blocks(card: Card, locale: str) -> list[Block]:

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks import MAX_VIEW_BLOCKS, clip
+from bot.blocks import MAX_VIEW_BLOCKS, clip, message
 from bot.blocks.deal_card import ahead_text, deal_title, md
 from bot.blocks.deal_list import summary_line
 from bot.blocks.review import rep_lines
@@ -272,11 +272,61 @@ def chart_font_notice(locale: str) -> list:
     return [SectionBlock(block_id="chart_font_missing", text=md(t("home.chart_font_missing", locale)))]
 
 
-def home_view(home: Home, notice: str | None = None, *, chart_font_missing: bool = False) -> dict:
+def welcome_blocks(locale: str) -> list:
+    """The first-run welcome (issue 17): what dealbot does, the three commands that matter, language."""
+    w = "home.welcome"
+    commands = "\n".join(t(f"{w}.commands.{k}", locale) for k in ("new", "find", "help"))
+    return [
+        HeaderBlock(text=t(f"{w}.title", locale)),
+        SectionBlock(text=md(t(f"{w}.what", locale))),
+        SectionBlock(text=md(f"*{t(f'{w}.commands_title', locale)}*\n{commands}")),
+        ContextBlock(elements=[md(t(f"{w}.language", locale))]),
+    ]
+
+
+def welcome_message(locale: str) -> dict:
+    """The welcome as a DM (a person's first DM to dealbot, or their first look at its Messages tab)."""
+    return message(t("home.welcome.notify", locale), welcome_blocks(locale))
+
+
+def _setup(home: Home, locale: str) -> list:
+    """An admin's setup checklist, until every item is done (then App Home no longer shows it)."""
+    setup = home.setup
+    if setup is None:
+        return []
+    s = "home.setup"
+    done = len(setup.items) - setup.open_count
+    lines = [
+        t(f"{s}.line_done" if ok else f"{s}.line_open", locale, item=t(f"{s}.item.{key}", locale))
+        for key, ok in setup.items
+    ]
+    return [
+        HeaderBlock(text=t(f"{s}.title", locale, done=done, total=len(setup.items))),
+        SectionBlock(text=md(clip("\n".join(lines), 3000))),
+        ContextBlock(elements=[md(t(f"{s}.how", locale))]),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=t("home.change_settings", locale),
+                    action_id=ids.ACT_SETTINGS_OPEN,
+                    value="setup",
+                    style="primary",
+                )
+            ]
+        ),
+        DividerBlock(),
+    ]
+
+
+def home_view(home: Home, notice: str | None = None, *, welcome: bool = False,
+              chart_font_missing: bool = False) -> dict:  # fmt: skip
     """``notice``: what the admin's last settings change found (the manager channel's access);
-    ``chart_font_missing``: the CJK chart font is not installed (told to admins only)."""
+    ``welcome``: the person's first visit (the one-time welcome on top); ``chart_font_missing``: the CJK
+    chart font is not installed (told to admins only)."""
     locale = home.actor.locale
     blocks = [
+        *(welcome_blocks(locale) + [DividerBlock()] if welcome else []),
+        *_setup(home, locale),
         *_review(home, locale),
         *_needs_you(home, locale),
         *_ahead(home, locale),

@@ -89,6 +89,9 @@ def question_message(qset: QuestionSet, ask: Ask, iid: int, account: str, locale
     small = [q.help.get(locale), hint]
     if ask.has_answer:
         small.insert(0, t("qualification.now", locale, value=display_value(q, ask.current, locale)))
+    if ask.from_form:  # the counter skips them: say why
+        numbers = t("qualification.from_form_sep", locale).join(str(n) for n in ask.from_form)
+        small.append(t("qualification.from_form", locale, numbers=numbers))
     blocks = [
         HeaderBlock(
             text=clip(t("qualification.header", locale, deal=account, n=ask.number, total=ask.total), 150)

@@ -14,6 +14,21 @@ from bot.flows.pipeline.status import Card
 from bot.i18n import has, t
 
 
+def gate_lines(plan: AdvancePlan, locale: str) -> list[str]:
+    """The stage's checklist, once: the gate's automatic checks (✅ / ❌) first, then the checklist items
+    they do not already say (• — what the rep judges and records)."""
+    checks = [(c.ok, t(f"pipeline.check.{c.key}", locale)) for c in plan.checks]
+    said = {_same(text) for _, text in checks}
+    items = [item.get(locale) for item in plan.stage.checklist]
+    return [f"{'✅' if ok else '❌'} {text}" for ok, text in checks] + [
+        f"• {text}" for text in items if _same(text) not in said
+    ]
+
+
+def _same(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".。")
+
+
 def advance_modal(plan: AdvancePlan, locale: str, today: date, metadata: str) -> dict:
     stage, nxt = plan.stage, plan.next_stage
     head = t(
@@ -25,19 +40,19 @@ def advance_modal(plan: AdvancePlan, locale: str, today: date, metadata: str) ->
         name=stage.name.get(locale),
         next=nxt.name.get(locale) if nxt else "—",
     )
-    checklist = "\n".join(f"• {item.get(locale)}" for item in stage.checklist)
     blocks = [
         SectionBlock(text=md(head)),
         SectionBlock(
             text=md(
-                t("advance.milestone", locale, milestone=stage.milestone.get(locale))
-                + (f"\n{checklist}" if checklist else "")
+                "\n".join(
+                    [
+                        t("advance.milestone", locale, milestone=stage.milestone.get(locale)),
+                        *gate_lines(plan, locale),
+                    ]
+                )
             )
         ),
     ]
-    if plan.checks:
-        lines = [f"{'✅' if c.ok else '❌'} {t(f'pipeline.check.{c.key}', locale)}" for c in plan.checks]
-        blocks.append(SectionBlock(text=md("\n".join(lines))))
     blocks += [
         text_input(
             "what",
@@ -50,10 +65,10 @@ def advance_modal(plan: AdvancePlan, locale: str, today: date, metadata: str) ->
         date_input("met_on", t("advance.met_on", locale), initial=today),
         text_input("evidence", t("advance.evidence", locale), optional=True, multiline=True),
         DividerBlock(),
-        text_input(
+        text_input(  # required when the gate's checks fail: then a reason is the only way on
             "force_reason",
             t("advance.force", locale),
-            optional=True,
+            optional=plan.auto_met,
             multiline=True,
             hint=t("advance.force_hint", locale),
         ),

@@ -13,22 +13,47 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.flows.qualification.registration import CURRENCIES, Draft
+from bot.blocks import clip
+from bot.flows.qualification.registration import CURRENCIES, Draft, Message, amount_error
 from bot.i18n import t
 
 BLOCKS = ("account", "title", "amount", "currency", "close")
 
 
 def _text_input(
-    block: str, label: str, hint: str, initial: str, *, optional: bool, max_length: int
+    block: str,
+    label: str,
+    hint: str,
+    initial: str,
+    *,
+    optional: bool,
+    max_length: int,
+    problem: str | None = None,
 ) -> InputBlock:
+    """``problem``: what is wrong with ``initial`` (from the command), shown under the field."""
     element = PlainTextInputElement(
         action_id=block,
         placeholder=PlainTextObject(text=hint),
-        initial_value=initial or None,
+        initial_value=initial[:max_length] or None,
         max_length=max_length,
     )
-    return InputBlock(block_id=block, label=label, element=element, optional=optional)
+    return InputBlock(
+        block_id=block,
+        label=label,
+        element=element,
+        optional=optional,
+        hint=PlainTextObject(text=clip(f"⚠ {problem}", 2000)) if problem else None,
+    )
+
+
+def say(msg: Message, locale: str) -> str:
+    """A reason and what was expected, joined as the catalog says (no space between Chinese sentences)."""
+    texts = [t(k, locale, **v) for k, v in msg]
+    return (
+        t("qualification.reask.line", locale, reason=texts[0], expect=texts[1])
+        if len(texts) == 2
+        else texts[0]
+    )
 
 
 def register_modal(draft: Draft, locale: str) -> dict:
@@ -59,6 +84,7 @@ def register_modal(draft: Draft, locale: str) -> dict:
             draft.amount,
             optional=True,
             max_length=40,
+            problem=say(amount_error(draft.amount), locale) if draft.amount_unreadable else None,
         ),  # fmt: skip
         InputBlock(
             block_id="currency",

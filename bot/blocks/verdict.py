@@ -24,6 +24,7 @@ from bot.blocks import clip, message
 from bot.flows.qualification.framing import Frame
 from bot.flows.qualification.grading import Assessment
 from bot.flows.qualification.interview import DealInfo
+from bot.flows.qualification.scoring import NextGrade
 from bot.i18n import t
 from bot.i18n.format import format_date
 from bot.process.questions import QuestionSet
@@ -37,7 +38,22 @@ def rule_text(a: Assessment, locale: str) -> str:
     text = _rule(a, locale)
     if a.grade.provisional and a.grade.grade is not None:
         return f"{t('qualification.verdict.provisional', locale)} {text}"
+    if a.next_grade is not None:
+        return f"{text} {next_grade_text(a.next_grade, locale)}"
     return text
+
+
+def next_grade_text(nxt: NextGrade, locale: str) -> str:
+    """ "Next grade up: A needs a close within 3 months (by 2 Mar 2027)." (any one way is enough)."""
+    n = "qualification.verdict.next"
+    ways = []
+    for need in nxt.needs:
+        parts = [t(f"{n}.score", locale, score=need.score)] if need.score is not None else []
+        if need.within_months is not None:
+            by = format_date(need.by, locale) if need.by else ""
+            parts.append(t(f"{n}.close", locale, months=need.within_months, by=by))
+        ways.append(t(f"{n}.and", locale).join(parts))
+    return t(f"{n}.sentence", locale, grade=nxt.grade, needs=t(f"{n}.or", locale).join(ways))
 
 
 def _rule(a: Assessment, locale: str) -> str:
@@ -99,7 +115,10 @@ def _frame_texts(frames: tuple[Frame, Frame, Frame, Frame], locale: str) -> list
     need = real.detail.get("need")
     if need:
         real_s += f" ({t(f'{v}.need.{need}', locale)})"
-    win_s = f"{_word(win.verdict, locale)} ({t(f'{v}.coach_yes' if win.detail.get('coach') else f'{v}.coach_no', locale)})"
+    if win.detail.get("coach"):
+        win_s = f"{_word(win.verdict, locale)} ({t(f'{v}.coach_yes', locale)})"
+    else:  # the answer and its caveat agree: "Yes, once we find a coach — none yet"
+        win_s = t(f"{v}.win_no_coach.{win.verdict}", locale)
     comp_s = _word(comp.verdict, locale)
     if comp.detail.get("count") is not None:
         comp_s += f" ({t(f'{v}.competitors', locale, count=comp.detail['count'])})"

@@ -67,14 +67,16 @@ def card_payload(deps: Deps, actor: Actor, deal_id: object, notice: str | None =
     with read_scope(deps.engine) as s:
         cfg, now = config(deps, s, actor.team_id), deps.clock.now()
         card = deal_card(s, actor, cfg.stages, deal_id, now=now, questions=deps.process.questions,
-                         period=current_period(cfg, now).key)  # fmt: skip
+                         period=current_period(cfg, now).key, today=team_today(deps, cfg),
+                         pass_line=pass_line(deps, cfg))  # fmt: skip
     return deal_card_message(card, actor.locale, notice)
 
 
 def fresh_card_for(deps: Deps, session: Session, actor: Actor, stages: StageSet, deal) -> dict:  # noqa: ANN001
     now = deps.clock.now()
-    period = current_period(config(deps, session, actor.team_id), now).key
-    card = card_of(session, deal, stages, now, questions=deps.process.questions, period=period)
+    cfg = config(deps, session, actor.team_id)
+    card = card_of(session, deal, stages, now, questions=deps.process.questions, period=current_period(cfg, now).key,
+                   today=team_today(deps, cfg), pass_line=pass_line(deps, cfg))  # fmt: skip
     return deal_card_message(card, actor.locale)
 
 

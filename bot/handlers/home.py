@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import charts, ids
-from bot.blocks.home import channel_access_notice, home_view
+from bot.blocks.home import channel_access_notice, home_view, welcome_message
 from bot.blocks.register import register_modal
 from bot.blocks.settings import roles_modal, settings_modal
 from bot.channel_access import join_channel
 from bot.deps import Deps
 from bot.flows.pipeline.home import build_home
 from bot.flows.qualification.registration import Draft
+from bot.flows.team.first_run import claim_welcome, welcome_due
 from bot.flows.team.roles import assign_role, require_admin
 from bot.flows.team.settings import save_settings
 from bot.flows.team.users import Actor
@@ -30,14 +31,15 @@ log = logging.getLogger(__name__)
 GONE = ("user_not_found", "account_inactive", "user_disabled")  # no App Home to publish: nobody to tell
 
 
-def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None = None) -> None:
+def publish_home(
+    deps: Deps, client: WebClient, actor: Actor, notice: str | None = None, *, welcome: bool = False
+) -> None:
     with read_scope(deps.engine) as s:
         home = build_home(s, deps.settings, actor, now=deps.clock.now())
     try:
         font_missing = home.roles is not None and charts.cjk_font_missing()  # admins only
-        client.views_publish(
-            user_id=actor.user_id, view=home_view(home, notice, chart_font_missing=font_missing)
-        )
+        view = home_view(home, notice, welcome=welcome, chart_font_missing=font_missing)
+        client.views_publish(user_id=actor.user_id, view=view)
     except SlackApiError as e:
         if e.response.get("error") not in GONE:
             raise
@@ -47,8 +49,19 @@ def publish_home(deps: Deps, client: WebClient, actor: Actor, notice: str | None
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     @app.event(ids.EV_APP_HOME_OPENED)
     def on_home_opened(event: dict, context: BoltContext, client: WebClient) -> None:
-        if event.get("tab", "home") == "home":
-            publish_home(deps, client, context["actor"])
+        """Home: published (with the welcome on a first visit). Messages: a first visit gets the welcome."""
+        actor, tab = context["actor"], event.get("tab", "home")
+        if tab not in ("home", "messages"):
+            return
+        with read_scope(deps.engine) as s:  # the usual visit reads only (no commit on every Home open)
+            first = welcome_due(s, actor)
+        if first:
+            with session_scope(deps.engine) as s:
+                first = claim_welcome(s, actor, deps.clock.now())
+        if tab == "home":
+            publish_home(deps, client, actor, welcome=first)
+        elif first:
+            client.chat_postMessage(channel=actor.user_id, **welcome_message(actor.locale))
 
     @app.action(ids.ACT_HOME_NEW_DEAL)
     def on_register_clicked(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.deal_list import notice_message
 from bot.blocks.interview import note_message, pick_list
-from bot.blocks.register import register_modal
+from bot.blocks.register import register_modal, say
 from bot.blocks.verdict import verdict_message
 from bot.deps import Deps
 from bot.flows.errors import NotFound
@@ -20,7 +20,7 @@ from bot.flows.qualification import registration, verdict_actions
 from bot.flows.qualification.interview import start_or_resume
 from bot.flows.team import access, team_config
 from bot.flows.team.users import Actor
-from bot.handlers._listeners import Click, card_action
+from bot.handlers._listeners import Click, card_action, guarded
 from bot.handlers._views import read_register_draft
 from bot.handlers.interview_send import send_step
 from bot.handlers.router import CommandCall, deal_subcommand
@@ -31,11 +31,12 @@ OPEN = ("open", "on_hold")
 
 
 @deal_subcommand("new", "新建")
+@guarded
 def deal_new(call: CommandCall) -> None:
     with session_scope(call.deps.engine) as s:
         base = team_config(s, call.deps.settings, call.actor.team_id).base_currency
+    draft = registration.draft_from_command(call.args, base)  # a name over the limit: refused, not cut
     call.ack()
-    draft = registration.draft_from_command(call.args, base)
     call.client.views_open(trigger_id=call.trigger_id, view=register_modal(draft, call.actor.locale))
 
 
@@ -92,7 +93,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                     s, actor, draft, deps.clock.now(), first, settings=deps.settings, process=deps.process
                 )
         except registration.DraftErrors as e:
-            errors = {b: _say(msg, actor.locale) for b, msg in e.errors.items()}
+            errors = {b: say(msg, actor.locale) for b, msg in e.errors.items()}
             ack(response_action="errors", errors=errors)
             return
         ack()
@@ -141,16 +142,6 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         ack()
         lower = functools.partial(verdict_actions.keep_lower, settings=deps.settings, process=deps.process)
         _verdict_done(deps, context["actor"], lower, action.get("value"), respond)
-
-
-def _say(msg: registration.Message, locale: str) -> str:
-    """A reason and what was expected, joined as the catalog says (no space between Chinese sentences)."""
-    texts = [t(k, locale, **v) for k, v in msg]
-    return (
-        t("qualification.reask.line", locale, reason=texts[0], expect=texts[1])
-        if len(texts) == 2
-        else texts[0]
-    )
 
 
 def _ephemeral(respond: Respond) -> Callable:

@@ -22,6 +22,12 @@ def create_deal(session: Session, *, team_id: str, owner_id: str, now: datetime,
     return deal
 
 
+def owns_any_deal(session: Session, *, team_id: str, owner_id: str) -> bool:
+    """Whether the user owns a deal in the workspace (of any status): they have used dealbot already."""
+    stmt = select(Deal.id).where(Deal.team_id == team_id, Deal.owner_id == owner_id).limit(1)
+    return session.exec(stmt).first() is not None
+
+
 def get_deal(session: Session, *, team_id: str, deal_id: int) -> Deal | None:
     """A deal by id, only within the team: an id from another workspace finds nothing."""
     return session.exec(select(Deal).where(Deal.team_id == team_id, Deal.id == deal_id)).first()

@@ -23,6 +23,25 @@ def upsert_user(session: Session, *, team_id: str, user_id: str, now: datetime, 
     return row
 
 
+def claim_welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """Mark the user welcomed; True only for the one call that did it (a conditional update, so two
+    events racing welcome once). A user we have no profile of yet gets a row (fetched_at stays None)."""
+    table = SlackUser.__table__
+    done = session.connection().execute(
+        sa.update(table)
+        .where(table.c.team_id == team_id, table.c.user_id == user_id, table.c.welcomed_at.is_(None))
+        .values(welcomed_at=now)
+    )
+    if done.rowcount:
+        session.expire_all()
+        return True
+    if session.get(SlackUser, (team_id, user_id)) is not None:
+        return False
+    session.add(SlackUser(team_id=team_id, user_id=user_id, welcomed_at=now))
+    session.flush()
+    return True
+
+
 def get_membership(session: Session, *, team_id: str, user_id: str) -> Membership | None:
     return session.get(Membership, (team_id, user_id))
 

@@ -73,12 +73,21 @@ def test_a_dm_through_the_websocket_is_answered_in_the_dm(socket_bot, sandbox):
     sent = [f["out"] for f in sandbox.socket_mode.frames if "out" in f]
     assert sent[-1]["type"] == "events_api" and sent[-1]["payload"]["event"]["channel_type"] == "im"
     answers = wait_for(lambda: [m for m in sandbox.state.dm("U0REP2") if m.bot_id], what="the bot's answer")
+    assert answers[-1].text == (  # a first DM: the first-run welcome (issue 17)
+        "Welcome to dealbot: what it does and the three commands that matter."
+    )
+    socket_bot.dm("U0REP2", "hello again")
+    answers = wait_for(
+        lambda: [m for m in sandbox.state.dm("U0REP2") if m.bot_id][1:], what="the second answer"
+    )
     assert answers[-1].text == (  # no interview is running: the bot says how to start one
         "I read typed answers while a qualification interview is running. Start one with "
         "`/deal new <account>`, or resume one with `/deal qualify <deal>`; `/deal help` lists the rest."
     )
     posted = sandbox.state.calls_to("chat.postMessage", ok=True)
-    assert [c.args["channel"] for c in posted] == ["U0REP2"]  # the actor's own DM, not the event's channel
+    assert [c.args["channel"] for c in posted] == [
+        "U0REP2"
+    ] * 2  # the actor's own DM, not the event's channel
 
 
 def test_app_home_through_the_websocket_publishes_the_home_tab(socket_bot, sandbox):

@@ -44,6 +44,7 @@ class Home:
     review: list | None = (
         None  # managers and admins: this week's review, a TeamLine per rep (bot/flows/review)
     )
+    setup: Any = None  # admins: the setup checklist until it is done (bot.flows.team.first_run)
 
     @property
     def needs_you(self) -> list[Summary]:
@@ -114,4 +115,10 @@ def build_home(session: Session, settings: Settings, actor: Actor, *, now: datet
 
     plan = backward_plan(session, cfg, rep_id=actor.user_id, owner_ids=None, now=now)
     odds = team_odds(session, cfg, now) if actor.is_admin else None
-    return Home(actor, cfg, mine, team, roles, flags, ahead, plan=plan, odds=odds, review=review)
+    setup = None
+    if actor.is_admin:  # the first-run setup checklist, shown until every item is done (issue 17)
+        from bot.flows.team.first_run import setup_checklist
+
+        checklist = setup_checklist(session, actor.team_id)
+        setup = None if checklist.done else checklist
+    return Home(actor, cfg, mine, team, roles, flags, ahead, plan=plan, odds=odds, review=review, setup=setup)

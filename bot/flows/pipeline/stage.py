@@ -204,8 +204,10 @@ def advance(
         _text(x, f) for x, f in ((what, "what"), (evidence, "evidence"), (force_reason, "force_reason"))
     )
     met = plan.auto_met and (bool(what) if plan.needs_record else True)
-    if not met and not force_reason:
-        raise MilestoneMissing("pipeline.errors.gate_not_met")
+    if not met and not force_reason:  # said on the field the rep fills next (issue 17)
+        if plan.needs_record and plan.auto_met:
+            raise MilestoneMissing("pipeline.errors.gate_record", field="what")
+        raise MilestoneMissing("pipeline.errors.gate_checks", field="force_reason")
     changes: dict = {"stage": plan.next_stage.key, "stage_entered_at": now}
     if met and plan.stage.gate == "signed" and deal.signing_date is None:
         changes["signing_date"] = met_on

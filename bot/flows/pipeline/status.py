@@ -16,6 +16,7 @@ from bot.flows.pipeline.ladder import Rung
 from bot.flows.pipeline.people import Coverage, coverage
 from bot.flows.pipeline.stage import stage_position
 from bot.flows.qualification.grade_hold import is_held
+from bot.flows.qualification.scoring import NextGrade, next_grade_from
 from bot.flows.team.access import load_deal, visible_owner_ids
 from bot.flows.team.users import Actor
 from bot.process.questions import QuestionSet
@@ -123,6 +124,7 @@ class Card:
     # issue 17: due nudges held for the owner's working hours: (kind, when it goes out), and their zone
     waiting: tuple[tuple[str, datetime], ...] = ()
     owner_tz: str | None = None
+    next_grade: NextGrade | None = None  # what the next grade up needs (issue 17): the card's grade reason
 
 
 def urgency_of(deal: Deal, attention: list[str], nudges: list[Nudge], now: datetime) -> str | None:
@@ -213,9 +215,12 @@ def deal_card(
     now: datetime,
     questions: QuestionSet | None = None,
     period: str | None = None,
+    today: date | None = None,
+    pass_line: int | None = None,
 ) -> Card:
     deal = load_deal(session, actor, deal_id)
-    return card_of(session, deal, stages, now, questions=questions, period=period)
+    return card_of(session, deal, stages, now, questions=questions, period=period, today=today,
+                   pass_line=pass_line)  # fmt: skip
 
 
 SAID_ON_CARD = 6
@@ -244,9 +249,12 @@ def card_of(
     *,
     questions: QuestionSet | None = None,
     period: str | None = None,
+    today: date | None = None,
+    pass_line: int | None = None,
 ) -> Card:
     """The deal card; with ``questions``, its items still to find out as a checklist; ``period``: the
-    team's current quota period key (bot.flows.funnel.weighting.current_period)."""
+    team's current quota period key (bot.flows.funnel.weighting.current_period); with ``today`` (the
+    team's) and ``pass_line`` (the effective one) too, what the next grade up needs."""
     nudges = repo.open_nudges(session, team_id=deal.team_id, deal_ids=[deal.id])[deal.id]
     failed = bool(repo.failed_deal_ids(session, team_id=deal.team_id, deal_ids=[deal.id]))
     s = summarize(deal, stages, now, nudges, weights_of(session, [deal], stages).get(deal.id), failed=failed)
@@ -284,6 +292,7 @@ def card_of(
         skipped_names=tuple(stages.get(k).name for k in skipped),
         waiting=waiting_for_hours(nudges, now),
         owner_tz=owner_zone(session, deal),
+        next_grade=_next_grade(deal, iv, questions, today, pass_line),
     )
 
 
@@ -300,6 +309,18 @@ def owner_zone(session: Session, deal: Deal) -> str | None:
         return user.tz
     team = users_repo.get_team_settings(session, team_id=deal.team_id)
     return team.timezone if team is not None else None
+
+
+def _next_grade(deal: Deal, iv, questions: QuestionSet | None, today: date | None, pass_line: int | None):  # noqa: ANN001, ANN202
+    """The next grade up and what it needs, for a final grade on an open deal that nothing holds (a held
+    downgrade, a knock-out, an incomplete assessment say their own reason)."""
+    if questions is None or today is None or pass_line is None or deal.score is None or iv is None:
+        return None
+    if deal.status not in ("open", "on_hold") or deal.assessment_incomplete or iv.knocked_out:
+        return None
+    if is_held(deal, deal.score):
+        return None
+    return next_grade_from(deal.grade, deal.score, pass_line, questions.grades, deal.expected_close, today)
 
 
 def to_find_out(session: Session, interview_id: int, questions: QuestionSet) -> tuple[tuple[str, Text], ...]:

@@ -19,7 +19,15 @@ from bot.flows import hooks
 from bot.flows.hooks import HookContext
 from bot.flows.qualification.framing import Frame, frame_prospect
 from bot.flows.qualification.grade_hold import held_grade
-from bot.flows.qualification.scoring import GradeResult, Scorecard, grade_prospect, recommend, score_prospect
+from bot.flows.qualification.scoring import (
+    GradeResult,
+    NextGrade,
+    Scorecard,
+    grade_prospect,
+    next_grade,
+    recommend,
+    score_prospect,
+)
 from bot.flows.team.config import effective_pass_line, team_config
 from bot.process.questions import QuestionSet
 from storage.models import Deal, Interview
@@ -43,6 +51,7 @@ class Assessment:
     answers: dict[str, Any]
     skipped: tuple[str, ...]
     close: date | None
+    next_grade: NextGrade | None = None  # what the next grade up needs (the verdict's grade reason)
 
     @property
     def complete(self) -> bool:
@@ -76,14 +85,16 @@ def assess(
 ) -> Assessment:
     card = score_prospect(env.qset, answers, env.pass_line)
     today = now.astimezone(env.zone).date()
+    grade = grade_prospect(card, env.qset.grades, close, today)
     return Assessment(
         card=card,
-        grade=grade_prospect(card, env.qset.grades, close, today),
+        grade=grade,
         recommendation=recommend(card),
         frames=frame_prospect(answers, card, env.qset.average_margin),
         answers=answers,
         skipped=in_order(env.qset, skipped),
         close=close,
+        next_grade=next_grade(card, env.qset.grades, grade, close, today),
     )
 
 

@@ -52,6 +52,7 @@ class Ask:
     total: int
     current: Any = None  # the answer it has now (asked again by Back or Change)
     has_answer: bool = False
+    from_form: tuple[int, ...] = ()  # earlier question numbers answered in the register form (skipped)
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,12 @@ def _ask_next(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hook
 def _ask(session: Session, iv: Interview, key: str, step: Step, qset: QuestionSet) -> Step:
     iv.current_key, iv.question_ts = key, None
     session.add(iv)
-    row = repo.current_answers(session, interview_id=iv.id).get(key)
-    step.ask = Ask(key, qset.index(key) + 1, len(qset.questions),
-                   current=None if row is None or row.skipped else row.value, has_answer=row is not None)  # fmt: skip
+    answers = repo.current_answers(session, interview_id=iv.id)
+    row, number = answers.get(key), qset.index(key) + 1
+    from_form = tuple(i + 1 for i, q in enumerate(qset.questions[: number - 1])
+                      if q.key in answers and answers[q.key].raw_text == FROM_DEAL)  # fmt: skip
+    step.ask = Ask(key, number, len(qset.questions), current=None if row is None or row.skipped else row.value,
+                   has_answer=row is not None, from_form=from_form)  # fmt: skip
     return step
 
 

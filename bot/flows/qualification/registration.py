@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.flows import hooks
+from bot.flows.errors import BadInput
 from bot.flows.qualification.interview import Step, start_or_resume, today_for
 from bot.flows.qualification.parsing import Unreadable, parse_amount
 from bot.flows.team.users import Actor
@@ -17,6 +19,11 @@ from bot.process import Process
 from storage.repo import deals as deals_repo
 
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD")
+MAX_NAME = 200  # a deal's account and title (the register form's max_length, the card's clips)
+AMOUNT_MARKS = re.compile(r"[0-9０-９¥￥$€£万亿千]")
+NAME_WORDS = frozenset(
+    {"co", "corp", "inc", "ltd", "llc", "plc", "gmbh", "ag", "sa", "group", "and", "of", "the"}
+)
 
 
 @dataclass(frozen=True)
@@ -26,22 +33,36 @@ class Draft:
     amount: str = ""  # as typed; parsed on submit
     currency: str = "CNY"
     close: date | None = None
+    amount_unreadable: bool = False  # the command's last word was meant as an amount and isn't one
+
+
+def meant_as_amount(word: str) -> bool:
+    """The command's last word is an amount the rep tried to give (``3m``, ``abc``, ``¥3,5``), not part of
+    the customer's name: it has a digit or a currency mark, or it is a lowercase Latin word that is not a
+    usual part of a company name (names are capitalised: ``Wenzhou Hotel Boilers``)."""
+    if AMOUNT_MARKS.search(word):
+        return True
+    return word.isascii() and word.isalpha() and word.islower() and word not in NAME_WORDS
 
 
 def draft_from_command(args: str, base_currency: str) -> Draft:
-    """``/deal new Wenzhou Hotel 3m`` -> account "Wenzhou Hotel", amount "3m" (the last word if it reads
-    as an amount)."""
+    """``/deal new Wenzhou Hotel 3m`` -> account "Wenzhou Hotel", amount "3m" (the last word when it is
+    meant as an amount; one that doesn't read as one stays in the amount field, marked unreadable). A
+    name longer than the limit is refused, not cut (BadInput naming the limit)."""
     words = args.split()
-    amount = ""
+    amount, unreadable = "", False
     currency = base_currency if base_currency in CURRENCIES else "CNY"
-    if len(words) > 1:
+    if len(words) > 1 and meant_as_amount(words[-1]):
         try:
             parsed = parse_amount(words[-1], currency)
-            amount, currency = words[-1], parsed["currency"]
-            words = words[:-1]
+            currency = parsed["currency"]
         except Unreadable:
-            pass
-    return Draft(account=" ".join(words)[:200], amount=amount, currency=currency)
+            unreadable = True
+        amount, words = words[-1], words[:-1]
+    account = " ".join(words)
+    if len(account) > MAX_NAME:
+        raise BadInput("qualification.register.errors.name_too_long", limit=MAX_NAME, n=len(account))
+    return Draft(account=account, amount=amount, currency=currency, amount_unreadable=unreadable)
 
 
 Message = list[tuple[str, dict]]  # catalog keys with their values, shown one after the other
@@ -53,24 +74,30 @@ class DraftErrors(Exception):
         self.errors = errors  # modal block id -> message
 
 
+def amount_error(text: str, reason: str = "unreadable") -> Message:
+    """ "abc isn't an amount. Type an amount, e.g. …" (other reasons: negative, zero, too large)."""
+    if reason in ("unreadable", "empty", "too_long"):
+        first = ("qualification.register.errors.not_amount", {"text": text[:40]})
+    else:
+        first = (f"qualification.reask.reason.{reason}", {})
+    return [first, ("qualification.reask.expect.amount", {})]
+
+
 def check_draft(draft: Draft, today: date) -> tuple[Decimal | None, str]:
     errors: dict[str, Message] = {}
     if not draft.account.strip():
         errors["account"] = [("qualification.register.errors.account", {})]
-    elif len(draft.account) > 200:
-        errors["account"] = [("qualification.register.errors.too_long", {"limit": 200})]
-    if len(draft.title) > 200:
-        errors["title"] = [("qualification.register.errors.too_long", {"limit": 200})]
+    elif len(draft.account) > MAX_NAME:
+        errors["account"] = [("qualification.register.errors.too_long", {"limit": MAX_NAME})]
+    if len(draft.title) > MAX_NAME:
+        errors["title"] = [("qualification.register.errors.too_long", {"limit": MAX_NAME})]
     amount, currency = None, draft.currency if draft.currency in CURRENCIES else "CNY"
     if draft.amount.strip():
         try:
             parsed = parse_amount(draft.amount.strip(), currency)
             amount, currency = Decimal(parsed["amount"]), parsed["currency"]
         except Unreadable as e:
-            errors["amount"] = [
-                (f"qualification.reask.reason.{e.reason}", {}),
-                ("qualification.reask.expect.amount", {}),
-            ]
+            errors["amount"] = amount_error(draft.amount.strip(), e.reason)
     if draft.close is not None and draft.close < today:
         errors["close"] = [("qualification.reask.reason.past", {}), ("qualification.reask.expect.date", {})]
     if errors:

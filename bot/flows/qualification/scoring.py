@@ -154,6 +154,61 @@ def grade_prospect(card: Scorecard, rules: list[GradeRule], close: date | None, 
     return GradeResult("D", "below_pass")  # unreachable: the schema requires a catch-all rule
 
 
+@dataclass(frozen=True)
+class Need:
+    """One way to reach a grade: the score still needed (None: already there) and the close window
+    still needed (None: already inside it), with the last date that window allows."""
+
+    score: int | None = None
+    within_months: int | None = None
+    by: date | None = None
+
+
+@dataclass(frozen=True)
+class NextGrade:
+    grade: str  # the next grade up
+    needs: tuple[Need, ...]  # any one of them is enough (the set's rules for that grade)
+
+
+GRADE_LADDER = ("D", "C", "B", "A")
+
+
+def next_grade(
+    card: Scorecard, rules: list[GradeRule], result: GradeResult, close: date | None, today: date
+) -> NextGrade | None:
+    """What the next grade up needs (SPEC §3.4: "A needs a close within 3 months"): the score and/or
+    close window each of that grade's rules still asks for. None at the top, before any grade, while
+    the grade is provisional (finding out comes first) or after a knock-out (no total lifts it)."""
+    if result.provisional or card.knocked_out or card.scaled is None:
+        return None
+    return next_grade_from(result.grade, card.scaled, card.pass_line, rules, close, today)
+
+
+def next_grade_from(
+    grade: str | None, score: int, pass_line: int, rules: list[GradeRule], close: date | None, today: date
+) -> NextGrade | None:
+    """``next_grade`` from a stored grade and scaled score (the deal card's), not knocked out."""
+    if grade not in GRADE_LADDER[:-1]:
+        return None
+    for target in GRADE_LADDER[GRADE_LADDER.index(grade) + 1 :]:
+        needs = []
+        for rule in (r for r in rules if r.grade == target):
+            threshold = pass_line + rule.min_above_pass
+            need_score = threshold if score < threshold else None
+            months = by = None
+            if rule.within_months is not None:
+                by = add_months(today, rule.within_months)
+                if close is None or close > by:
+                    months = rule.within_months
+            need = Need(need_score, months, by if months is not None else None)
+            if need != Need() and need not in needs:
+                needs.append(need)
+        if needs:  # fewest conditions first, then in the set's order
+            needs.sort(key=lambda n: (n.score is not None) + (n.within_months is not None))
+            return NextGrade(target, tuple(needs))
+    return None
+
+
 def recommend(card: Scorecard) -> str:
     """pursue a passed prospect; drop a knocked-out one; keep a low scorer at a lower contact level;
     find out first when the assessment is incomplete (a prospect has not failed by being unknown)."""

@@ -62,6 +62,12 @@ def get_quota(session: Session, *, team_id: str, rep_id: str, period: str) -> Qu
     ).scalar_one_or_none()
 
 
+def any_quota(session: Session, *, team_id: str) -> bool:
+    """Whether the workspace has set any quota (App Home's setup checklist)."""
+    stmt = select(Quota.id).where(Quota.team_id == team_id).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 EXPORT_COLUMNS = (
     "id",
     "account",
