@@ -487,7 +487,7 @@ class DigestRun(SQLModel, table=True):
 
 # --------------------------------------------------------------------------- Slack installations (OAuth)
 # slack_sdk's SQLAlchemy stores own these tables' shape: they are built here by the stores' own
-# builders, on this metadata, so migration 0099 creates them with dealbot's other tables and the
+# builders, on this metadata, so migration 0005 creates them with dealbot's other tables and the
 # models-vs-migrations test holds them too (tests/storage/test_oauth_stores.py compares each with the
 # store's own definition). Rows are written and read only through the stores (bot/oauth.py).
 SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
