@@ -38,7 +38,7 @@ def test_forced_advance_needs_a_reason_and_shows_a_red_flag(world, rep):
     deal = add_deal(world, account="Hangzhou Metro")
     with pytest.raises(MilestoneMissing) as refused, world.session() as s:
         world.advance(s, rep, deal.id, now=LATER, what="we think it's fine")
-    assert "give a reason to advance anyway" in said(refused.value, rep.locale)
+    assert "To advance anyway, give a reason here" in said(refused.value, rep.locale)
     assert world.deal(deal.id).stage == "qualify" and world.rows(RedFlag, deal_id=deal.id) == []
 
     with world.session() as s:
