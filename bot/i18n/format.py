@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+
+from bot.i18n import t
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
 
@@ -52,6 +55,30 @@ def format_date(d: date | datetime | None, locale: str) -> str:
     if locale == "zh-Hans":
         return f"{d.year}年{d.month}月{d.day}日"
     return d.strftime("%-d %b %Y")
+
+
+def join_list(items: Iterable[str], locale: str) -> str:
+    """Items of a list in the locale's way: "a, b, c" / "甲、乙、丙"."""
+    return t("common.sep.list", locale).join(items)
+
+
+def join_clauses(items: Iterable[str], locale: str) -> str:
+    """Longer pieces, each a clause: "a; b" / "甲；乙"."""
+    return t("common.sep.clause", locale).join(items)
+
+
+def paren(text: str, locale: str) -> str:
+    """An aside after a word: " (text)" / "（text）" (full-width, no space, in zh-Hans)."""
+    return t("common.paren", locale, text=text)
+
+
+def labelled(label: str, text: str, locale: str) -> str:
+    """ "label: text" / "label：text"."""
+    return t("common.labelled", locale, label=label, text=text)
+
+
+def format_date_range(start: date, end: date, locale: str) -> str:
+    return t("common.date_range", locale, start=format_date(start, locale), end=format_date(end, locale))
 
 
 def format_percent(p: float | int | Decimal, locale: str) -> str:
