@@ -13,7 +13,9 @@ import yaml
 from bot.i18n import catalog
 from bot.i18n.glossary import concepts, problems
 
-ZH = Path(__file__).resolve().parents[2] / "bot" / "i18n" / "zh-Hans"
+ROOT = Path(__file__).resolve().parents[2]
+ZH = ROOT / "bot" / "i18n" / "zh-Hans"
+PROCESS = ROOT / "bot" / "process"
 
 
 def _flatten(prefix: str, node: object, out: dict[str, str]) -> None:
@@ -34,6 +36,26 @@ def zh_strings() -> dict[str, str]:
     return out
 
 
+def _zh_values(node: object, where: str, out: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "zh-Hans" and isinstance(v, str):
+                out[where] = v
+            else:
+                _zh_values(v, f"{where}.{k}", out)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _zh_values(v, f"{where}[{i}]", out)
+
+
+def process_zh_strings() -> dict[str, str]:
+    """The zh-Hans text of the method's own files (questions, stages): the interview speaks the same voice."""
+    out: dict[str, str] = {}
+    for path in sorted(PROCESS.glob("*.yaml")):
+        _zh_values(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, out)
+    return out
+
+
 def test_the_catalog_files_are_all_read() -> None:
     strings = zh_strings()
     assert len(strings) == len(catalog("zh-Hans"))
@@ -44,6 +66,13 @@ def test_every_zh_hans_string_speaks_the_one_voice() -> None:
     bad = {where: p for where, text in zh_strings().items() if (p := problems(text))}
     report = "\n".join(f"{where}: {'; '.join(p)}\n    {zh_strings()[where]}" for where, p in bad.items())
     assert not bad, f"{len(bad)} zh-Hans strings break the glossary or the punctuation rules:\n{report}"
+
+
+def test_the_questions_and_stages_speak_the_same_voice() -> None:
+    strings = process_zh_strings()
+    assert len(strings) > 150  # questions.yaml, stages.yaml, stages_eight_step.yaml
+    bad = {where: (p, text) for where, text in strings.items() if (p := problems(text))}
+    assert not bad, bad
 
 
 def test_the_glossary_is_consistent() -> None:
