@@ -58,5 +58,5 @@ def test_card_in_chinese_and_people_warnings_after_a_forced_stage_2(world):
     text = all_text(deal_card_message(card, rep.locale)["blocks"])
     # issue 11: forced past a milestone keeps the last one met in order (10%), not the stage's 45%
     assert "阶段 3/6" in text and "¥300万 × 10% = *¥30万* （完成客户评估并定级 A–D；风险评估通过）" in text
-    assert "已过建立关系阶段仍没有教练" in text and "尚未见过关键决策者" in text
+    assert "已过建立关系阶段，仍没有教练（内线）" in text and "尚未见过关键决策者" in text
     assert (card.summary.id, card.warnings) == (deal.id, ("no_coach", "dm_not_met"))
