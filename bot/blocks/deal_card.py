@@ -24,7 +24,7 @@ from bot.flows.pipeline.customer import CustomerStep
 from bot.flows.pipeline.people import KEY_ROLES
 from bot.flows.pipeline.status import Card, Summary
 from bot.i18n import t
-from bot.i18n.format import format_date, format_money, join_clauses, join_list, labelled, paren
+from bot.i18n.format import format_date, format_money, format_period, join_clauses, join_list, labelled, paren
 
 
 def md(text: str) -> MarkdownTextObject:
@@ -200,8 +200,13 @@ def commit_text(card: Card, locale: str) -> str:
     if card.period is None:
         return t("card.committed", locale)
     if card.commit_period == card.period:
-        return t("card.committed_for", locale, period=card.period)
-    return t("card.commit_lapsed", locale, old=card.commit_period or "—", period=card.period)
+        return t("card.committed_for", locale, period=format_period(card.period, locale))
+    return t(
+        "card.commit_lapsed",
+        locale,
+        old=format_period(card.commit_period, locale),
+        period=format_period(card.period, locale),
+    )
 
 
 def people_line(card: Card, locale: str) -> str:

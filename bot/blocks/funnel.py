@@ -21,7 +21,7 @@ from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
 from bot.flows.funnel.view import FunnelView
 from bot.flows.pipeline.customer import CustomerStep
 from bot.i18n import has, t
-from bot.i18n.format import format_date, format_money, join_list, paren
+from bot.i18n.format import format_date, format_money, format_period, join_list, paren
 from bot.process.schema import StageSet
 
 REPS_TOP = 10
@@ -284,7 +284,10 @@ def funnel_message(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=clip(t("funnel.period", locale, period=f.period.key, currency=cur), 2000)
+                    text=clip(
+                        t("funnel.period", locale, period=format_period(f.period.key, locale), currency=cur),
+                        2000,
+                    )
                 ),
                 MarkdownTextObject(text=clip(expected_line(f, locale), 2000)),
             ]
@@ -322,7 +325,15 @@ def home_headline_blocks(f: Figures, locale: str) -> list:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=clip(t("funnel.period", locale, period=f.period.key, currency=f.currency), 2000)
+                    text=clip(
+                        t(
+                            "funnel.period",
+                            locale,
+                            period=format_period(f.period.key, locale),
+                            currency=f.currency,
+                        ),
+                        2000,
+                    )
                 )
             ]
         ),

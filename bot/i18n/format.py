@@ -81,5 +81,23 @@ def format_date_range(start: date, end: date, locale: str) -> str:
     return t("common.date_range", locale, start=format_date(start, locale), end=format_date(end, locale))
 
 
+_QUARTERS = "一二三四"
+
+
+def format_period(key: str | None, locale: str) -> str:
+    """A quota period key (2027-Q1 / 2027-03 / 2027) as the reader says it: 2027年第一季度 / 2027年3月 /
+    2027年 in zh-Hans; the key itself in en. What a user types stays the key (`/funnel quota … 2027-Q1`)."""
+    if not key or locale != "zh-Hans":
+        return key or "—"
+    year, _, rest = key.partition("-")
+    if not rest:
+        return f"{year}年" if year.isdigit() else key
+    if rest[:1].upper() == "Q" and rest[1:].isdigit() and 1 <= int(rest[1:]) <= 4:
+        return f"{year}年第{_QUARTERS[int(rest[1:]) - 1]}季度"
+    if rest.isdigit() and 1 <= int(rest) <= 12:
+        return f"{year}年{int(rest)}月"
+    return key
+
+
 def format_percent(p: float | int | Decimal, locale: str) -> str:
     return f"{round(float(p))}%"
