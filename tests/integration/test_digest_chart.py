@@ -8,9 +8,11 @@ import io
 
 from PIL import Image
 
+from bot.i18n.glossary import punctuation_problems
 from storage.db import read_scope, session_scope
 from storage.repo.funnel import digest as digest_repo
 from tests.support import funnel_fixture as fx
+from tests.support.pipeline import all_text
 
 
 def _start(make_bot, engine, db_url, **env):  # noqa: ANN001, ANN202
@@ -84,6 +86,7 @@ def test_chinese_digest_and_chart_render_every_glyph(make_bot, sandbox, engine, 
     # issue 11: the period's forecast on earned probabilities (tests/flows/test_funnel_digest.py: 5.15M, −16.85M)
     assert "*预测*\n¥515万（−¥1685万）" in [f["text"] for f in digest.blocks[1]["fields"]]
     assert _chart_of(sandbox).text == "漏斗图 · 漏斗周报 · 2026年11月23日当周"
+    assert punctuation_problems(all_text(digest.blocks)) == []  # issue 17: one voice, full-width
     assert "missing from" not in bot.log() and "Glyph" not in bot.log() and "fonts-noto-cjk" not in bot.log()
 
 
