@@ -25,7 +25,7 @@ from bot.flows.pipeline.customer import CustomerStep
 from bot.flows.pipeline.people import KEY_ROLES
 from bot.flows.pipeline.status import Card, Summary
 from bot.i18n import t
-from bot.i18n.format import format_date, format_money
+from bot.i18n.format import format_date, format_money, format_period, join_clauses, join_list, labelled, paren
 
 
 def md(text: str) -> MarkdownTextObject:
@@ -169,10 +169,12 @@ def gaps_text(gaps, locale: str) -> str:  # noqa: ANN001
     """The milestones we have not met, in the user's words ("no coach; the decision-maker not met")."""
     if not gaps:
         return t("card.gap.none", locale)
-    sep = "；" if locale == "zh-Hans" else "; "
-    return sep.join(
-        g.stage.milestone.get(locale) if g.key == "milestone" else t(f"card.gap.{g.key}", locale)
-        for g in gaps
+    return join_clauses(
+        (
+            g.stage.milestone.get(locale) if g.key == "milestone" else t(f"card.gap.{g.key}", locale)
+            for g in gaps
+        ),
+        locale,
     )
 
 
@@ -204,8 +206,13 @@ def commit_text(card: Card, locale: str) -> str:
     if card.period is None:
         return t("card.committed", locale)
     if card.commit_period == card.period:
-        return t("card.committed_for", locale, period=card.period)
-    return t("card.commit_lapsed", locale, old=card.commit_period or "—", period=card.period)
+        return t("card.committed_for", locale, period=format_period(card.period, locale))
+    return t(
+        "card.commit_lapsed",
+        locale,
+        old=format_period(card.commit_period, locale),
+        period=format_period(card.period, locale),
+    )
 
 
 def people_line(card: Card, locale: str) -> str:
@@ -214,28 +221,26 @@ def people_line(card: Card, locale: str) -> str:
         present, met, name = card.coverage.roles[role]
         mark = "✓" if present else "✗"
         extra = f" {t('card.met', locale)}" if met else ""
-        who = f" ({name})" if name else ""
+        who = paren(name, locale) if name else ""
         parts.append(f"{t(f'people.role.{role}', locale)} {mark}{extra}{who}")
     line = t("card.people", locale, roles=" · ".join(parts))
     if card.coverage.missing:
-        missing = ", ".join(t(f"people.role.{r}", locale) for r in card.coverage.missing)
+        missing = join_list((t(f"people.role.{r}", locale) for r in card.coverage.missing), locale)
         line += "\n" + t("card.missing_roles", locale, roles=missing)
     return line
 
 
 def small_print(card: Card, locale: str) -> list[str]:
-    lines = [f"⚠ {t(f'card.flag.{k}', locale)}: {clip(r, 300)}" for k, r in card.flags[:5]]
+    lines = [f"⚠ {labelled(t(f'card.flag.{k}', locale), clip(r, 300), locale)}" for k, r in card.flags[:5]]
     lines += [f"⚠ {t(f'card.attention.{a}', locale)}" for a in card.summary.attention]
     lines += [f"⚠ {t(f'card.warning.{w}', locale)}" for w in card.warnings]
     if card.nudges:
-        items = ", ".join(
-            t(
-                "card.nudge",
-                locale,
-                kind=kind_label(k, locale),
-                date=format_date(due, locale),
-            )
-            for k, _, due in card.nudges[:3]
+        items = join_list(
+            (
+                t("card.nudge", locale, kind=kind_label(k, locale), date=format_date(due, locale))
+                for k, _, due in card.nudges[:3]
+            ),
+            locale,
         )
         lines.append(t("card.open_nudges", locale, items=items))
     lines += waiting_lines(card, locale)

@@ -21,7 +21,7 @@ from bot.flows.funnel.figures import HEADLINE, MOVES, Figures
 from bot.flows.funnel.view import FunnelView
 from bot.flows.pipeline.customer import CustomerStep
 from bot.i18n import has, t
-from bot.i18n.format import format_date, format_money
+from bot.i18n.format import format_date, format_money, format_period, join_list, paren
 from bot.process.schema import StageSet
 
 REPS_TOP = 10
@@ -38,9 +38,9 @@ def pct(value: float) -> str:
 
 def _delta(amount: Decimal, currency: str, locale: str) -> str:
     if not amount:
-        return " (±0)"
+        return paren("±0", locale)
     sign = "+" if amount > 0 else "−"
-    return f" ({sign}{money(abs(amount), currency, locale)})"
+    return paren(f"{sign}{money(abs(amount), currency, locale)}", locale)
 
 
 def _section(text: str) -> SectionBlock:
@@ -115,7 +115,7 @@ BELOW = ("qualification", "low_contact", "failed")
 def below_line(below: dict[str, int], locale: str) -> str | None:
     """ "Below the funnel: 3 in qualification, 2 at low contact, 1 failed but pursued" (None if none)."""
     items = [t(f"funnel.below.{k}", locale, n=below[k]) for k in BELOW if below.get(k)]
-    return t("funnel.below.line", locale, items=", ".join(items)) if items else None
+    return t("funnel.below.line", locale, items=join_list(items, locale)) if items else None
 
 
 def _others(f: Figures, locale: str) -> str | None:
@@ -123,7 +123,7 @@ def _others(f: Figures, locale: str) -> str | None:
     for key in HEADLINE:
         others = f.headline[key].others
         if others:
-            amounts = ", ".join(money(a, c, locale) for c, a in sorted(others.items()))
+            amounts = join_list((money(a, c, locale) for c, a in sorted(others.items())), locale)
             items.append(
                 t("funnel.other_item", locale, what=t(f"funnel.head.{key}", locale), amounts=amounts)
             )
@@ -188,10 +188,13 @@ def flag_lines(f: Figures, locale: str) -> str:
         return f"{head}\n{t('funnel.flags.none', locale)}"
     lines = [head]
     for g in f.flags:
-        deals = ", ".join(
-            t("funnel.flags.deal", locale, deal=deal_label(acc, title), owner=f"<@{owner}>")
-            + (ahead_note(g.ahead[i], locale) if i in g.ahead else "")
-            for i, acc, title, owner, _, _ in g.deals
+        deals = join_list(
+            (
+                t("funnel.flags.deal", locale, deal=deal_label(acc, title), owner=f"<@{owner}>")
+                + (ahead_note(g.ahead[i], locale) if i in g.ahead else "")
+                for i, acc, title, owner, _, _ in g.deals
+            ),
+            locale,
         )
         if g.count > len(g.deals):
             deals += " " + t("funnel.flags.more", locale, n=g.count - len(g.deals))
@@ -281,7 +284,10 @@ def funnel_message(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=clip(t("funnel.period", locale, period=f.period.key, currency=cur), 2000)
+                    text=clip(
+                        t("funnel.period", locale, period=format_period(f.period.key, locale), currency=cur),
+                        2000,
+                    )
                 ),
                 MarkdownTextObject(text=clip(expected_line(f, locale), 2000)),
             ]
@@ -319,7 +325,15 @@ def home_headline_blocks(f: Figures, locale: str) -> list:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=clip(t("funnel.period", locale, period=f.period.key, currency=f.currency), 2000)
+                    text=clip(
+                        t(
+                            "funnel.period",
+                            locale,
+                            period=format_period(f.period.key, locale),
+                            currency=f.currency,
+                        ),
+                        2000,
+                    )
                 )
             ]
         ),

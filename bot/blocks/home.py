@@ -20,7 +20,7 @@ from bot.blocks.deal_list import summary_line
 from bot.blocks.review import rep_lines
 from bot.flows.pipeline.home import Home, RepRow
 from bot.i18n import t
-from bot.i18n.format import format_money
+from bot.i18n.format import format_money, join_list
 
 NEEDS_MAX = 8
 PER_STAGE = 5
@@ -85,7 +85,13 @@ def _by_stage(home: Home, locale: str) -> list:
             )
         ]
         lines += [
-            f"• {clip(deal_title(s), 80)} · {s.days_in_stage}/{stage.duration_days} d"
+            t(
+                "home.stage_deal",
+                locale,
+                title=clip(deal_title(s), 80),
+                days=s.days_in_stage,
+                expected=stage.duration_days,
+            )
             for s in items[:PER_STAGE]
         ]
         if len(items) > PER_STAGE:
@@ -199,7 +205,7 @@ def _admin(home: Home, locale: str, notice: str | None = None) -> list:
             locale,
             user=f"<@{r.user_id}>",
             role=t(f"roles.name.{r.role}", locale),
-            reps=", ".join(f"<@{x}>" for x in r.reps) or "—",
+            reps=join_list((f"<@{x}>" for x in r.reps), locale) or "—",
         )
         for r in roles[:ROLES_MAX]
     ]

@@ -24,7 +24,7 @@ from bot import ids
 from bot.blocks import clip, message
 from bot.flows.qualification.interview import Answered, Ask, plain_value
 from bot.i18n import t
-from bot.i18n.format import format_date, format_money
+from bot.i18n.format import format_date, format_money, join_list, paren
 from bot.process.questions import Question, QuestionSet
 
 
@@ -37,7 +37,7 @@ def display_value(q: Question, value: Any, locale: str) -> str:
         o = q.option(value)
         if o is None:
             return str(value)
-        return f"{o.label.get(locale)} ({o.score})" if o.score is not None else o.label.get(locale)
+        return o.label.get(locale) + (paren(str(o.score), locale) if o.score is not None else "")
     if q.kind == "amount" and isinstance(value, dict):
         return format_money(Decimal(value["amount"]), value["currency"], locale)
     if q.kind == "date":
@@ -45,14 +45,14 @@ def display_value(q: Question, value: Any, locale: str) -> str:
     if q.kind == "percent":
         return f"{value}%"
     if q.kind == "person" and isinstance(value, dict):
-        return value["name"] + (f" ({value['title']})" if value.get("title") else "")
+        return value["name"] + (paren(value["title"], locale) if value.get("title") else "")
     return clip(str(value), 300)
 
 
 def _answer_buttons(q: Question, iid: int, locale: str) -> list:
     out = []
     for o in q.options:
-        label = o.label.get(locale) + (f" ({o.score})" if o.score is not None else "")
+        label = o.label.get(locale) + (paren(str(o.score), locale) if o.score is not None else "")
         out.append(
             ButtonElement(
                 text=clip(label, 75),
@@ -145,7 +145,7 @@ def marker_message(kind: str, locale: str) -> dict:
 def reask_message(q: Question, reason: str, locale: str) -> dict:
     expect_values = {}
     if q.kind == "choice":
-        expect_values["options"] = ", ".join(o.label.get(locale) for o in q.options)
+        expect_values["options"] = join_list((o.label.get(locale) for o in q.options), locale)
     text = t(
         "qualification.reask.line",
         locale,

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks import clip, message
 from bot.i18n import t
-from bot.i18n.format import format_date
+from bot.i18n.format import format_date, join_list
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,7 @@ def recommendation_text(v: NudgeView) -> str:
     lc = v.locale
     since = format_date(v.progress_since, lc)
     found = [t(f"followups.progress.{k}", lc, n=n) for k, n in v.progress if n]
-    sep = "、" if lc == "zh-Hans" else ", "
-    return t(f"followups.recommend.{v.recommendation}", lc, since=since, found=sep.join(found))
+    return t(f"followups.recommend.{v.recommendation}", lc, since=since, found=join_list(found, lc))
 
 
 def settled_message(text: str, *, context: str | None = None) -> dict:

@@ -12,6 +12,7 @@ from bot.blocks.modals import checkbox_input, date_input, modal, select_input, t
 from bot.flows.pipeline.stage import AdvancePlan
 from bot.flows.pipeline.status import Card
 from bot.i18n import has, t
+from bot.i18n.format import format_period
 
 
 def gate_lines(plan: AdvancePlan, locale: str) -> list[str]:
@@ -205,7 +206,7 @@ def edit_modal(card: Card, locale: str, metadata: str) -> dict:
         checkbox_input(
             "committed",
             t("edit.commit", locale),
-            t("edit.commit_period", locale, period=card.period)
+            t("edit.commit_period", locale, period=format_period(card.period, locale))
             if card.period
             else t("edit.commit_text", locale),
             checked=card.committed and (card.period is None or card.commit_period == card.period),

@@ -17,7 +17,7 @@ from bot.blocks import clip, message
 from bot.flows.plan.backward import Need, Plan
 from bot.flows.plan.odds import TeamOdds
 from bot.i18n import t
-from bot.i18n.format import format_date, format_money
+from bot.i18n.format import format_date, format_money, format_period
 
 
 def _section(text: str) -> SectionBlock:
@@ -63,7 +63,7 @@ def _need_line(n: Need, locale: str) -> str:
 
 def plan_lines(plan: Plan, locale: str) -> list[str]:
     money = lambda a: format_money(a, plan.currency, locale)  # noqa: E731
-    out = [t("plan.head", locale, who=_who(plan, locale), period=plan.period.key)]
+    out = [t("plan.head", locale, who=_who(plan, locale), period=format_period(plan.period.key, locale))]
     if plan.quota is None:
         out.append(t("plan.no_quota", locale))
     else:
@@ -83,7 +83,7 @@ def plan_lines(plan: Plan, locale: str) -> list[str]:
                 locale,
                 date=format_date(plan.entry_by, locale),
                 next=format_date(plan.next_entry_by, locale),
-                next_period=plan.next_period.key,
+                next_period=format_period(plan.next_period.key, locale),
             )
         )
     else:

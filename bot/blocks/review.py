@@ -22,7 +22,7 @@ from bot.blocks.deal_card import md
 from bot.blocks.modals import modal, text_input
 from bot.flows.review.view import DealReview, LastWeek, RepReview, TeamLine
 from bot.i18n import t
-from bot.i18n.format import format_date, format_money
+from bot.i18n.format import format_date, format_money, join_list, paren
 from bot.process.schema import StageSet
 
 PAGE_DEALS = 15  # deals per page: one section each, plus head and navigation, far below 50 blocks
@@ -117,7 +117,7 @@ def deal_text(d: DealReview, stages: StageSet, locale: str) -> str:
         head += f" · {format_money(d.amount, d.currency, locale)}"
     lines = [head]
     if d.needs:
-        lines.append("⚑ " + ", ".join(t(f"review.needs.{n}", locale) for n in d.needs))
+        lines.append("⚑ " + join_list((t(f"review.needs.{n}", locale) for n in d.needs), locale))
     for c in d.checkins:
         lines.append(t("review.checkin", locale, when=format_date(c.at, locale), done=clip(c.done, LINE_MAX)))
         if c.progress:
@@ -126,7 +126,7 @@ def deal_text(d: DealReview, stages: StageSet, locale: str) -> str:
             lines.append("  " + t("review.blockers", locale, text=clip(c.blockers, LINE_MAX)))
         if c.next_step:
             nxt = clip(c.next_step, LINE_MAX) + (
-                f" ({format_date(c.next_date, locale)})" if c.next_date else ""
+                paren(format_date(c.next_date, locale), locale) if c.next_date else ""
             )
             lines.append("  " + t("review.next_step", locale, text=nxt))
     if d.no_checkin:
@@ -145,7 +145,7 @@ def deal_text(d: DealReview, stages: StageSet, locale: str) -> str:
             lines.append(t("review.move.other", locale, what=t(f"history.kind.{m.kind}", locale),
                            detail=clip(m.reason or m.to_value or "", 200)))  # fmt: skip
     if d.flags:
-        lines.append(t("review.flags", locale, flags=", ".join(d.flags)))
+        lines.append(t("review.flags", locale, flags=join_list(d.flags, locale)))
     if d.verdict:
         v = d.verdict
         key = "review.verdict_incomplete" if v.incomplete else "review.verdict"

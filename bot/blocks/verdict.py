@@ -26,12 +26,12 @@ from bot.flows.qualification.grading import Assessment
 from bot.flows.qualification.interview import DealInfo
 from bot.flows.qualification.scoring import NextGrade
 from bot.i18n import t
-from bot.i18n.format import format_date
+from bot.i18n.format import format_date, join_list, paren
 from bot.process.questions import QuestionSet
 
 
 def _names(qset: QuestionSet, keys, locale: str) -> str:  # noqa: ANN001
-    return ", ".join(qset.get(k).short.get(locale) for k in keys if qset.get(k))
+    return join_list((qset.get(k).short.get(locale) for k in keys if qset.get(k)), locale)
 
 
 def rule_text(a: Assessment, locale: str) -> str:
@@ -94,7 +94,7 @@ def find_out_text(qset: QuestionSet, a: Assessment, locale: str) -> str:
         q = qset.get(key)
         if q is None:
             continue
-        who = ", ".join(t(f"{v}.who.{r}", locale) for r in q.who_can_tell)
+        who = join_list((t(f"{v}.who.{r}", locale) for r in q.who_can_tell), locale)
         lines.append(t(f"{v}.find_out_item", locale, name=q.short.get(locale), question=q.text.get(locale),
                        who=who))  # fmt: skip
     if len(a.to_find_out) > FIND_OUT_MAX:
@@ -114,17 +114,20 @@ def _frame_texts(frames: tuple[Frame, Frame, Frame, Frame], locale: str) -> list
     real_s = _word(real.verdict, locale)
     need = real.detail.get("need")
     if need:
-        real_s += f" ({t(f'{v}.need.{need}', locale)})"
+        real_s += paren(t(f"{v}.need.{need}", locale), locale)
     if win.detail.get("coach"):
-        win_s = f"{_word(win.verdict, locale)} ({t(f'{v}.coach_yes', locale)})"
+        win_s = _word(win.verdict, locale) + paren(t(f"{v}.coach_yes", locale), locale)
     else:  # the answer and its caveat agree: "Yes, once we find a coach — none yet"
         win_s = t(f"{v}.win_no_coach.{win.verdict}", locale)
     comp_s = _word(comp.verdict, locale)
     if comp.detail.get("count") is not None:
-        comp_s += f" ({t(f'{v}.competitors', locale, count=comp.detail['count'])})"
+        comp_s += paren(t(f"{v}.competitors", locale, count=comp.detail["count"]), locale)
     worth_s = _word(worth.verdict, locale)
     if worth.detail.get("margin") is not None and worth.detail.get("average"):
-        worth_s += f" ({t(f'{v}.margin', locale, margin=worth.detail['margin'], average=_num(worth.detail['average']))})"
+        margin = t(
+            f"{v}.margin", locale, margin=worth.detail["margin"], average=_num(worth.detail["average"])
+        )
+        worth_s += paren(margin, locale)
     titles = [t(f"{v}.frame.{k}", locale) for k in ("real", "win", "competition", "worth")]
     return [
         f"*{title}*\n{clip(text, 1500)}"
@@ -209,7 +212,7 @@ def verdict_message(
         t(
             f"{v}.weakest",
             locale,
-            items=", ".join(f"{qset.get(i.key).short.get(locale)} {i.score}" for i in weak),
+            items=join_list((f"{qset.get(i.key).short.get(locale)} {i.score}" for i in weak), locale),
         )
         if weak
         else t(f"{v}.none_weak", locale)

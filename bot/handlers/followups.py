@@ -23,7 +23,7 @@ from bot.handlers._views import read_checkin
 from bot.handlers.qualification import start as start_interview
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
-from bot.i18n.format import format_date
+from bot.i18n.format import format_date, format_date_range, join_list
 from storage.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ def deal_away(call: CommandCall) -> None:
         if not spans:
             call.ack(**text_reply(t("followups.away.none", lc)))
             return
-        listed = ", ".join(f"{format_date(a, lc)} – {format_date(b, lc)}" for a, b in spans)
+        listed = join_list((format_date_range(a, b, lc) for a, b in spans), lc)
         call.ack(**text_reply(t("followups.away.list", lc, spans=listed)))
         return
     try:

@@ -13,7 +13,7 @@ from bot.handlers import router
 from bot.handlers._listeners import guarded
 from bot.handlers.router import CommandCall, funnel_subcommand
 from bot.i18n import t
-from bot.i18n.format import format_money
+from bot.i18n.format import format_money, format_period
 from bot.uploads import upload, upload_chart
 from storage.db import read_scope, session_scope
 
@@ -58,7 +58,7 @@ router.funnel.empty = show
 router.funnel.fallback = show
 
 
-@funnel_subcommand("quota", "指标")
+@funnel_subcommand("quota", "销售任务", "任务", "指标")
 @guarded
 def set_quota(call: CommandCall) -> None:
     with session_scope(call.deps.engine) as s:
@@ -69,7 +69,7 @@ def set_quota(call: CommandCall) -> None:
             "funnel.quota.saved",
             locale,
             rep=f"<@{saved.rep_id}>",
-            period=saved.period.key,
+            period=format_period(saved.period.key, locale),
             amount=format_money(saved.amount, saved.currency, locale),
         )
     )

@@ -46,7 +46,7 @@ def person_view(deps: Deps, actor: Actor, deal_id: object, person_id: object, pa
         return person_modal(deal.account, person, actor.locale, meta)
 
 
-@deal_subcommand("people", "人员")
+@deal_subcommand("people", "关键人", "人员")
 @guarded
 def on_people_command(call: CommandCall) -> None:
     deal_id = ui.find_one(call, ids.ACT_PEOPLE_OPEN)

@@ -34,7 +34,7 @@ def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | Non
         return advance_modal(plan, actor.locale, ui.team_today(deps, cfg), meta)
 
 
-@deal_subcommand("advance", "milestone", "推进", "里程碑")
+@deal_subcommand("advance", "milestone", "推进", "关键节点", "里程碑")
 @guarded
 def on_advance_command(call: CommandCall) -> None:
     deal_id = ui.find_one(call, ids.ACT_ADVANCE_OPEN)

@@ -8,6 +8,7 @@ from bot.flows.team.roles import ROLES, assign_role
 from bot.handlers._listeners import guarded
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
+from bot.i18n.format import join_list
 from storage.db import session_scope
 
 
@@ -22,7 +23,7 @@ def on_role_command(call: CommandCall) -> None:
         return
     with session_scope(call.deps.engine) as s:
         row = assign_role(s, call.actor, users[0], role, now=call.deps.clock.now(), reps=users[1:])
-    reps = ", ".join(f"<@{r}>" for r in row.reps) or "—"
+    reps = join_list((f"<@{r}>" for r in row.reps), call.actor.locale) or "—"
     call.ack(
         text=t(
             "roles.done",

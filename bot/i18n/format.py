@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+
+from bot.i18n import t
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
 
@@ -52,6 +55,48 @@ def format_date(d: date | datetime | None, locale: str) -> str:
     if locale == "zh-Hans":
         return f"{d.year}年{d.month}月{d.day}日"
     return d.strftime("%-d %b %Y")
+
+
+def join_list(items: Iterable[str], locale: str) -> str:
+    """Items of a list in the locale's way: "a, b, c" / "甲、乙、丙"."""
+    return t("common.sep.list", locale).join(items)
+
+
+def join_clauses(items: Iterable[str], locale: str) -> str:
+    """Longer pieces, each a clause: "a; b" / "甲；乙"."""
+    return t("common.sep.clause", locale).join(items)
+
+
+def paren(text: str, locale: str) -> str:
+    """An aside after a word: " (text)" / "（text）" (full-width, no space, in zh-Hans)."""
+    return t("common.paren", locale, text=text)
+
+
+def labelled(label: str, text: str, locale: str) -> str:
+    """ "label: text" / "label：text"."""
+    return t("common.labelled", locale, label=label, text=text)
+
+
+def format_date_range(start: date, end: date, locale: str) -> str:
+    return t("common.date_range", locale, start=format_date(start, locale), end=format_date(end, locale))
+
+
+_QUARTERS = "一二三四"
+
+
+def format_period(key: str | None, locale: str) -> str:
+    """A quota period key (2027-Q1 / 2027-03 / 2027) as the reader says it: 2027年第一季度 / 2027年3月 /
+    2027年 in zh-Hans; the key itself in en. What a user types stays the key (`/funnel quota … 2027-Q1`)."""
+    if not key or locale != "zh-Hans":
+        return key or "—"
+    year, _, rest = key.partition("-")
+    if not rest:
+        return f"{year}年" if year.isdigit() else key
+    if rest[:1].upper() == "Q" and rest[1:].isdigit() and 1 <= int(rest[1:]) <= 4:
+        return f"{year}年第{_QUARTERS[int(rest[1:]) - 1]}季度"
+    if rest.isdigit() and 1 <= int(rest) <= 12:
+        return f"{year}年{int(rest)}月"
+    return key
 
 
 def format_percent(p: float | int | Decimal, locale: str) -> str:

@@ -154,7 +154,7 @@ def test_a_manager_sets_and_replaces_a_quota(team):
 BAD_QUOTAS = [
     ("U0MGR", "<@U0REP3|x> 5000000 2027-Q1", "You can only set quotas for your own reps."),
     ("U0REP2", "<@U0REP2|sam> 5000000 2027-Q1", "Only a manager or an admin can set quotas."),
-    ("U0REP1", "<@U0REP1|wang> 5000000 2027-Q1", "只有销售经理或管理员可以设置指标。"),
+    ("U0REP1", "<@U0REP1|wang> 5000000 2027-Q1", "只有销售经理或管理员可以设定销售任务。"),
     (
         "U0MGR",
         "<@U0REP1|wang> lots 2027-Q1",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.blocks.deal_card import deal_card_message
 from bot.blocks.deal_list import deal_list_message
+from bot.i18n.glossary import punctuation_problems
 from storage.models import Nudge
 from tests.support.factories import make_deal
 from tests.support.flows import utc
@@ -58,5 +59,6 @@ def test_card_in_chinese_and_people_warnings_after_a_forced_stage_2(world):
     text = all_text(deal_card_message(card, rep.locale)["blocks"])
     # issue 11: forced past a milestone keeps the last one met in order (10%), not the stage's 45%
     assert "阶段 3/6" in text and "¥300万 × 10% = *¥30万* （完成客户评估并定级 A–D；风险评估通过）" in text
-    assert "已过建立关系阶段仍没有教练" in text and "尚未见过关键决策者" in text
+    assert "已过建立关系阶段，仍没有教练（内线）" in text and "尚未见过关键决策者" in text
+    assert punctuation_problems(text) == []  # issue 17: pieces joined in code are full-width too
     assert (card.summary.id, card.warnings) == (deal.id, ("no_coach", "dm_not_met"))

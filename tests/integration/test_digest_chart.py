@@ -8,9 +8,11 @@ import io
 
 from PIL import Image
 
+from bot.i18n.glossary import punctuation_problems
 from storage.db import read_scope, session_scope
 from storage.repo.funnel import digest as digest_repo
 from tests.support import funnel_fixture as fx
+from tests.support.pipeline import all_text
 
 
 def _start(make_bot, engine, db_url, **env):  # noqa: ANN001, ANN202
@@ -80,10 +82,11 @@ def test_english_digest_uploads_the_chart_through_files_v2(make_bot, sandbox, en
 def test_chinese_digest_and_chart_render_every_glyph(make_bot, sandbox, engine, db_url):
     bot = _start(make_bot, engine, db_url, DEALBOT_LOCALE="zh-Hans")
     digest = [m for m in sandbox.state.channel_messages(fx.CHANNEL) if m.blocks][0]
-    assert digest.blocks[0]["text"]["text"] == "销售漏斗 · 2026年11月23日 当周"
+    assert digest.blocks[0]["text"]["text"] == "漏斗周报 · 2026年11月23日当周"
     # issue 11: the period's forecast on earned probabilities (tests/flows/test_funnel_digest.py: 5.15M, −16.85M)
-    assert "*预测*\n¥515万 (−¥1685万)" in [f["text"] for f in digest.blocks[1]["fields"]]
-    assert _chart_of(sandbox).text == "漏斗图 · 销售漏斗 · 2026年11月23日 当周"
+    assert "*预测*\n¥515万（−¥1685万）" in [f["text"] for f in digest.blocks[1]["fields"]]
+    assert _chart_of(sandbox).text == "漏斗图 · 漏斗周报 · 2026年11月23日当周"
+    assert punctuation_problems(all_text(digest.blocks)) == []  # issue 17: one voice, full-width
     assert (
         "missing from font" not in bot.log()
         and "Glyph" not in bot.log()

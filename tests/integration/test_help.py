@@ -30,7 +30,7 @@ def test_deal_help_in_chinese_for_a_zh_cn_user(slack):
 
 def test_funnel_help_both_languages(slack):
     assert "quota @rep <amount> <period>" in _texts(slack.command("U0MGR", "/funnel", "help"))
-    assert "设定任务额" in _texts(slack.command("U0REP1", "/funnel", "help"))
+    assert "设定销售任务" in _texts(slack.command("U0REP1", "/funnel", "help"))
 
 
 def test_healthz(bot):

@@ -62,7 +62,7 @@ def test_several_matches_give_a_pick_list_and_nothing_matching_says_so(slack, sa
     slack.command(REP, "/deal", "qualify nowhere")
     assert sandbox.state.ephemerals(REP)[-1].text == "No deal of yours matches “nowhere”. Try `/deal list`."
     slack.command("U0REP1", "/deal", "qualify wenzhou")  # another rep's deals are not found
-    assert sandbox.state.ephemerals("U0REP1")[-1].text == "没有找到符合“wenzhou”的商机。试试 `/deal list`。"
+    assert sandbox.state.ephemerals("U0REP1")[-1].text == "没有找到符合“wenzhou”的项目。试试 `/deal list`。"
     assert failed_calls(sandbox) == []
 
 

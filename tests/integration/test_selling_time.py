@@ -27,7 +27,7 @@ ADMIN = "U0ADMIN"
 PROMPT = "How did today go? *Mostly selling*, *half*, or *mostly other work*? One tap is enough."
 
 
-PROMPT_ZH = "今天过得怎样？*主要在销售*、*一半*，还是*主要在做其他工作*？点一下即可。"
+PROMPT_ZH = "今天的时间主要花在哪？*主要在做销售*、*一半一半*，还是*主要在做其他工作*？点一下即可。"
 
 
 def _prompts(sandbox, user: str) -> list:  # noqa: ANN001

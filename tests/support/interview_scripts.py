@@ -52,7 +52,7 @@ STRONG_VALUES = {
 
 # The same prospect typed in Chinese, closing at the end of March (later than three months: B).
 TYPED_ZH = {
-    "need": "疼痛",
+    "need": "痛点",
     "icp_fit": "是",
     "hard_constraint": "没有",
     "meets_needs": "完全满足",

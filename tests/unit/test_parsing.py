@@ -72,7 +72,7 @@ def test_bad_dates(text, reason):
     [
         ("meets_needs", "Yes, fully", "yes"), ("meets_needs", "yes", "yes"), ("meets_needs", "2", "yes"),
         ("meets_needs", "0", "no"), ("meets_needs", "部分满足", "partly"), ("hard_constraint", "没有", "no"),
-        ("hard_constraint", "Y", "yes"), ("need", "1", "pain"), ("need", "疼痛", "pain"), ("credit", "Poor.", "poor"),
+        ("hard_constraint", "Y", "yes"), ("need", "1", "pain"), ("need", "痛点", "pain"), ("credit", "Poor.", "poor"),
         ("margin", "15%", 15), ("margin", "12.5", 12.5), ("margin", "百分之15", 15), ("competitor_count", "3", 3),
         ("coach", "Li Ming, deputy plant manager", {"name": "Li Ming", "title": "deputy plant manager"}),
         ("coach", "李明，副厂长", {"name": "李明", "title": "副厂长"}), ("coach", "none", "none"), ("coach", "没有", "none"),
