@@ -19,6 +19,7 @@ from bot.flows.pipeline import contact
 from bot.flows.pipeline.stage import parse_metadata
 from bot.flows.team.access import find_visible_deals, load_deal
 from bot.flows.team.config import team_config
+from bot.handlers import _deal_ui as ui
 from bot.handlers._views import read_checkin
 from bot.handlers.qualification import start as start_interview
 from bot.handlers.router import CommandCall, deal_subcommand
@@ -90,10 +91,11 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
         )
         _update(client, spots, done)
-        if not spots:
-            client.chat_postMessage(
-                channel=actor.user_id, text=t("followups.checkin.saved", actor.locale, deal=name)
-            )
+        saved = t("followups.checkin.saved", actor.locale, deal=name)
+        if origin and origin not in spots:  # opened from a deal card: that card shows it (own DM only)
+            ui.post_card(deps, client, actor, deal.id, saved, origin)
+        elif not spots:
+            client.chat_postMessage(channel=actor.user_id, text=saved)
 
     def snoozer(days: int):  # noqa: ANN202
         def on_snooze(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:

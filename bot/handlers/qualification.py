@@ -183,7 +183,8 @@ def _verdict_done(
     with session_scope(deps.engine) as s:
         done = fn(s, actor, deal_id, deps.clock.now())
     chosen = Chosen(done.what, actor.user_id, deps.clock.now())
-    if settle_verdict(deps, client, actor, done.deal_id, chosen, body=body, respond=respond):
+    settled = settle_verdict(deps, client, actor, done.deal_id, chosen, body=body, respond=respond)
+    if settled and settled == (body.get("container") or {}).get("message_ts"):
         return
     text = t(f"qualification.verdict.done.{done.what}", actor.locale, deal=done.account)
     if done.flagged:
@@ -200,26 +201,26 @@ def settle_verdict(
     *,
     body: dict | None = None,
     respond: Respond | None = None,
-) -> bool:
-    """Replace the deal's verdict buttons with what was chosen: the interview's own DM message (from
-    its row), or the ephemeral verdict the click came from (through its response_url). False when
-    there was no verdict message to settle."""
+) -> str | None:
+    """Replace the deal's verdict buttons with what was chosen: the ephemeral verdict the click came
+    from (through its response_url), else the interview's own DM message (from its row). Returns the
+    ts of the message settled, None when there was none."""
     with read_scope(deps.engine) as s:
         shown = verdict_of(s, actor, deal_id, deps.clock.now(), settings=deps.settings, process=deps.process)
     if shown is None:
-        return False
+        return None
     step = shown.step
     payload = verdict_message(deps.process.questions, step.deal, step.verdict, step.interview_id,
                               actor.locale, answers=len(step.transcript), chosen=chosen)  # fmt: skip
     container = (body or {}).get("container") or {}
     if respond is not None and container.get("is_ephemeral"):
         respond(**payload, response_type="ephemeral", replace_original=True)
-        return True
+        return container.get("message_ts")
     if not (shown.channel and shown.ts):
-        return False
+        return None
     try:
         client.chat_update(channel=shown.channel, ts=shown.ts, **payload)
     except SlackApiError as e:
         log.info("could not settle the verdict %s: %s", shown.ts, e.response.get("error"))
-        return False
-    return container.get("message_ts") == shown.ts or body is None
+        return None
+    return shown.ts
