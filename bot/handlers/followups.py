@@ -92,8 +92,9 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         )
         _update(client, spots, done)
         saved = t("followups.checkin.saved", actor.locale, deal=name)
-        if origin and origin not in spots:  # opened from a deal card: that card shows it (own DM only)
-            ui.post_card(deps, client, actor, deal.id, saved, origin)
+        card = origin and origin not in spots and ui.card_payload(deps, actor, deal.id, saved)
+        if card and ui.update_own_dm(client, actor, origin, card):
+            pass  # opened from a deal card in the actor's own DM: that card now shows the check-in
         elif not spots:
             client.chat_postMessage(channel=actor.user_id, text=saved)
 
