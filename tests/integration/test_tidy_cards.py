@@ -74,7 +74,7 @@ def test_advancing_out_of_qualification_settles_the_verdict_with_who_and_when(sl
     run_script(slack, sandbox, REP, STRONG_BUTTONS)
     (verdict,) = [m for m in sandbox.state.dm(REP) if m.bot_id]  # the interview: one message, the verdict
     assert "verdict_pursue" in str(verdict.blocks)
-    slack.click(REP, verdict, "advance_open")  # "advance anyway" on the verdict itself
+    slack.command(REP, "/deal", "advance wenzhou")
     assert slack.submit(REP, {"what": "Graded A"}).status == 200
     shown = all_text(verdict.blocks)
     assert "✓ *Advanced to Map roles, build relationships* — by <@U0REP2>, <!date^" in shown
