@@ -8,7 +8,8 @@ tell, and only *find out and continue later* and *drop* — never "lower contact
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -24,7 +25,6 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
-from bot.blocks.nudges import slack_time
 from bot.flows.qualification.framing import Frame
 from bot.flows.qualification.grading import Assessment
 from bot.flows.qualification.interview import DealInfo
@@ -185,11 +185,23 @@ class Chosen:
     user_id: str
     at: datetime
     stage: str = ""  # advanced: the stage it went to
+    tz: str = "UTC"  # the chooser's zone, for the text shown where Slack's date token is not rendered
+
+
+def when_text(at: datetime, tz: str, locale: str) -> str:
+    """A moment as Slack's date token (each reader sees it in their own zone), its fallback text in
+    ``tz`` and the locale's date format."""
+    try:
+        local = at.astimezone(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = at.astimezone(UTC)
+    fallback = f"{format_date(local.date(), locale)} {local:%H:%M}"
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def chosen_line(c: Chosen, locale: str) -> str:
     return t(f"qualification.verdict.chosen.{c.what}", locale, who=f"<@{c.user_id}>",
-             when=slack_time(c.at, locale), stage=c.stage)  # fmt: skip
+             when=when_text(c.at, c.tz, locale), stage=c.stage)  # fmt: skip
 
 
 def answers_button(iid: int, n: int, locale: str) -> ButtonElement:

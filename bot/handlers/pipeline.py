@@ -101,7 +101,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         notice = t("advance.done_forced" if change.forced else "advance.done", actor.locale, to=to)
         origin = meta.get("o")
         if change.from_stage == stages.first.key:  # out of qualification: the verdict is settled
-            chosen = Chosen("advanced", actor.user_id, deps.clock.now(), stage=to)
+            chosen = Chosen("advanced", actor.user_id, deps.clock.now(), stage=to, tz=actor.tz)
             verdict_ts = settle_verdict(deps, sub.client, actor, change.deal_id, chosen)
             if isinstance(origin, dict) and verdict_ts and origin.get("ts") == verdict_ts:
                 origin = None  # "advance anyway" on the verdict: the verdict stays, the card follows

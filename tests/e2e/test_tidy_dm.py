@@ -112,7 +112,7 @@ def test_a_full_interview_and_a_deals_actions_leave_a_tidy_dm(sandbox_app, brows
     verdict.locator('button[data-action-id="verdict_pursue"]').click()
     wait_text(page, "Pursue — chosen by")
     verdict = page.locator("#conv .msg", has_text="Grade A").last
-    assert "Sam Carter" in verdict.inner_text()
+    assert re.search(r"Pursue — chosen by @?Sam Carter, 3 Nov 2026 10:\d\d", verdict.inner_text())  # NY time
     assert verdict.locator("button[data-action-id]").evaluate_all(
         "bs => bs.map(b => b.dataset.actionId)"
     ) == ["q_transcript"]
