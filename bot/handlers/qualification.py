@@ -192,6 +192,19 @@ def _verdict_done(
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
+def settle_verdict_clicked(
+    deps: Deps, client: WebClient, actor: Actor, deal_id: object, chosen: Chosen, origin: object
+) -> object:
+    """When a dialog was opened from the deal's verdict (its row's message), settle the verdict with
+    what was done and return None (the card follows as a new message); else return ``origin``."""
+    with read_scope(deps.engine) as s:
+        shown = verdict_of(s, actor, deal_id, deps.clock.now(), settings=deps.settings, process=deps.process)
+    if shown is None or not shown.ts or not isinstance(origin, dict) or origin.get("ts") != shown.ts:
+        return origin
+    settle_verdict(deps, client, actor, deal_id, chosen)
+    return None
+
+
 def settle_verdict(
     deps: Deps,
     client: WebClient,

@@ -82,3 +82,17 @@ def test_advancing_out_of_qualification_settles_the_verdict_with_who_and_when(sl
     assert live == ["q_transcript"]  # the answers stay a click away; the choices are gone
     cards = [m for m in sandbox.state.dm(REP) if m.bot_id and m is not verdict]
     assert len(cards) == 1 and "Stage 2/6" in all_text(cards[0].blocks)  # the card follows the verdict
+
+
+def test_dropping_from_the_verdict_settles_it_and_the_card_follows(slack, sandbox, bot, db):
+    bot.set_clock(T0)
+    register(slack, sandbox, REP, "Beijing Highway 3m", close="2027-01-31")
+    run_script(slack, sandbox, REP, {**STRONG_BUTTONS, "meets_needs": ("click", "no")})  # knock-out: D
+    (verdict,) = [m for m in sandbox.state.dm(REP) if m.bot_id]
+    slack.click(REP, verdict, "drop_open")
+    assert slack.submit(REP, {"reason": "we cannot meet the need"}).status == 200
+    assert "✓ *Dropped* — by <@U0REP2>, <!date^" in all_text(verdict.blocks)  # the verdict stays, settled
+    live = [e["action_id"] for b in verdict.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert live == ["q_transcript"]
+    (card,) = [m for m in sandbox.state.dm(REP) if m.bot_id and m is not verdict]
+    assert "Dropped." in all_text(card.blocks)
