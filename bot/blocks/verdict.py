@@ -186,6 +186,7 @@ class Chosen:
     at: datetime
     stage: str = ""  # advanced: the stage it went to
     tz: str = "UTC"  # the chooser's zone, for the text shown where Slack's date token is not rendered
+    detail: str = ""  # what happens next, in a sentence (e.g. where the items to find out are)
 
 
 def when_text(at: datetime, tz: str, locale: str) -> str:
@@ -200,8 +201,9 @@ def when_text(at: datetime, tz: str, locale: str) -> str:
 
 
 def chosen_line(c: Chosen, locale: str) -> str:
-    return t(f"qualification.verdict.chosen.{c.what}", locale, who=f"<@{c.user_id}>",
+    line = t(f"qualification.verdict.chosen.{c.what}", locale, who=f"<@{c.user_id}>",
              when=when_text(c.at, c.tz, locale), stage=c.stage)  # fmt: skip
+    return f"{line}\n{c.detail}" if c.detail else line
 
 
 def answers_button(iid: int, n: int, locale: str) -> ButtonElement:

@@ -182,13 +182,13 @@ def _verdict_done(
         raise NotFound()
     with session_scope(deps.engine) as s:
         done = fn(s, actor, deal_id, deps.clock.now())
-    chosen = Chosen(done.what, actor.user_id, deps.clock.now(), tz=actor.tz)
-    settled = settle_verdict(deps, client, actor, done.deal_id, chosen, body=body, respond=respond)
-    if settled and settled == (body.get("container") or {}).get("message_ts"):
-        return
     text = t(f"qualification.verdict.done.{done.what}", actor.locale, deal=done.account)
     if done.flagged:
         text += " " + t("qualification.verdict.done.flagged", actor.locale)
+    chosen = Chosen(done.what, actor.user_id, deps.clock.now(), tz=actor.tz, detail=text)
+    settled = settle_verdict(deps, client, actor, done.deal_id, chosen, body=body, respond=respond)
+    if settled and settled == (body.get("container") or {}).get("message_ts"):
+        return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 

@@ -94,7 +94,9 @@ def test_the_novice_case_is_incomplete_then_completed_and_graded_from_the_card(s
         assert (deal.grade, deal.score, deal.assessment_incomplete) == ("A", 16, True)
 
     slack.click(REP, verdict, ids.ACT_VERDICT_FIND_OUT)  # find out and continue later
-    assert "The items to find out are on the card" in sandbox.state.ephemerals(REP)[-1].text
+    settled = all_text(verdict.blocks)  # the choice, who and when, and what next replace the buttons
+    assert "Find out and continue later* — chosen by <@U0REP2>" in settled
+    assert "The items to find out are on the card" in settled
     with db(bot) as s:
         deal = the_deal(s, "Ningxia Instruments")
         assert (deal.contact_level, deal.status) == ("normal", "open")  # not failed, no flag
