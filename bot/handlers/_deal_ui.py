@@ -83,11 +83,18 @@ def post_to_user(client, actor: Actor, payload: dict) -> None:  # noqa: ANN001
     client.chat_postMessage(channel=actor.user_id, **payload)
 
 
+CARD_BLOCKS = ("card_", "ladder_", "customer_", "verdict:")  # a deal card's (or verdict's) own blocks
+
+
 def origin_of(body: dict) -> dict | None:
-    """The (non-ephemeral) message a click came from, as the payload says: ``{"channel", "ts"}``. A hint
-    only: ``own_dm_message`` decides whether it may be updated."""
+    """The (non-ephemeral) deal card or verdict a click came from, as the payload says: ``{"channel",
+    "ts"}`` (a click on a nudge or anything else: None, that message keeps its own way of settling).
+    A hint only: ``own_dm_message`` decides whether it may be updated."""
     c = body.get("container") or {}
     channel, ts = c.get("channel_id"), c.get("message_ts")
+    block = ((body.get("actions") or [{}])[0] or {}).get("block_id")
+    if not (isinstance(block, str) and block.startswith(CARD_BLOCKS)):
+        return None
     if (
         c.get("type") == "message"
         and not c.get("is_ephemeral")

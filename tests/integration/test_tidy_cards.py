@@ -96,3 +96,18 @@ def test_dropping_from_the_verdict_settles_it_and_the_card_follows(slack, sandbo
     assert live == ["q_transcript"]
     (card,) = [m for m in sandbox.state.dm(REP) if m.bot_id and m is not verdict]
     assert "Dropped." in all_text(card.blocks)
+
+
+def test_a_choice_on_a_dm_card_updates_it_and_an_older_copy_clicked_is_refreshed_in_place(slack, sandbox, db):
+    deal = db.add_deal(owner_id=REP, account="Step Co")
+    slack.command(REP, "/deal", "advance step")
+    assert slack.submit(REP, {"force_reason": "go"}).status == 200
+    (card,) = _live_cards(sandbox, REP, deal.id)
+    before = copy.deepcopy(card)  # as a slow client still shows it
+    select = next(b["accessory"] for b in card.blocks if b.get("block_id") == f"customer_{deal.id}")
+    slack.click(REP, card, ids.ACT_CUSTOMER_STEP, selected=select["options"][1]["value"])
+    assert _live_cards(sandbox, REP, deal.id) == [card] and "2. " in all_text(card.blocks)
+    assert slack.click(REP, before, ids.ACT_MILESTONE_OPEN).status == 200  # its version is out of date
+    assert sandbox.state.open_modal(REP) is None  # nothing acts on the stale state...
+    assert _live_cards(sandbox, REP, deal.id) == [card] and "out of date" in card.text  # ...it is refreshed
+    assert [m for m in sandbox.state.dm(REP) if m.bot_id] == [card]
