@@ -76,6 +76,9 @@ ACT_Q_DATE = "q_date"  # datepicker of a date question; block_id "q:<interview>:
 ACT_Q_SKIP = "q_skip"  # value "interview:question"
 ACT_Q_BACK = "q_back"
 ACT_Q_MENU = "q_menu"  # overflow: "stop:<interview>:<question>" | "change:<interview>:<question>"
+ACT_Q_TRANSCRIPT = (
+    "q_transcript"  # the verdict's "Answers (n)": the interview's answers in a modal; value = interview
+)
 ACT_Q_CHANGE = "q_change"  # select a question to answer again; option value "interview:question"
 ACT_QUALIFY_REDO = "qualify_redo"  # value = deal id
 ACT_VERDICT_PURSUE = "verdict_pursue"  # value = deal id

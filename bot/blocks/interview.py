@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks import clip, message
+from bot.blocks.modals import modal
 from bot.flows.qualification.interview import Answered, Ask, plain_value
 from bot.i18n import t
 from bot.i18n.format import format_date, format_money, join_list, paren
@@ -80,7 +81,45 @@ def _nav(q: Question, iid: int, locale: str) -> list:
     ]
 
 
-def question_message(qset: QuestionSet, ask: Ask, iid: int, account: str, locale: str) -> dict:
+TRANSCRIPT_SHOWN = 3  # answers shown above the question; the earlier ones fold into a count
+
+
+def answer_line(qset: QuestionSet, a: Answered, locale: str) -> str:
+    """ "✓ *Budget*: ¥3,000,000", "↷ *Need*: skipped", with "— knock-out" where it knocks out."""
+    q = qset.get(a.key)
+    if q is None:
+        return ""
+    name = q.short.get(locale)
+    if a.skipped:
+        return t("qualification.skipped", locale, question=name)
+    line = t("qualification.answered", locale, question=name, value=display_value(q, a.value, locale))
+    return line + (f" — {t('qualification.knockout', locale)}" if knocks_out(q, a.value) else "")
+
+
+def folded_transcript(qset: QuestionSet, answers: tuple[Answered, ...], locale: str) -> list:
+    """The answers so far, folded: the last few in full, the earlier ones as a count."""
+    if not answers:
+        return []
+    shown = [answer_line(qset, a, locale) for a in answers[-TRANSCRIPT_SHOWN:]]
+    earlier = len(answers) - TRANSCRIPT_SHOWN
+    if earlier > 0:
+        shown.insert(0, t("qualification.transcript.earlier", locale, n=earlier))
+    text = clip("\n".join(x for x in shown if x), 3000)
+    return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
+
+
+def question_message(
+    qset: QuestionSet,
+    ask: Ask,
+    iid: int,
+    account: str,
+    locale: str,
+    *,
+    transcript: tuple[Answered, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> dict:
+    """The interview's one message while it asks: where it is, the answers so far folded above the
+    question, the question, then any note (e.g. "Changed your answer to Need.") in the small print."""
     q = qset.get(ask.key)
     text = q.text.get(locale)
     hint = t(
@@ -96,6 +135,8 @@ def question_message(qset: QuestionSet, ask: Ask, iid: int, account: str, locale
         HeaderBlock(
             text=clip(t("qualification.header", locale, deal=account, n=ask.number, total=ask.total), 150)
         ),
+        *folded_transcript(qset, transcript, locale),
+        *[SectionBlock(text=MarkdownTextObject(text=clip(n, 3000))) for n in notes],
         SectionBlock(text=MarkdownTextObject(text=clip(text, 3000))),
         ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(small), 3000))]),
         ActionsBlock(
@@ -111,6 +152,19 @@ def knocks_out(q: Question, value: Any) -> bool:
         return False
     option = q.option(value)
     return value in q.knockout_when or (q.knockout and option is not None and option.score == 0)
+
+
+def transcript_modal(qset: QuestionSet, account: str, answers: tuple[Answered, ...], locale: str) -> dict:
+    """The verdict's "Answers": every answer of the interview, in question order, in a modal."""
+    order = {k: i for i, k in enumerate(qset.keys)}
+    lines = [answer_line(qset, a, locale) for a in sorted(answers, key=lambda a: order.get(a.key, 999))]
+    lines = [x for x in lines if x] or [t("qualification.transcript.none", locale)]
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{account}*", 3000)))] + [
+        SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines[i : i + 10]), 3000)))
+        for i in range(0, min(len(lines), 900), 10)
+    ]
+    return modal(None, t("qualification.transcript.title", locale), blocks[:99], submit=None,
+                 close=t("common.close", locale))  # fmt: skip
 
 
 def answered_message(qset: QuestionSet, a: Answered, locale: str) -> dict:

@@ -7,6 +7,10 @@ tell, and only *find out and continue later* and *drop* — never "lower contact
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -195,9 +199,54 @@ def _change_select(qset: QuestionSet, iid: int, locale: str) -> StaticSelectElem
     )
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What was done with a verdict, by whom and when: it replaces the verdict's buttons."""
+
+    what: str  # pursue | lower | find_out | advanced
+    user_id: str
+    at: datetime
+    stage: str = ""  # advanced: the stage it went to
+    tz: str = "UTC"  # the chooser's zone, for the text shown where Slack's date token is not rendered
+    detail: str = ""  # what happens next, in a sentence (e.g. where the items to find out are)
+
+
+def when_text(at: datetime, tz: str, locale: str) -> str:
+    """A moment as Slack's date token (each reader sees it in their own zone), its fallback text in
+    ``tz`` and the locale's date format."""
+    try:
+        local = at.astimezone(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = at.astimezone(UTC)
+    fallback = f"{format_date(local.date(), locale)} {local:%H:%M}"
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def chosen_line(c: Chosen, locale: str) -> str:
+    line = t(f"qualification.verdict.chosen.{c.what}", locale, who=f"<@{c.user_id}>",
+             when=when_text(c.at, c.tz, locale), stage=c.stage)  # fmt: skip
+    return f"{line}\n{c.detail}" if c.detail else line
+
+
+def answers_button(iid: int, n: int, locale: str) -> ButtonElement:
+    return ButtonElement(
+        text=t("qualification.buttons.answers", locale, n=n), action_id=ids.ACT_Q_TRANSCRIPT, value=str(iid)
+    )
+
+
 def verdict_message(
-    qset: QuestionSet, deal: DealInfo, a: Assessment, iid: int, locale: str, *, offer_redo: bool = False
+    qset: QuestionSet,
+    deal: DealInfo,
+    a: Assessment,
+    iid: int,
+    locale: str,
+    *,
+    offer_redo: bool = False,
+    answers: int = 0,
+    chosen: Chosen | None = None,
 ) -> dict:
+    """The verdict; ``answers`` > 0 adds the button that shows the interview's answers (the verdict is
+    the interview's own message); ``chosen`` replaces the buttons with what was done, by whom, when."""
     v = "qualification.verdict"
     card = a.card
     incomplete = a.recommendation == "find_out"
@@ -231,9 +280,21 @@ def verdict_message(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(find_out_text(qset, a, locale), 3000))))
     recommendation = t(f"{v}.recommend.{a.recommendation}", locale, deal=deal.account)
     blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(recommendation, 3000))))
-    if offer_redo:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(f"{v}.redo_offer", locale))]))
-    blocks.append(ActionsBlock(elements=_buttons(deal, a, iid, qset, locale, offer_redo)))
+    if chosen is not None:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=clip(chosen_line(chosen, locale), 3000))])
+        )
+        if answers:
+            blocks.append(
+                ActionsBlock(block_id=f"answers:{iid}", elements=[answers_button(iid, answers, locale)])
+            )
+    else:
+        if offer_redo:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(f"{v}.redo_offer", locale))]))
+        row = _buttons(deal, a, iid, qset, locale, offer_redo)
+        if answers:
+            row.insert(-1, answers_button(iid, answers, locale))
+        blocks.append(ActionsBlock(block_id=f"verdict:{deal.id}", elements=row))
     if incomplete:
         notify = t(f"{v}.notify_incomplete", locale, deal=deal.account, n=len(a.to_find_out))
     else:

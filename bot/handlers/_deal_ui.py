@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.deal_card import deal_card_message
@@ -84,9 +85,77 @@ def post_to_user(client, actor: Actor, payload: dict) -> None:  # noqa: ANN001
     client.chat_postMessage(channel=actor.user_id, **payload)
 
 
+CARD_BLOCKS = ("card_", "ladder_", "customer_", "verdict:")  # a deal card's (or verdict's) own blocks
+
+
+def origin_of(body: dict) -> dict | None:
+    """The (non-ephemeral) deal card or verdict a click came from, as the payload says: ``{"channel",
+    "ts"}`` (a click on a nudge or anything else: None, that message keeps its own way of settling).
+    A hint only: ``own_dm_message`` decides whether it may be updated."""
+    c = body.get("container") or {}
+    channel, ts = c.get("channel_id"), c.get("message_ts")
+    block = ((body.get("actions") or [{}])[0] or {}).get("block_id")
+    if not (isinstance(block, str) and block.startswith(CARD_BLOCKS)):
+        return None
+    if (
+        c.get("type") == "message"
+        and not c.get("is_ephemeral")
+        and isinstance(channel, str)
+        and isinstance(ts, str)
+    ):
+        return {"channel": channel, "ts": ts}
+    return None
+
+
+def own_dm_message(client, actor: Actor, origin: object) -> dict | None:  # noqa: ANN001
+    """``origin`` when it is a message in the actor's own DM with the bot (as conversations.open tells),
+    else None: a message a payload names is never updated anywhere else."""
+    if not isinstance(origin, dict):
+        return None
+    channel, ts = origin.get("channel"), origin.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return None
+    try:
+        dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
+    except SlackApiError as e:
+        log.info("could not open the DM of %s: %s", actor.user_id, e.response.get("error"))
+        return None
+    return {"channel": channel, "ts": ts} if channel == dm else None
+
+
+def update_own_dm(client, actor: Actor, origin: object, payload: dict) -> bool:  # noqa: ANN001
+    """Update the clicked message in place when it is in the actor's own DM; False when it is not
+    (or is gone), and the caller shows the payload another way."""
+    target = own_dm_message(client, actor, origin)
+    if target is None:
+        return False
+    try:
+        client.chat_update(channel=target["channel"], ts=target["ts"], **payload)
+    except SlackApiError as e:
+        log.info("could not update %s: %s", target, e.response.get("error"))
+        return False
+    return True
+
+
+def post_card(deps: Deps, client, actor: Actor, deal_id: object, notice: str | None = None,  # noqa: ANN001
+              origin: object = None) -> None:  # fmt: skip
+    """A card after an action: the card the action came from, updated in place (in the actor's own
+    DM), else a new card in the DM. Older cards of the deal are refreshed when clicked (StaleCard)."""
+    payload = card_payload(deps, actor, deal_id, notice)
+    if not update_own_dm(client, actor, origin, payload):
+        post_to_user(client, actor, payload)
+
+
 def show(respond, client, actor: Actor, body: dict, payload: dict, *, replace: bool = False) -> None:  # noqa: ANN001
-    """Reply where the click came from: replace an ephemeral card, else a new ephemeral, else a DM."""
+    """Reply where the click came from: replace the card clicked (an ephemeral one through its
+    response_url, one in the actor's own DM in place), else a new ephemeral, else a DM."""
     container = body.get("container") or {}
+    if (
+        replace
+        and not container.get("is_ephemeral")
+        and update_own_dm(client, actor, origin_of(body), payload)
+    ):
+        return
     if body.get("response_url") and container.get("type") == "message":
         respond(
             **payload, response_type="ephemeral", replace_original=replace and container.get("is_ephemeral")

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.checkin import checkin_modal, pick_deal_message, text_reply
 from bot.blocks.nudges import deal_name, settled_message, slack_time
+from bot.blocks.verdict import when_text
 from bot.deps import Deps
 from bot.flows.errors import BadInput, StaleCard
 from bot.flows.followups import answers as flow
@@ -19,6 +20,7 @@ from bot.flows.pipeline import contact
 from bot.flows.pipeline.stage import parse_metadata
 from bot.flows.team.access import find_visible_deals, load_deal
 from bot.flows.team.config import team_config
+from bot.handlers import _deal_ui as ui
 from bot.handlers._views import read_checkin
 from bot.handlers.qualification import start as start_interview
 from bot.handlers.router import CommandCall, deal_subcommand
@@ -48,6 +50,13 @@ def _update(client: WebClient, spots: list[dict], payload: dict) -> None:
             )
         except Exception as e:  # the answer is stored; a message we cannot tidy is only cosmetic
             log.info("could not update %s: %s", where, e)
+
+
+def _settled(actor, deps: Deps, text: str) -> dict:  # noqa: ANN001
+    """A nudge after its answer: what was chosen, and by whom and when (in each reader's zone)."""
+    by = t("followups.done.by", actor.locale, who=f"<@{actor.user_id}>",
+           when=when_text(deps.clock.now(), actor.tz, actor.locale))  # fmt: skip
+    return settled_message(text, context=by)
 
 
 def open_checkin(deps: Deps, client: WebClient, actor, deal_id, trigger_id: str, origin: dict | None) -> None:  # noqa: ANN001
@@ -86,14 +95,16 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             if origin not in spots and origin in flow.deal_nudge_messages(s, actor, deal.id):
                 spots.append(origin)
         name = deal_name(deal.account, deal.title)
-        done = settled_message(
-            t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
+        done = _settled(
+            actor, deps, t("followups.done.checkin", actor.locale, deal=name, what=form.done_text[:300])
         )
         _update(client, spots, done)
-        if not spots:
-            client.chat_postMessage(
-                channel=actor.user_id, text=t("followups.checkin.saved", actor.locale, deal=name)
-            )
+        saved = t("followups.checkin.saved", actor.locale, deal=name)
+        card = origin and origin not in spots and ui.card_payload(deps, actor, deal.id, saved)
+        if card and ui.update_own_dm(client, actor, origin, card):
+            pass  # opened from a deal card in the actor's own DM: that card now shows the check-in
+        elif not spots:
+            client.chat_postMessage(channel=actor.user_id, text=saved)
 
     def snoozer(days: int):  # noqa: ANN202
         def on_snooze(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -107,7 +118,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                 spots = flow.messages_of([n])
             text = t("followups.done.snoozed", actor.locale, deal=deal_name(deal.account, deal.title),
                      when=slack_time(n.send_after, actor.locale))  # fmt: skip
-            _update(client, spots, settled_message(text))
+            _update(client, spots, _settled(actor, deps, text))
 
         return on_snooze
 
@@ -123,7 +134,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             deal = flow.keep(s, deps.settings, actor, value, deps.clock.now())
             spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.keep", actor.locale, deal=deal_name(deal.account, deal.title))
-        _update(client, spots, settled_message(text))
+        _update(client, spots, _settled(actor, deps, text))
 
     @app.action(ids.ACT_NUDGE_DOWNGRADE)
     def on_downgrade(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -137,7 +148,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             spots = flow.nudge_messages(s, actor, value)
         text = t("followups.done.downgrade", actor.locale, deal=deal_name(deal.account, deal.title),
                  old=old or "—", new=new)  # fmt: skip
-        _update(client, spots, settled_message(text))
+        _update(client, spots, _settled(actor, deps, text))
 
     def settler(decide, key: str):  # noqa: ANN001, ANN202
         """A day-30 or wake-up answer that settles its nudge: the flow decides, the DM says what was done."""
@@ -150,7 +161,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
                 deal = decide(s, deps.settings, actor, value, deps.clock.now(), process=deps.process)
                 spots = flow.nudge_messages(s, actor, value)
             text = t(key, actor.locale, deal=deal_name(deal.account, deal.title))
-            _update(client, spots, settled_message(text))
+            _update(client, spots, _settled(actor, deps, text))
 
         return on_settle
 
@@ -169,7 +180,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             spots = flow.nudge_messages(s, actor, value)
         when = format_date(flow.local_today(actor, now) + timedelta(days=days), actor.locale)
         text = t("followups.done.still_low", actor.locale, deal=done.account, date=when)
-        _update(client, spots, settled_message(text))
+        _update(client, spots, _settled(actor, deps, text))
 
     @app.action(ids.ACT_TOUCH_REQUALIFY)
     def on_requalify(ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -180,7 +191,9 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             done = contact.requalify(s, deps.settings, actor, value, deps.clock.now(), process=deps.process)
             spots = flow.nudge_messages(s, actor, value)
         _update(
-            client, spots, settled_message(t("followups.done.requalify", actor.locale, deal=done.account))
+            client,
+            spots,
+            _settled(actor, deps, t("followups.done.requalify", actor.locale, deal=done.account)),
         )
         start_interview(
             deps,

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.blocks.interview import change_picker
+from bot.blocks.interview import change_picker, transcript_modal
 from bot.deps import Deps
-from bot.flows.errors import NotFound
+from bot.flows.errors import NotFound, row_id
 from bot.flows.qualification import interview as qualification
 from bot.flows.qualification import navigation as interview_nav
 from bot.handlers.interview_send import send_step
 from storage.db import read_scope, session_scope
+
+log = logging.getLogger(__name__)
 
 
 def _parts(value: str | None, n: int) -> list[str]:
@@ -102,4 +106,31 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     def on_change_chosen(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         iid, key = _parts((action.get("selected_option") or {}).get("value"), 2)
+        actor = context["actor"]
+        with read_scope(deps.engine) as s:
+            channel, main = interview_nav.interview_message(s, actor, row_id(iid))
         run(body, context, client, lambda s, a, ts: interview_nav.change(s, a, iid, key, qset=qset))
+        picker = _clicked_ts(body)
+        clicked_in = (body.get("container") or {}).get("channel_id")
+        if channel and picker and picker != main and clicked_in == channel:  # the picker, in the DM
+            _tidy_away(client, channel, picker)
+
+    @app.action(ids.ACT_Q_TRANSCRIPT)
+    def on_transcript_clicked(
+        ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient
+    ) -> None:
+        """The verdict's "Answers (n)": every answer of the interview, in a modal."""
+        ack()
+        actor = context["actor"]
+        with read_scope(deps.engine) as s:
+            deal, answers = qualification.transcript(s, actor, action.get("value"))
+        view = transcript_modal(qset, deal.account, answers, actor.locale)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _tidy_away(client: WebClient, channel: str, ts: str) -> None:
+    """Delete a message the bot posted in the interview's own DM (the change picker, once used)."""
+    try:
+        client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as e:
+        log.info("could not delete the change picker %s: %s", ts, e.response.get("error"))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot import ids
 from bot.blocks import pipeline_modals as modals
+from bot.blocks.verdict import Chosen
 from bot.deps import Deps
 from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import edit as deal_edit
@@ -17,6 +18,7 @@ from bot.flows.team.access import load_deal
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers._listeners import Click, Submission, card_action, guarded, view_submission
+from bot.handlers.qualification import settle_verdict_clicked
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
@@ -26,7 +28,9 @@ ACTS = {"drop": ids.ACT_DROP_OPEN}  # the pick list of other acts opens the card
 OPENERS = {ids.ACT_DROP_OPEN: "drop", ids.ACT_LOST_OPEN: "lost", ids.ACT_HOLD_OPEN: "hold"}  # value: deal
 
 
-def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None) -> dict:
+def dialog(
+    deps: Deps, actor: Actor, which: str, deal_id: object, version: int | None, origin: dict | None = None
+) -> dict:
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
         deal = load_deal(s, actor, deal_id, edit=True)
@@ -35,7 +39,9 @@ def dialog(deps: Deps, actor: Actor, which: str, deal_id: object, version: int |
             s, deal, cfg.stages, now, questions=deps.process.questions, period=current_period(cfg, now).key
         )
         pipeline.check_version_of(card.summary.id, card.summary.version, version)
-        meta = pipeline.metadata_of(card.summary.id, card.summary.version)
+        meta = pipeline.metadata_of(
+            card.summary.id, card.summary.version, **({"o": origin} if origin else {})
+        )
         loc = actor.locale
         if which == "won":
             return modals.won_modal(card, loc, ui.team_today(deps, cfg), meta)
@@ -187,7 +193,7 @@ FIELDS = {
 def register(app, deps: Deps) -> None:  # noqa: ANN001
     def open_dialog(click: Click, which: str, ref: str | None) -> None:
         deal_id, version = pipeline.parse_ref(ref)
-        click.open(dialog(deps, click.actor, which, deal_id, version))
+        click.open(dialog(deps, click.actor, which, deal_id, version, ui.origin_of(click.body)))
 
     def opener(which: str):  # noqa: ANN202
         @card_action(deps)
@@ -214,7 +220,11 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         result = _submit(deps, which, actor, meta, sub.values)
         sub.ack()
         notice = t(f"outcomes.{which}.done", actor.locale)
-        ui.post_to_user(sub.client, actor, ui.card_payload(deps, actor, result.deal_id, notice))
+        origin = meta.get("o")  # the card (or verdict) it was opened from: updated when in the own DM
+        if which == "drop":
+            chosen = Chosen("dropped", actor.user_id, deps.clock.now(), tz=actor.tz)
+            origin = settle_verdict_clicked(deps, sub.client, actor, result.deal_id, chosen, origin)
+        ui.post_card(deps, sub.client, actor, result.deal_id, notice, origin)
 
     for callback_id in VIEWS:
         app.view(callback_id)(on_submitted)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import ids
 from bot.blocks.pipeline_modals import advance_modal, won_modal
+from bot.blocks.verdict import Chosen
 from bot.deps import Deps
 from bot.flows.funnel.weighting import current_period
 from bot.flows.pipeline import stage as pipeline
@@ -13,19 +14,23 @@ from bot.flows.pipeline.status import deal_card
 from bot.flows.team.users import Actor
 from bot.handlers import _deal_ui as ui
 from bot.handlers._listeners import Click, Submission, card_action, guarded, view_submission
+from bot.handlers.qualification import settle_verdict
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
 from storage.db import read_scope, session_scope
 
 
-def advance_dialog(deps: Deps, actor: Actor, deal_id: object, version: int | None) -> dict:
-    """The milestone dialog for the deal's current stage (or the won dialog on the last stage)."""
+def advance_dialog(
+    deps: Deps, actor: Actor, deal_id: object, version: int | None, origin: dict | None = None
+) -> dict:
+    """The milestone dialog for the deal's current stage (or the won dialog on the last stage).
+    ``origin``: the card it was opened from, a hint the submission checks before updating it."""
     with read_scope(deps.engine) as s:
         cfg = ui.config(deps, s, actor.team_id)
         plan = pipeline.plan_advance(
             s, actor, cfg.stages, deal_id, pass_line=ui.pass_line(deps, cfg), version=version
         )
-        meta = pipeline.metadata_of(plan.deal_id, plan.version)
+        meta = pipeline.metadata_of(plan.deal_id, plan.version, **({"o": origin} if origin else {}))
         if plan.next_stage is None:
             now = deps.clock.now()
             card = deal_card(s, actor, cfg.stages, plan.deal_id, now=now, questions=deps.process.questions,
@@ -49,7 +54,7 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
     @card_action(deps)
     def on_open(click: Click) -> None:
         deal_id, version = click.ref
-        click.open(advance_dialog(deps, click.actor, deal_id, version))
+        click.open(advance_dialog(deps, click.actor, deal_id, version, ui.origin_of(click.body)))
 
     app.action(ids.ACT_ADVANCE_OPEN)(on_open)
     app.action(ids.ACT_MILESTONE_OPEN)(on_open)
@@ -92,6 +97,12 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
             )
             stages = cfg.stages
         sub.ack()
-        key = "advance.done_forced" if change.forced else "advance.done"
-        notice = t(key, actor.locale, to=stages.get(change.to_stage).name.get(actor.locale))
-        ui.post_to_user(sub.client, actor, ui.card_payload(deps, actor, change.deal_id, notice))
+        to = stages.get(change.to_stage).name.get(actor.locale)
+        notice = t("advance.done_forced" if change.forced else "advance.done", actor.locale, to=to)
+        origin = meta.get("o")
+        if change.from_stage == stages.first.key:  # out of qualification: the verdict is settled
+            chosen = Chosen("advanced", actor.user_id, deps.clock.now(), stage=to, tz=actor.tz)
+            verdict_ts = settle_verdict(deps, sub.client, actor, change.deal_id, chosen)
+            if isinstance(origin, dict) and verdict_ts and origin.get("ts") == verdict_ts:
+                origin = None  # "advance anyway" on the verdict: the verdict stays, the card follows
+        ui.post_card(deps, sub.client, actor, change.deal_id, notice, origin)

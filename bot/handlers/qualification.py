@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.deal_list import notice_message
 from bot.blocks.interview import note_message, pick_list
 from bot.blocks.register import register_modal, say
-from bot.blocks.verdict import verdict_message
+from bot.blocks.verdict import Chosen, verdict_message
 from bot.deps import Deps
 from bot.flows.errors import NotFound
 from bot.flows.qualification import navigation as interview_nav
 from bot.flows.qualification import registration, verdict_actions
-from bot.flows.qualification.interview import start_or_resume
+from bot.flows.qualification.interview import start_or_resume, verdict_of
 from bot.flows.team import access, team_config
 from bot.flows.team.users import Actor
 from bot.handlers._listeners import Click, card_action, guarded
@@ -25,8 +27,9 @@ from bot.handlers._views import read_register_draft
 from bot.handlers.interview_send import send_step
 from bot.handlers.router import CommandCall, deal_subcommand
 from bot.i18n import t
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 
+log = logging.getLogger(__name__)
 OPEN = ("open", "on_hold")
 
 
@@ -114,9 +117,13 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         start(deps, client, context["actor"], action.get("value"), reply=_ephemeral(respond), redo=True)
 
     @app.action(ids.ACT_VERDICT_PURSUE)
-    def on_pursue(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+    def on_pursue(
+        ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
         ack()
-        _verdict_done(deps, context["actor"], verdict_actions.pursue, action.get("value"), respond)
+        _verdict_done(
+            deps, context["actor"], verdict_actions.pursue, action.get("value"), respond, body, client
+        )
 
     @app.action(ids.ACT_CARD_FIND_OUT)
     @card_action(deps)
@@ -133,15 +140,21 @@ def register(app, deps: Deps) -> None:  # noqa: ANN001
         click.show(notice_message(t("card.find_out_asked", click.actor.locale, question=name)))
 
     @app.action(ids.ACT_VERDICT_FIND_OUT)
-    def on_find_out(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+    def on_find_out(
+        ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
         ack()
-        _verdict_done(deps, context["actor"], verdict_actions.find_out, action.get("value"), respond)
+        _verdict_done(
+            deps, context["actor"], verdict_actions.find_out, action.get("value"), respond, body, client
+        )
 
     @app.action(ids.ACT_VERDICT_LOWER)
-    def on_keep_lower(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+    def on_keep_lower(
+        ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
         ack()
         lower = functools.partial(verdict_actions.keep_lower, settings=deps.settings, process=deps.process)
-        _verdict_done(deps, context["actor"], lower, action.get("value"), respond)
+        _verdict_done(deps, context["actor"], lower, action.get("value"), respond, body, client)
 
 
 def _ephemeral(respond: Respond) -> Callable:
@@ -151,7 +164,11 @@ def _ephemeral(respond: Respond) -> Callable:
     return reply
 
 
-def _verdict_done(deps: Deps, actor: Actor, fn: Callable, deal_id: object, respond: Respond) -> None:
+def _verdict_done(
+    deps: Deps, actor: Actor, fn: Callable, deal_id: object, respond: Respond, body: dict, client: WebClient
+) -> None:
+    """A verdict choice: done, then the verdict clicked shows what was chosen, by whom and when, in
+    place of its buttons (the interview's own message, or the ephemeral verdict clicked)."""
     if deal_id is None:
         raise NotFound()
     with session_scope(deps.engine) as s:
@@ -159,4 +176,55 @@ def _verdict_done(deps: Deps, actor: Actor, fn: Callable, deal_id: object, respo
     text = t(f"qualification.verdict.done.{done.what}", actor.locale, deal=done.account)
     if done.flagged:
         text += " " + t("qualification.verdict.done.flagged", actor.locale)
+    chosen = Chosen(done.what, actor.user_id, deps.clock.now(), tz=actor.tz, detail=text)
+    settled = settle_verdict(deps, client, actor, done.deal_id, chosen, body=body, respond=respond)
+    if settled and settled == (body.get("container") or {}).get("message_ts"):
+        return
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def settle_verdict_clicked(
+    deps: Deps, client: WebClient, actor: Actor, deal_id: object, chosen: Chosen, origin: object
+) -> object:
+    """When a dialog was opened from the deal's verdict (its row's message), settle the verdict with
+    what was done and return None (the card follows as a new message); else return ``origin``."""
+    with read_scope(deps.engine) as s:
+        shown = verdict_of(s, actor, deal_id, deps.clock.now(), settings=deps.settings, process=deps.process)
+    if shown is None or not shown.ts or not isinstance(origin, dict) or origin.get("ts") != shown.ts:
+        return origin
+    settle_verdict(deps, client, actor, deal_id, chosen)
+    return None
+
+
+def settle_verdict(
+    deps: Deps,
+    client: WebClient,
+    actor: Actor,
+    deal_id: object,
+    chosen: Chosen,
+    *,
+    body: dict | None = None,
+    respond: Respond | None = None,
+) -> str | None:
+    """Replace the deal's verdict buttons with what was chosen: the ephemeral verdict the click came
+    from (through its response_url), else the interview's own DM message (from its row). Returns the
+    ts of the message settled, None when there was none."""
+    with read_scope(deps.engine) as s:
+        shown = verdict_of(s, actor, deal_id, deps.clock.now(), settings=deps.settings, process=deps.process)
+    if shown is None:
+        return None
+    step = shown.step
+    payload = verdict_message(deps.process.questions, step.deal, step.verdict, step.interview_id,
+                              actor.locale, answers=len(step.transcript), chosen=chosen)  # fmt: skip
+    container = (body or {}).get("container") or {}
+    if respond is not None and container.get("is_ephemeral"):
+        respond(**payload, response_type="ephemeral", replace_original=True)
+        return container.get("message_ts")
+    if not (shown.channel and shown.ts):
+        return None
+    try:
+        client.chat_update(channel=shown.channel, ts=shown.ts, **payload)
+    except SlackApiError as e:
+        log.info("could not settle the verdict %s: %s", shown.ts, e.response.get("error"))
+        return None
+    return shown.ts

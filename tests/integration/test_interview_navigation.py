@@ -36,13 +36,18 @@ def _state(bot, iid: int):  # noqa: ANN001, ANN202
         return iv.status, iv.dm_active, iv.current_key
 
 
+def _bot_messages(sandbox) -> list:  # noqa: ANN001
+    return [m for m in sandbox.state.dm(REP) if m.bot_id]
+
+
 def test_skip_records_a_skipped_row_and_moves_on(slack, sandbox, bot):
     iid = _start(slack, sandbox, bot)
     q = current_question(sandbox, REP)
     assert question_key(q) == "need"
     slack.click(REP, q, "q_skip")
-    assert q.blocks[0]["text"]["text"] == "↷ *Need*: skipped"  # updated in place, no buttons left
-    assert question_key(current_question(sandbox, REP)) == "icp_fit"
+    # the same message now asks the next question, the skipped one folded above it
+    assert question_key(q) == "icp_fit" and "↷ *Need*: skipped" in str(q.blocks)
+    assert current_question(sandbox, REP) is q and _bot_messages(sandbox) == [q]
     with db(bot) as s:
         (row,) = all_rows(s, iid, "need")
         assert (row.skipped, row.value, row.answered_by) == (True, None, REP)
@@ -54,8 +59,8 @@ def test_back_asks_the_previous_question_again_and_a_new_answer_supersedes(slack
     click_answer(slack, sandbox, REP, "gain")
     q2 = current_question(sandbox, REP)
     slack.click(REP, q2, "q_back")
-    assert q2.blocks[0]["elements"][0]["text"] == "↩ Went back to an earlier question."
     again = current_question(sandbox, REP)
+    assert again is q2  # the same message asks the previous question again
     assert question_key(again) == "need" and "Now: Gain, a future benefit" in str(again.blocks)
     click_answer(slack, sandbox, REP, "pain")
     assert question_key(current_question(sandbox, REP)) == "icp_fit"  # on to the first unanswered
@@ -69,8 +74,10 @@ def test_back_asks_the_previous_question_again_and_a_new_answer_supersedes(slack
 
 def test_back_on_the_first_question_says_so_and_changes_nothing(slack, sandbox, bot):
     iid = _start(slack, sandbox, bot)
-    slack.click(REP, current_question(sandbox, REP), "q_back")
-    assert sandbox.state.dm(REP)[-1].text == "This is the first question; there is nothing before it."
+    q = current_question(sandbox, REP)
+    slack.click(REP, q, "q_back")
+    assert "This is the first question; there is nothing before it." in str(q.blocks)  # said inline
+    assert question_key(q) == "need" and _bot_messages(sandbox) == [q]
     assert _state(bot, iid) == ("active", True, "need")
 
 
@@ -84,6 +91,7 @@ def test_change_an_answer_from_the_menu(slack, sandbox, bot):
     slack.click(REP, picker, "q_change", selected=f"{iid}:icp_fit")
     q = current_question(sandbox, REP)
     assert question_key(q) == "icp_fit" and "Now: Yes, a typical customer (2)" in str(q.blocks)
+    assert _bot_messages(sandbox) == [q]  # the used picker and the old question message are gone
     click_answer(slack, sandbox, REP, "partly")
     assert question_key(current_question(sandbox, REP)) == "hard_constraint"
     with db(bot) as s:
@@ -100,7 +108,8 @@ def test_stop_then_resume_continues_at_the_same_question(slack, sandbox, bot):
     click_answer(slack, sandbox, REP, "pain")
     q = current_question(sandbox, REP)
     slack.click(REP, q, "q_menu", selected=f"stop:{iid}:icp_fit")
-    assert q.blocks[0]["elements"][0]["text"] == "⏸ Stopped here for now."
+    assert q.text.startswith("Stopped for now.") and "q:" not in str(q.blocks)  # the same message
+    assert "qualify_start" in str(q.blocks) and _bot_messages(sandbox) == [q]  # ...with Resume
     assert _state(bot, iid) == ("paused", False, "icp_fit")
     slack.dm(REP, "yes")  # typed text while paused goes nowhere
     assert "I read typed answers while a qualification interview is running" in sandbox.state.dm(REP)[-1].text
@@ -120,10 +129,13 @@ def test_a_stale_click_changes_that_answer_once_and_says_so(slack, sandbox, bot)
     click_answer(slack, sandbox, REP, "pain")
     click_answer(slack, sandbox, REP, "yes")
     slack.click(REP, q1, "q_answer:gain")  # the old question's button, after the conversation moved on
-    assert sandbox.state.dm(REP)[-1].text == "Changed your answer to Need."
-    assert question_key(current_question(sandbox, REP)) == "hard_constraint"  # the interview did not move
+    current = current_question(sandbox, REP)
+    assert "Changed your answer to *Need*." in str(current.blocks)  # said in the interview's message
+    assert "✓ *Need*: Gain" in str(current.blocks)  # ...whose folded answers show the new one
+    assert question_key(current) == "hard_constraint"  # the interview did not move
     slack.click(REP, q1, "q_answer:gain")  # the same click again: never counted twice
-    assert "already recorded" in sandbox.state.dm(REP)[-1].text
+    assert "already recorded" in str(current_question(sandbox, REP).blocks)
+    assert len(_bot_messages(sandbox)) == 1
     with db(bot) as s:
         assert [r.value for r in all_rows(s, iid, "need")] == ["pain", "gain"]
         assert current_values(s, iid)["need"] == "gain"

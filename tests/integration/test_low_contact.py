@@ -10,6 +10,7 @@ from sqlmodel import select
 from storage.models import Nudge, RedFlag
 from tests.support.interview import T0, db, failed_calls, register, the_deal
 from tests.support.interview_scripts import STRONG_BUTTONS, run_script
+from tests.support.pipeline import all_text
 from tests.support.waits import wait_for
 
 
@@ -54,8 +55,8 @@ def test_the_cutter_kept_at_low_contact_leaves_the_funnel_and_comes_back_when_re
             s.exec(select(RedFlag).where(RedFlag.deal_id == deal_id, RedFlag.cleared_at.is_(None))).all()
             == []
         )
-    shown = sandbox.state.ephemerals("U0REP2")[-1].text
-    assert "kept at a lower contact level" in shown and "red flag" not in shown
+    shown = all_text(_verdict(sandbox, "U0REP2").blocks)  # the choice replaced the verdict's buttons
+    assert "Keep at low contact* — chosen by <@U0REP2>" in shown and "red flag" not in shown
 
     # out of the funnel: no stage count, no forecast, no red flag; counted below the funnel
     funnel = _funnel(slack, sandbox, "U0REP2")

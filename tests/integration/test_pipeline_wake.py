@@ -85,6 +85,10 @@ def test_a_held_deal_wakes_on_its_new_date_and_can_be_held_again_or_resumed(worl
     assert {n.kind for n in rows(engine, deal_id=deal_id, cycle=1, status="pending")} >= {"followup_1"}
     updated = next(m for m in sandbox.state.dm(REP) if m.ts == again.ts)
     assert updated.text.startswith("✓ Resumed") and ids.ACT_NUDGE_RESUME not in str(updated.blocks)
+    # issue 17: who answered and when, in Slack's date token with the rep's local time as its text
+    assert "Answered by <@U0REP2>, <!date^" in all_text(updated.blocks) and "1 Mar 2027 10:00>" in all_text(
+        updated.blocks
+    )
 
 
 def test_day_30_after_a_stage_change_but_no_check_in_recommends_keep_and_says_why(world, sandbox):

@@ -12,7 +12,7 @@ import pytest
 
 from bot import ids
 from storage.models import CheckIn
-from tests.support.interview import current_question, register
+from tests.support.interview import current_question, question_key, register
 from tests.support.pipeline import BotDb
 
 REP1, REP2 = "U0REP1", "U0REP2"
@@ -57,6 +57,7 @@ def test_a_forged_check_in_origin_changes_nothing_in_another_reps_dm(slack, sand
 def test_an_interview_click_with_a_forged_channel_answers_in_the_reps_own_dm(slack, sandbox, db):
     register(slack, sandbox, REP1, "Channel Co")
     question = current_question(sandbox, REP1)
+    asked = question_key(question)
     before = len(sandbox.state.dm(REP2))
     forged = dataclasses.replace(question, channel=sandbox.state.dm_channel(REP2))
 
@@ -65,7 +66,8 @@ def test_an_interview_click_with_a_forged_channel_answers_in_the_reps_own_dm(sla
     assert reply.status == 200, reply.text
     assert len(sandbox.state.dm(REP2)) == before, "the bot posted into another rep's DM"
     assert _updates_in(sandbox, sandbox.state.dm_channel(REP2)) == []
-    assert current_question(sandbox, REP1).ts != question.ts  # the next question, in REP1's own DM
+    now = current_question(sandbox, REP1)  # the next question, in REP1's own DM (the same message)
+    assert question_key(now) != asked and now.channel == sandbox.state.dm_channel(REP1)
 
 
 def _first_option(question) -> str:  # noqa: ANN001

@@ -79,9 +79,12 @@ def test_full_interview_by_buttons_in_english_is_stored_scored_and_graded_a(slac
     assert "Score *19* / 20 (pass line 12)" in shown and "No knock-out" in shown
     assert "Grade A: score 19 ≥ 15 and the expected close (31 Jan 2027) is within 3 months." in shown
     assert "Weakest: Edge: price 1" in shown
-    answered = [m.blocks[0]["text"]["text"] for m in sandbox.state.dm("U0REP2") if m.edited]
-    assert "✓ *Budget*: ¥3,000,000" in answered and "✓ *Meets the need*: Yes, fully (2)" in answered
-    assert question_messages(sandbox, "U0REP2") == []  # every answered question lost its buttons
+    # the whole interview was one message, which is now the verdict; its answers are a click away
+    assert [m for m in sandbox.state.dm("U0REP2") if m.bot_id] == [card]
+    assert question_messages(sandbox, "U0REP2") == []  # no question left with live buttons
+    slack.click("U0REP2", card, "q_transcript")
+    answers = str(sandbox.state.open_modal("U0REP2")["blocks"])
+    assert "✓ *Budget*: ¥3,000,000" in answers and "✓ *Meets the need*: Yes, fully (2)" in answers
     assert failed_calls(sandbox) == []
 
 
@@ -147,8 +150,8 @@ def test_knockout_is_d_whatever_the_total_and_keeping_it_low_raises_no_red_flag(
     assert "Grade D: a knock-out item failed, whatever the total." in str(card.blocks)
     actions = [e["action_id"] for b in card.blocks if b["type"] == "actions" for e in b["elements"]]
     assert actions[:3] == ["drop_open", "verdict_lower", "advance_open"]
-    answered = [m.blocks[0]["text"]["text"] for m in sandbox.state.dm("U0REP2") if m.edited]
-    assert "✓ *Meets the need*: No (0) — knock-out" in answered
+    slack.click("U0REP2", card, "q_transcript")
+    assert "✓ *Meets the need*: No (0) — knock-out" in str(sandbox.state.open_modal("U0REP2")["blocks"])
 
     slack.click("U0REP2", card, "drop_open")  # the pipeline's drop dialog, for this deal
     assert sandbox.state.open_modal("U0REP2")["callback_id"] == "pipeline_drop"
@@ -161,8 +164,11 @@ def test_knockout_is_d_whatever_the_total_and_keeping_it_low_raises_no_red_flag(
         # issue 11: lower contact carries no red flag (SPEC §3.3); "failed prospect still pursued" is
         # for a failed prospect kept at normal contact (tests/integration/test_low_contact.py)
         assert s.exec(select(RedFlag).where(RedFlag.deal_id == deal.id)).all() == []
-    shown = sandbox.state.ephemerals("U0REP2")[-1].text
-    assert "kept at a lower contact level" in shown and "red flag" not in shown
+    # the choice replaces the verdict's buttons: what was chosen, by whom, when (in the reader's zone)
+    shown = str(card.blocks)
+    assert "✓ *Keep at low contact* — chosen by <@U0REP2>, <!date^" in shown and "red flag" not in shown
+    live = [e["action_id"] for b in card.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert live == ["q_transcript"]
     assert failed_calls(sandbox) == []
 
 

@@ -83,13 +83,20 @@ def test_the_novice_case_is_incomplete_then_completed_and_graded_from_the_card(s
     assert "Provisional, from the answered items only" in shown
     lowered = shown.lower()
     assert "low contact" not in lowered and "lower contact" not in lowered and "drop it" not in lowered
-    assert _actions(verdict) == [ids.ACT_VERDICT_FIND_OUT, ids.ACT_DROP_OPEN, ids.ACT_Q_CHANGE]
+    assert _actions(verdict) == [
+        ids.ACT_VERDICT_FIND_OUT,
+        ids.ACT_DROP_OPEN,
+        ids.ACT_Q_TRANSCRIPT,
+        ids.ACT_Q_CHANGE,
+    ]
     with db(bot) as s:
         deal = the_deal(s, "Ningxia Instruments")
         assert (deal.grade, deal.score, deal.assessment_incomplete) == ("A", 16, True)
 
     slack.click(REP, verdict, ids.ACT_VERDICT_FIND_OUT)  # find out and continue later
-    assert "The items to find out are on the card" in sandbox.state.ephemerals(REP)[-1].text
+    settled = all_text(verdict.blocks)  # the choice, who and when, and what next replace the buttons
+    assert "Find out and continue later* — chosen by <@U0REP2>" in settled
+    assert "The items to find out are on the card" in settled
     with db(bot) as s:
         deal = the_deal(s, "Ningxia Instruments")
         assert (deal.contact_level, deal.status) == ("normal", "open")  # not failed, no flag
@@ -125,7 +132,8 @@ def test_qualify_continues_an_incomplete_assessment_and_a_skip_moves_on(slack, s
     register(slack, sandbox, REP, "Yinchuan Plant 3m", title="Meters", close="2027-01-31")
     run_script(slack, sandbox, REP, NOVICE)
     slack.command(REP, "/deal", "qualify Yinchuan")  # continues with the items to find out, not a redo
-    assert "8 item(s) still to find out" in all_text(sandbox.state.dm(REP)[-2].blocks)
+    asking = [m for m in sandbox.state.dm(REP) if m.bot_id][-1]  # the interview's one message, moved down
+    assert "8 item(s) still to find out" in all_text(asking.blocks)
     still = {**FOUND_OUT, "credit": SKIP, "edge_price": SKIP}  # still unknown: skip, and it moves on
     assert run_script(slack, sandbox, REP, still) == list(FOUND_OUT)
     final = _verdicts(sandbox)[-1]

@@ -62,3 +62,32 @@ def test_register_modal_passes_the_checks(locale):
         == []
     )
     assert check_view(register_modal(Draft(), locale)) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-Hans"])
+def test_the_one_interview_message_its_verdict_choice_and_answers_pass_the_checks(locale):
+    """Issue 17: answers fold above the question; a choice replaces the verdict's buttons."""
+    from bot.blocks.interview import transcript_modal
+    from bot.blocks.verdict import Chosen
+
+    answers = tuple(
+        Answered(None, k, stored_value(QSET.get(k), QSET.get(k).options[0].value), False)
+        for k in QSET.keys
+        if QSET.get(k).options and QSET.get(k).kind != "person"
+    )
+    ask = Ask("budget", 5, len(QSET.questions))
+    msg = question_message(QSET, ask, 12, DEAL.account, locale, transcript=answers, notes=("x" * 4000,))
+    assert check_message(msg) == []
+    shown = str(msg["blocks"])
+    assert ("earlier answer" in shown or "此前已答" in shown) and shown.count("✓") == 3  # folded: 3 shown
+    env = GradingEnv(QSET, 12, __import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    a = assess(env, {"meets_needs": "no"}, (), date(2027, 1, 1), NOW)
+    chosen = Chosen("lower", "U0REP2", NOW, tz="Asia/Shanghai")
+    settled = verdict_message(QSET, DEAL, a, 12, locale, answers=len(answers), chosen=chosen)
+    assert check_message(settled) == []
+    live = [e["action_id"] for b in settled["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert live == ["q_transcript"] and "<@U0REP2>" in str(settled["blocks"])
+    assert f"<!date^{int(NOW.timestamp())}^" in str(settled["blocks"])  # in each reader's own zone
+    local = "2026年11月2日 09:00" if locale == "zh-Hans" else "2 Nov 2026 09:00"  # else the chooser's
+    assert f"|{local}>" in str(settled["blocks"])
+    assert check_view(transcript_modal(QSET, DEAL.account, answers, locale)) == []

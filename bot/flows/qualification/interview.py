@@ -76,6 +76,10 @@ class Step:
     notes: list[tuple[str, dict]] = field(default_factory=list)
     reask: tuple[str, str] | None = None  # (question key, reason) after an unreadable typed answer
     offer_redo: bool = False
+    # The interview is ONE message in the DM, updated in place (UX.md "Clean up after yourself"):
+    message_ts: str | None = None  # that message (from the interview row), None before it is posted
+    transcript: tuple[Answered, ...] = ()  # the answers so far, oldest first (folded above the question)
+    repost: bool = False  # move it to the bottom of the DM (typed answer, resume, change from elsewhere)
 
 
 # -- starting and resuming -------------------------------------------------------------------------
@@ -108,7 +112,7 @@ def start_or_resume(
     if latest.rep_id != actor.user_id:  # taken over: its questions now go to this actor's own DM
         latest.channel_id = latest.question_ts = None
     latest.status, latest.dm_active, latest.rep_id = "active", True, actor.user_id
-    step = Step(latest.id, DealInfo.of(deal), actor.user_id)
+    step = Step(latest.id, DealInfo.of(deal), actor.user_id, repost=True)
     if latest.current_key and process.questions.get(latest.current_key):
         return _ask(session, latest, latest.current_key, step, process.questions)
     return _ask_next(session, latest, deal, step, ctx)
@@ -120,7 +124,7 @@ def _find_out(
     """An incomplete assessment is continued, not redone: ask the items still to find out, in order."""
     repo.pause_dm_interviews(session, team_id=deal.team_id, rep_id=rep_id, keep_id=iv.id)
     iv.dm_active, iv.rep_id = True, rep_id
-    step = Step(iv.id, DealInfo.of(deal), rep_id)
+    step = Step(iv.id, DealInfo.of(deal), rep_id, repost=True)
     step.notes.append(("qualification.notes.find_out", {"deal": deal.account, "n": len(keys)}))
     return _ask(session, iv, keys[0], step, qset)
 
@@ -176,7 +180,7 @@ def _ask_next(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hook
 
 
 def _ask(session: Session, iv: Interview, key: str, step: Step, qset: QuestionSet) -> Step:
-    iv.current_key, iv.question_ts = key, None
+    iv.current_key = key
     session.add(iv)
     answers = repo.current_answers(session, interview_id=iv.id)
     row, number = answers.get(key), qset.index(key) + 1
@@ -184,13 +188,57 @@ def _ask(session: Session, iv: Interview, key: str, step: Step, qset: QuestionSe
                       if q.key in answers and answers[q.key].raw_text == FROM_DEAL)  # fmt: skip
     step.ask = Ask(key, number, len(qset.questions), current=None if row is None or row.skipped else row.value,
                    has_answer=row is not None, from_form=from_form)  # fmt: skip
+    return _in_message(iv, step, answers, but=key)
+
+
+def _in_message(iv: Interview, step: Step, answers: dict, but: str | None = None) -> Step:
+    """What the interview's one message shows besides the question or verdict: where it is, and the
+    answers so far in the order they were given."""
+    step.message_ts = iv.question_ts
+    rows = sorted((r for k, r in answers.items() if k != but), key=lambda r: r.id or 0)
+    step.transcript = tuple(Answered(None, r.question_key, r.value, r.skipped) for r in rows)
     return step
+
+
+@dataclass(frozen=True)
+class ShownVerdict:
+    """A finished interview's verdict as its message shows it, and where that message is (the
+    interview row's DM and ts: a click on it is updated there, never where a payload says)."""
+
+    step: Step
+    channel: str | None
+    ts: str | None
+
+
+def verdict_of(session: Session, actor: Actor, deal_id: Any, now: datetime, *, settings: Settings,
+               process: Process) -> ShownVerdict | None:  # fmt: skip
+    """The latest finished interview's verdict of a deal the actor may see; None when there is none."""
+    deal = access.load_deal(session, actor, deal_id)
+    iv = repo.latest_interview(session, team_id=deal.team_id, deal_id=deal.id)
+    if iv is None or iv.status != "done":
+        return None
+    a = assess_interview(session, deal, iv, now, settings=settings, qset=process.questions)
+    step = _in_message(iv, Step(iv.id, DealInfo.of(deal), iv.rep_id, verdict=a),
+                       repo.current_answers(session, interview_id=iv.id))  # fmt: skip
+    own = iv.rep_id == actor.user_id
+    return ShownVerdict(step, iv.channel_id if own else None, iv.question_ts if own else None)
+
+
+def transcript(session: Session, actor: Actor, interview_id: Any) -> tuple[DealInfo, tuple[Answered, ...]]:
+    """Every current answer of an interview of a deal the actor may see (the verdict's "Answers")."""
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=row_id(interview_id))
+    if iv is None:
+        raise NotFound()
+    deal = access.load_deal(session, actor, iv.deal_id)
+    step = _in_message(iv, Step(iv.id, DealInfo.of(deal), actor.user_id),
+                       repo.current_answers(session, interview_id=iv.id))  # fmt: skip
+    return step.deal, step.transcript
 
 
 def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext) -> Step:
     first_time = iv.finished_at is None
     was_incomplete = deal.assessment_incomplete
-    iv.status, iv.dm_active, iv.current_key, iv.question_ts = "done", False, None, None
+    iv.status, iv.dm_active, iv.current_key = "done", False, None  # question_ts: it becomes the verdict
     iv.finished_at = ctx.now
     a = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings, qset=ctx.process.questions)
     cause = (
@@ -204,7 +252,7 @@ def _finish(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.
                    passed=a.card.passed)  # fmt: skip
     step.verdict = a
     step.deal = DealInfo.of(deal)
-    return step
+    return _in_message(iv, step, repo.current_answers(session, interview_id=iv.id))
 
 
 # -- answering -------------------------------------------------------------------------------------
@@ -249,7 +297,7 @@ def answer(
     if prev is not None and prev.skipped == skipped and prev.value == value and not is_current:
         step.answered = Answered(ts, key, value, skipped)
         step.notes.append(("qualification.notes.already", {"question": q.short.get(actor.locale)}))
-        return step
+        return _still_here(session, iv, deal, step, ctx)
     if prev is None or prev.skipped != skipped or prev.value != value:
         _record(session, iv, deal, q, value, skipped, ctx, raw, ts)
     step.answered = Answered(ts, key, value, skipped, None if prev is None else (prev.value, prev.skipped))
@@ -258,9 +306,26 @@ def answer(
     if is_current:
         return _ask_next(session, iv, deal, step, ctx)
     step.notes.append(("qualification.notes.changed", {"question": q.short.get(actor.locale)}))
-    if iv.status == "done":
-        step.verdict = regrade(session, deal, ctx, cause=f"answer changed: {key}")
+    return _still_here(session, iv, deal, step, ctx, regrade_cause=f"answer changed: {key}")
+
+
+def _still_here(session: Session, iv: Interview, deal: Deal, step: Step, ctx: hooks.HookContext, *,
+                regrade_cause: str | None = None) -> Step:  # fmt: skip
+    """The interview did not move: its message shows the same question (or the verdict) again, with
+    the note inline, instead of a new message below it."""
+    if iv.status == "done" and not iv.current_key:
+        if regrade_cause:
+            step.verdict = regrade(session, deal, ctx, cause=regrade_cause)
+        else:
+            step.verdict = assess_interview(session, deal, iv, ctx.now, settings=ctx.settings,
+                                            qset=ctx.process.questions)  # fmt: skip
         step.deal = DealInfo.of(deal)
+        return _in_message(iv, step, repo.current_answers(session, interview_id=iv.id))
+    if iv.status in ("active", "done") and iv.current_key and ctx.process.questions.get(iv.current_key):
+        if regrade_cause and iv.status == "done":
+            regrade(session, deal, ctx, cause=regrade_cause)
+            step.deal = DealInfo.of(deal)
+        return _ask(session, iv, iv.current_key, step, ctx.process.questions)
     return step
 
 
@@ -312,8 +377,10 @@ def answer_typed(
         value = parse_answer(q, text, today=today_for(actor, now), currency=deal.currency)
     except Unreadable as e:
         return Step(iv.id, DealInfo.of(deal), actor.user_id, reask=(q.key, e.reason))
-    return answer(session, actor, iv.id, q.key, value, now, raw=text, message_ts=iv.question_ts,
+    step = answer(session, actor, iv.id, q.key, value, now, raw=text, message_ts=iv.question_ts,
                   settings=settings, process=process)  # fmt: skip
+    step.repost = True  # the next question (or the verdict) follows the typed text, not above it
+    return step
 
 
 def today_for(actor: Actor, now: datetime) -> date:

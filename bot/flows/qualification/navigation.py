@@ -43,18 +43,17 @@ def back(
         step.notes.append(("qualification.notes.moved_on", {}))
         return step
     i = qset.index(key)
-    if i == 0:
+    if i == 0:  # asked again where it is, with the note inline
         step.notes.append(("qualification.notes.first", {}))
-        return step
-    step.marker = (iv.question_ts or message_ts or "", "back")
-    return _ask(session, iv, qset.questions[i - 1].key, step, qset)
+        return _ask(session, iv, key, step, qset)
+    return _ask(session, iv, qset.questions[i - 1].key, step, qset)  # the same message asks it
 
 
 def stop(session: Session, actor: Actor, interview_id: Any, message_ts: str | None) -> Step:
     iv, deal = _load(session, actor, interview_id)
     step = Step(iv.id, DealInfo.of(deal), actor.user_id)
+    step.message_ts = iv.question_ts  # the interview's message becomes the "stopped" note
     if iv.status in ("active", "done") and iv.current_key:
-        step.marker = (iv.question_ts or message_ts or "", "paused")
         iv.dm_active = False
         if iv.status == "done":  # stopped changing an answer: the finished interview stays finished
             iv.current_key = None
@@ -72,8 +71,7 @@ def change(session: Session, actor: Actor, interview_id: Any, key: str, *, qset:
     if iv.status == "replaced" or qset.get(key) is None:
         step.notes.append(("qualification.notes.replaced", {}))
         return step
-    if iv.status in ("active", "done") and iv.question_ts and iv.current_key not in (None, key):
-        step.marker = (iv.question_ts, "back")
+    step.repost = True  # asked below the picker or card it was chosen from, not far up the DM
     repo.pause_dm_interviews(session, team_id=iv.team_id, rep_id=actor.user_id, keep_id=iv.id)
     iv.status = "done" if iv.status == "done" else "active"  # a finished interview stays graded
     iv.dm_active = True
@@ -96,9 +94,19 @@ def interview_channel(session: Session, actor: Actor, interview_id: int) -> str 
     return iv.channel_id if iv is not None and iv.rep_id == actor.user_id else None
 
 
-def mark_posted(session: Session, actor: Actor, interview_id: int, key: str, ts: str, channel: str) -> None:
-    """Remember the DM message that asks the current question (updated in place once answered)."""
+def interview_message(session: Session, actor: Actor, interview_id: int) -> tuple[str | None, str | None]:
+    """(channel, ts) of the interview's one message, for the actor's own interview only."""
+    iv = repo.get_interview(session, team_id=actor.team_id, interview_id=interview_id)
+    if iv is None or iv.rep_id != actor.user_id:
+        return None, None
+    return iv.channel_id, iv.question_ts
+
+
+def mark_posted(
+    session: Session, actor: Actor, interview_id: int, key: str | None, ts: str, channel: str
+) -> None:
+    """Remember the interview's one DM message (it asks each question in turn, then shows the verdict)."""
     iv = repo.get_interview(session, team_id=actor.team_id, interview_id=interview_id, lock=True)
-    if iv is not None and iv.current_key == key:
+    if iv is not None and iv.rep_id == actor.user_id and (key is None or iv.current_key == key):
         iv.question_ts, iv.channel_id = ts, channel
         session.add(iv)
