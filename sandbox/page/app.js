@@ -94,6 +94,8 @@ function renderChrome() {
     sw.dataset.users = wanted;
   }
   sw.value = S.user;
+  const viewer = d.users.find((u) => u.id === S.user);
+  Blocks.setLocale(viewer ? viewer.locale : "en");
   const list = $("channel-list");
   const chans = d.channels.map((c) => c.id + (c.private ? "!" : "")).join(",");
   if (list.dataset.chans !== chans) {

@@ -14,6 +14,19 @@ const Blocks = (() => {
     arrow_right: "➡️", mag: "🔍", lock: "🔒", gear: "⚙️", star: "⭐", pushpin: "📌",
   };
 
+  // Words the Slack client itself draws (not the app): in the viewer's language, as Slack does.
+  const CLIENT = {
+    en: { select: "Select…", optional: "(optional)" },
+    zh: { select: "选择…", optional: "（可选）" },
+  };
+  let clientLang = "en";
+  function setLocale(locale) {
+    clientLang = String(locale || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+  }
+  function client(key) {
+    return CLIENT[clientLang][key];
+  }
+
   function esc(s) {
     return String(s == null ? "" : s)
       .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -135,7 +148,7 @@ const Blocks = (() => {
       case "conversations_select": case "channels_select": case "multi_static_select": {
         const multi = el.type.startsWith("multi_");
         const s = h("select", { ...common, className: "el", multiple: multi });
-        if (!multi) s.appendChild(h("option", { value: "" }, esc(plain(el.placeholder) || "Select…")));
+        if (!multi) s.appendChild(h("option", { value: "" }, esc(plain(el.placeholder) || client("select"))));
         let opts = allOptions(el).map((o) => ({ value: o.value, text: plain(o.text) }));
         let initial = el.initial_option ? [el.initial_option.value] : (el.initial_options || []).map((o) => o.value);
         if (el.type === "users_select") {
@@ -279,7 +292,7 @@ const Blocks = (() => {
     const error = (ctx.errors || {})[b.block_id];
     if (error) wrap.classList.add("has-error");
     const lab = h("label", {}, textHtml(b.label, ctx));
-    if (b.optional) lab.insertAdjacentHTML("beforeend", ' <span class="optional">(optional)</span>');
+    if (b.optional) lab.insertAdjacentHTML("beforeend", ` <span class="optional">${esc(client("optional"))}</span>`);
     wrap.appendChild(lab);
     const el = element(b.element || {}, b, ctx, true);
     el.dataset.input = "1";
@@ -357,5 +370,5 @@ const Blocks = (() => {
     return errors;
   }
 
-  return { render, mrkdwn, textHtml, plain, esc, collect, restore, validate };
+  return { render, mrkdwn, textHtml, plain, esc, collect, restore, validate, setLocale };
 })();
