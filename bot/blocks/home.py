@@ -104,18 +104,7 @@ def _by_stage(home: Home, locale: str) -> list:
         if len(low) > PER_STAGE:
             lines.append(t("common.and_more", locale, n=len(low) - PER_STAGE))
         blocks.append(SectionBlock(text=md("\n".join(lines))))
-    blocks.append(
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text=t("home.register", locale),
-                    action_id=ids.ACT_HOME_NEW_DEAL,
-                    value="new",
-                    style="primary",
-                ),
-            ]
-        )
-    )
+    blocks.append(primary_button(t("home.register", locale), ids.ACT_HOME_NEW_DEAL, "new"))
     return blocks
 
 
@@ -261,6 +250,13 @@ def _odds(home: Home, locale: str) -> list:
     ]
 
 
+def primary_button(text: str, action_id: str, value: str) -> ActionsBlock:
+    """A row holding one primary button (App Home's calls to act)."""
+    return ActionsBlock(
+        elements=[ButtonElement(text=text, action_id=action_id, value=value, style="primary")]
+    )
+
+
 REVIEW_REPS = 5  # App Home's review lines; more reps: `/funnel review @rep` (the weekly DM lists them all)
 
 
@@ -310,16 +306,7 @@ def _setup(home: Home, locale: str) -> list:
         HeaderBlock(text=t(f"{s}.title", locale, done=done, total=len(setup.items))),
         SectionBlock(text=md(clip("\n".join(lines), 3000))),
         ContextBlock(elements=[md(t(f"{s}.how", locale))]),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text=t("home.change_settings", locale),
-                    action_id=ids.ACT_SETTINGS_OPEN,
-                    value="setup",
-                    style="primary",
-                )
-            ]
-        ),
+        primary_button(t("home.change_settings", locale), ids.ACT_SETTINGS_OPEN, "setup"),
         DividerBlock(),
     ]
 

@@ -68,7 +68,22 @@ def as_user(page, user: str) -> None:
     page.wait_for_function("u => document.querySelector('#user-switch').value === u", arg=user)
 
 
-def answer_interview(page) -> list[str]:
+def register_deal(page, typed: str, account: str, *, title: str, close: str) -> None:  # noqa: ANN001
+    """`/deal new <typed>` in the DM, the register modal filled (project, expected close) and submitted,
+    and the interview's first question waited for."""
+    send(page, f"/deal new {typed}")
+    modal = page.locator(".modal")
+    modal.wait_for()
+    modal.locator('[data-block-id="title"] .el').fill(title)
+    modal.locator('[data-block-id="close"] input[type="date"]').fill(close)
+    modal.locator(".m-foot .btn.primary").click()
+    modal.wait_for(state="detached")
+    wait_text(page, f"Qualifying · {account}")
+
+
+def answer_interview(page, after=None) -> list[str]:  # noqa: ANN001
+    """Answer every question the way a strong prospect would, through the page; ``after(page, n)`` runs
+    once the n-th answer has brought the next step (a screenshot, a look at the transcript)."""
     asked: list[str] = []
     for _ in range(40):
         block_id = page.evaluate(OPEN_QUESTION_JS)
@@ -87,11 +102,16 @@ def answer_interview(page) -> list[str]:
             send(page, value)
         # the answered question is updated first, then the next one is posted: wait for the next one
         page.wait_for_function(NEXT_STEP_JS, arg=block_id)
-        if len(asked) == 5:
-            shot(page, "01-interview")  # a tidy transcript: answered questions, then the open one
-            text = conv_text(page)
-            assert "Qualifying · Wenzhou Hotel" in text and "✓" in text
+        if after is not None:
+            after(page, len(asked))
     raise AssertionError(f"the interview did not end: {asked}")
+
+
+def _look_at_the_transcript(page, n: int) -> None:  # noqa: ANN001
+    if n == 5:
+        shot(page, "01-interview")  # a tidy transcript: answered questions, then the open one
+        text = conv_text(page)
+        assert "Qualifying · Wenzhou Hotel" in text and "✓" in text
 
 
 def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_page, app_db):
@@ -103,17 +123,11 @@ def test_a_deal_from_registration_to_the_managers_digest(sandbox_app, browser_pa
     page.click("#nav-dm")
 
     # 1. the rep registers a deal: /deal new opens the register modal
-    send(page, "/deal new Wenzhou Hotel 3m")
+    register_deal(page, "Wenzhou Hotel 3m", "Wenzhou Hotel", title="Hotel heating", close="2027-01-31")
     modal = page.locator(".modal")
-    modal.wait_for()
-    modal.locator('[data-block-id="title"] .el').fill("Hotel heating")
-    modal.locator('[data-block-id="close"] input[type="date"]').fill("2027-01-31")
-    modal.locator(".m-foot .btn.primary").click()
-    modal.wait_for(state="detached")
-    wait_text(page, "Qualifying · Wenzhou Hotel")
 
     # 2. ...and answers the interview: buttons, typed answers, a date
-    asked = answer_interview(page)
+    asked = answer_interview(page, _look_at_the_transcript)
     assert asked[0] == "need" and len(asked) >= 15
     wait_text(page, "Grade A")
     shot(page, "02-verdict")

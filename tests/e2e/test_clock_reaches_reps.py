@@ -23,6 +23,7 @@ from sqlmodel import select
 
 from storage.models import Deal, Nudge, TeamSettings
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_browser_walk import as_user, register_deal, send, wait_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,38 +36,13 @@ def shot(page, name: str) -> None:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / f"clock-{name}.png"), full_page=False)
 
 
-def send(page, text: str) -> None:  # noqa: ANN001
-    page.fill("#composer-input", text)
-    page.press("#composer-input", "Enter")
-
-
-def wait_text(page, text: str, where: str = "#conv", timeout: float = 30_000) -> None:  # noqa: ANN001
-    page.wait_for_function(
-        "([sel, t]) => (document.querySelector(sel)?.innerText || '').includes(t)",
-        arg=[where, text],
-        timeout=timeout,
-    )
-
-
-def as_user(page, user: str) -> None:  # noqa: ANN001
-    page.select_option("#user-switch", user)
-    page.wait_for_function("u => document.querySelector('#user-switch').value === u", arg=user)
-
-
 def test_a_new_york_rep_gets_the_day_1_nudge_after_one_working_day_click(sandbox_app, browser_page, app_db):
     page, app = browser_page, sandbox_app
     app.set_clock(SHANGHAI_AFTERNOON)
     page.goto(app.url)
     as_user(page, REP)
     page.click("#nav-dm")
-    send(page, "/deal new Acme Boilers 2m")
-    modal = page.locator(".modal")
-    modal.wait_for()
-    modal.locator('[data-block-id="title"] .el').fill("Plant heating")
-    modal.locator('[data-block-id="close"] input[type="date"]').fill("2027-03-31")
-    modal.locator(".m-foot .btn.primary").click()
-    modal.wait_for(state="detached")
-    wait_text(page, "Qualifying · Acme Boilers")
+    register_deal(page, "Acme Boilers 2m", "Acme Boilers", title="Plant heating", close="2027-03-31")
     with app_db.session() as s:
         deal = s.exec(select(Deal).where(Deal.account == "Acme Boilers")).one()
 

@@ -15,8 +15,7 @@ from sqlmodel import select
 
 from storage.models import Deal
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_browser_walk import NEXT_STEP_JS, OPEN_QUESTION_JS, as_user, send, wait_text
-from tests.support.interview_scripts import STRONG_BUTTONS
+from tests.e2e.test_browser_walk import answer_interview, as_user, register_deal, send, wait_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,29 +44,11 @@ def bot_messages(page, before: set[str]) -> list[dict]:
     ]
 
 
-def answer_all(page) -> list[str]:
-    asked: list[str] = []
-    for _ in range(40):
-        block_id = page.evaluate(OPEN_QUESTION_JS)
-        if block_id is None:
-            return asked
-        key = block_id.split(":", 2)[2]
-        assert key not in asked, f"{key} asked twice after {asked}"
-        asked.append(key)
-        how, value = STRONG_BUTTONS[key]
-        question = page.locator(f'#conv .blk[data-block-id="{block_id}"]').last
-        if how == "click":
-            question.locator(f'button[data-action-id="q_answer:{value}"]').click()
-        elif how == "date":
-            question.locator('input[type="date"]').fill(value)
-        else:
-            send(page, value)
-        page.wait_for_function(NEXT_STEP_JS, arg=block_id)
-        if len(asked) == 8:
-            shot(page, "1-interview")  # one message: the answers so far folded above the question
-            text = page.inner_text("#conv")
-            assert "earlier answer" in text and text.count(f"Qualifying · {ACCOUNT}") == 1
-    raise AssertionError(f"the interview did not end: {asked}")
+def _folded(page, n: int) -> None:  # noqa: ANN001
+    if n == 8:
+        shot(page, "1-interview")  # one message: the answers so far folded above the question
+        text = page.inner_text("#conv")
+        assert "earlier answer" in text and text.count(f"Qualifying · {ACCOUNT}") == 1
 
 
 def open_modal(page):
@@ -85,14 +66,8 @@ def test_a_full_interview_and_a_deals_actions_leave_a_tidy_dm(sandbox_app, brows
     before = {m["ts"] for m in page.evaluate(BOT_MESSAGES_JS)}
 
     # a full interview: at most 3 bot messages (here: one, the verdict)
-    send(page, f"/deal new {ACCOUNT} 3m")
-    modal = open_modal(page)
-    modal.locator('[data-block-id="title"] .el').fill("Hotel heating")
-    modal.locator('[data-block-id="close"] input[type="date"]').fill("2027-01-31")
-    modal.locator(".m-foot .btn.primary").click()
-    modal.wait_for(state="detached")
-    wait_text(page, f"Qualifying · {ACCOUNT}")
-    assert len(answer_all(page)) >= 15
+    register_deal(page, f"{ACCOUNT} 3m", ACCOUNT, title="Hotel heating", close="2027-01-31")
+    assert len(answer_interview(page, _folded)) >= 15
     wait_text(page, "Grade A")
     shown = bot_messages(page, before)
     assert 1 <= len(shown) <= 3, [m["text"][:80] for m in shown]

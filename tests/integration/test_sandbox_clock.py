@@ -11,12 +11,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from sandbox.page import PageActions, page_routes
-from sandbox.server import SandboxServer
 from sandbox.slack_side import SlackSide
-from sandbox.users import default_workspace
 from storage.db import make_engine
-from tests.support.bot import SIGNING_SECRET, BotProcess, bot_env
+from tests.support.bot import page_and_bot
 from tests.support.nudges import new_deal, nudge_dms
 
 MON_SHANGHAI_AFTERNOON = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Mon 15:00 Shanghai = Mon 02:00 New York
@@ -25,24 +22,16 @@ NY = ZoneInfo("America/New_York")
 
 @pytest.fixture
 def page(dbs):
-    sandbox = SandboxServer(workspace=default_workspace(), signing_secret=SIGNING_SECRET)
-    sandbox.extra_routes = page_routes(PageActions(sandbox, team_tz="Asia/Shanghai"))
-    sandbox.start()
     db_url = dbs.fresh()
-    bot = BotProcess(bot_env(sandbox, db_url)).start()
-    sandbox.app_url = bot.url
-    http = httpx.Client(base_url=sandbox.base_url, timeout=60)
-    http.sandbox, http.bot, http.engine = sandbox, bot, make_engine(db_url)  # type: ignore[attr-defined]
-    slack = SlackSide(sandbox, app_url=bot.url)
-    for u in ("U0REP1", "U0REP2"):  # each rep seen once: the bot stores their zone
-        assert slack.command(u, "/deal", "away").status == 200
-    http.slack = slack  # type: ignore[attr-defined]
-    bot.set_clock(MON_SHANGHAI_AFTERNOON.isoformat())
-    yield http
-    http.close()
-    http.engine.dispose()
-    bot.stop()
-    sandbox.stop()
+    with page_and_bot(db_url, timeout=60) as http:
+        http.engine = make_engine(db_url)  # type: ignore[attr-defined]
+        slack = SlackSide(http.sandbox, app_url=http.bot.url)
+        for u in ("U0REP1", "U0REP2"):  # each rep seen once: the bot stores their zone
+            assert slack.command(u, "/deal", "away").status == 200
+        http.slack = slack  # type: ignore[attr-defined]
+        http.bot.set_clock(MON_SHANGHAI_AFTERNOON.isoformat())
+        yield http
+        http.engine.dispose()
 
 
 def card_context(page, user: str) -> str:  # noqa: ANN001

@@ -10,30 +10,19 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from sandbox.page import PageActions, next_monday_9, page_routes
-from sandbox.server import SandboxServer
-from sandbox.users import default_workspace
+from sandbox.page import next_monday_9
 from storage.db import make_engine
 from storage.models import SlackUser
-from tests.support.bot import SIGNING_SECRET, BotProcess, bot_env
+from tests.support.bot import page_and_bot
 
 
 @pytest.fixture
 def page(dbs):
     """A sandbox serving the page, and the real bot as a process pointed at it."""
-    sandbox = SandboxServer(workspace=default_workspace(), signing_secret=SIGNING_SECRET)
-    sandbox.extra_routes = page_routes(PageActions(sandbox, team_tz="Asia/Shanghai"))
-    sandbox.start()
     db_url = dbs.fresh()
-    bot = BotProcess(bot_env(sandbox, db_url)).start()
-    sandbox.app_url = bot.url
-    http = httpx.Client(base_url=sandbox.base_url, timeout=30)
-    http.db_url = db_url  # type: ignore[attr-defined]
-    http.bot = bot  # type: ignore[attr-defined]
-    yield http
-    http.close()
-    bot.stop()
-    sandbox.stop()
+    with page_and_bot(db_url) as http:
+        http.db_url = db_url  # type: ignore[attr-defined]
+        yield http
 
 
 def ui(http: httpx.Client, user: str) -> dict:

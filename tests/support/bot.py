@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,3 +143,26 @@ def read_printed_url(proc: subprocess.Popen, pattern: str, *, timeout: float = 6
         if m:
             return m.group(1), "".join(seen)
     return None, "".join(seen)
+
+
+@contextmanager
+def page_and_bot(database_url: str, *, timeout: float = 30) -> Iterator[httpx.Client]:
+    """The sandbox serving its page (team in Shanghai) and the real bot as a process pointed at it: an
+    HTTP client of the page, with ``.sandbox`` and ``.bot`` attached; everything stopped afterwards."""
+    from sandbox.page import PageActions, page_routes
+    from sandbox.server import SandboxServer
+    from sandbox.users import default_workspace
+
+    sandbox = SandboxServer(workspace=default_workspace(), signing_secret=SIGNING_SECRET)
+    sandbox.extra_routes = page_routes(PageActions(sandbox, team_tz="Asia/Shanghai"))
+    sandbox.start()
+    bot = BotProcess(bot_env(sandbox, database_url)).start()
+    sandbox.app_url = bot.url
+    http = httpx.Client(base_url=sandbox.base_url, timeout=timeout)
+    http.sandbox, http.bot = sandbox, bot  # type: ignore[attr-defined]
+    try:
+        yield http
+    finally:
+        http.close()
+        bot.stop()
+        sandbox.stop()
