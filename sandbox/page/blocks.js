@@ -76,14 +76,11 @@ const Blocks = (() => {
   }
 
   function formatPlain(seg, ctx) { // text outside code: <...> specials, then inline formatting
-    let out = "", last = 0;
-    const re = /<([^<>\n]+)>/g;
-    let m;
-    while ((m = re.exec(seg))) {
-      out += inline(seg.slice(last, m.index)) + special(m[1], ctx);
-      last = m.index + m[0].length;
-    }
-    return out + inline(seg.slice(last));
+    // Specials stand in as placeholders while *bold* / _italic_ / ~strike~ are found, so formatting
+    // may span a mention or a link, as in Slack ("*<@U1>'s plan*" is bold).
+    const specials = [];
+    const held = seg.replace(/<([^<>\n]+)>/g, (m, inner) => `\u0001${specials.push(special(inner, ctx)) - 1}\u0001`);
+    return inline(held).replace(/\u0001(\d+)\u0001/g, (m, i) => specials[Number(i)]);
   }
 
   function mrkdwn(text, ctx) {

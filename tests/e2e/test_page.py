@@ -124,6 +124,7 @@ def test_demo_team_app_home_card_and_modal_errors(sandbox_app, browser_page, app
     home.locator("button", has_text="打开").first.wait_for()
     shown = home.inner_text()
     assert "今天需要你处理" in shown and "我的项目" in shown  # both of a rep's headings, in Chinese
+    assert "*" not in shown  # every *bold* renders, also around a mention ("*<@U…>的计划 · …*")
     page.screenshot(path=str(ARTIFACTS / "11-app-home-zh.png"))
     home.locator("button", has_text="打开").first.click()
     page.click("#nav-dm")
