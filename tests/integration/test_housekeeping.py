@@ -64,9 +64,12 @@ def test_one_scheduler_per_process_group_not_one_per_worker(sandbox, dbs):
     bot = BotProcess(env).start(timeout=120)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and bot.log().count("Application startup complete") < 2:
-            time.sleep(0.2)  # both workers are up (each logs it once)
-        time.sleep(2)
+        while time.monotonic() < deadline and not (
+            "scheduler ticking every" in bot.log()
+            and "another process of this group runs the scheduler" in bot.log()
+        ):
+            time.sleep(0.2)  # both workers are up: one ticks, the other says it leaves that to the first
+        time.sleep(1)  # a few more ticks (0.5 s): still only one process ticks
         log = bot.log_path.read_text(errors="replace")
         tickers = set(re.findall(r"scheduler ticking every \S+ \(pid (\d+)\)", log))
         assert len(tickers) == 1, log[-3000:]
