@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +55,10 @@ class BotProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90) -> BotProcess:  # generous: a loaded CI box imports slowly
-        self.log_path = self.log_path or Path(os.environ.get("TMPDIR", "/tmp")) / f"dealbot-{self.port}.log"
+        if self.log_path is None:  # one file per bot: a port, reused by a later bot or run, must not share its log
+            fd, name = tempfile.mkstemp(prefix=f"dealbot-{self.port}-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
         log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--http", "--port", str(self.port), "--host", "127.0.0.1"],
