@@ -11,7 +11,6 @@ import contextlib
 import os
 import re
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support import forkserver
 from tests.support.bot import ROOT, free_port
 from tests.support.pipeline import BotDb
 
@@ -40,7 +40,7 @@ class SandboxApp:
     url: str  # the page
     bot_url: str  # the bot's own port (the documented /dev/clock and /dev/run-due)
     db_url: str
-    proc: subprocess.Popen
+    proc: forkserver.ForkedBot
     log: Path
 
     def set_clock(self, instant: str) -> str:
@@ -62,10 +62,7 @@ def sandbox_app(dbs, tmp_path):
         PYTHONUNBUFFERED="1",
     )
     log = tmp_path / "sandbox.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+    proc = forkserver.SERVER.spawn(["sandbox"], env, log)  # `python -m bot sandbox`
     pattern = re.compile(r"open (http://\S+/) in your browser \(bot on (127\.0\.0\.1:\d+)\)")
     deadline = time.monotonic() + 60
     while True:

@@ -3,14 +3,13 @@ run-due, downtime over several due times, and a replica that died after posting.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 
 from storage.db import read_scope, session_scope
 from storage.models import DigestRun
 from storage.repo.funnel import digest as digest_repo
-from tests.support.bot import ROOT, bot_env, run_cli
+from tests.support import forkserver
+from tests.support.bot import bot_env, run_cli
 from tests.support.factories import make_deal
 
 CHANNEL = "C0MANAGERS"
@@ -35,22 +34,14 @@ def _team(engine) -> None:
         make_deal(s, account="Wenzhou Hotel")
 
 
-def test_concurrent_schedulers_at_the_due_instant_post_one_digest(sandbox, db_url, engine):
+def test_concurrent_schedulers_at_the_due_instant_post_one_digest(sandbox, db_url, engine, tmp_path):
     _team(engine)
     env = bot_env(sandbox, db_url, DEALBOT_MANAGER_CHANNEL=CHANNEL)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot", "jobs", "run-due", "--at", DUE],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(3)
-    ]
-    outputs = [p.communicate(timeout=120)[0] for p in procs]
-    assert all(p.returncode == 0 for p in procs), outputs
+    logs = [tmp_path / f"run-due-{i}.log" for i in range(3)]
+    procs = [forkserver.SERVER.spawn(["jobs", "run-due", "--at", DUE], env, log) for log in logs]
+    codes = [p.wait(timeout=120) for p in procs]
+    outputs = [log.read_text() for log in logs]
+    assert codes == [0, 0, 0], outputs
     assert sorted(o.count("digest: 1") for o in outputs) == [0, 0, 1], outputs
     assert len(_digests(sandbox)) == 1
     assert _runs(engine) == [(WEEK, "posted", 1)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support import forkserver
 from tests.support.bot import ROOT, free_port, run_cli
 
 pytestmark = pytest.mark.slow
@@ -24,8 +23,8 @@ def base_env(db_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def start(args: list[str], env: dict[str, str], log) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
-    proc = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, stdout=log, stderr=log)
+def start(args: list[str], env: dict[str, str], log) -> tuple[forkserver.ForkedBot, str]:  # noqa: ANN001
+    proc = forkserver.SERVER.spawn(args, env, Path(log.name))  # `python -m bot <args>`
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         m = re.search(r"open (http://\S+/) in your browser", Path(log.name).read_text())

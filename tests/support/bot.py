@@ -7,7 +7,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.support import forkserver
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "sandbox-signing-secret-for-tests"
@@ -47,7 +48,7 @@ def bot_env(sandbox, database_url: str, **extra: str) -> dict[str, str]:  # noqa
 class BotProcess:
     env: dict[str, str]
     port: int = field(default_factory=free_port)
-    proc: subprocess.Popen | None = None
+    proc: forkserver.ForkedBot | None = None
     log_path: Path | None = None
 
     @property
@@ -55,18 +56,14 @@ class BotProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90) -> BotProcess:  # generous: a loaded CI box imports slowly
-        if self.log_path is None:  # one file per bot: a port, reused by a later bot or run, must not share its log
+        if (
+            self.log_path is None
+        ):  # one file per bot: a port, reused by a later bot or run, must not share its log
             fd, name = tempfile.mkstemp(prefix=f"dealbot-{self.port}-", suffix=".log")
             os.close(fd)
             self.log_path = Path(name)
-        log = open(self.log_path, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--http", "--port", str(self.port), "--host", "127.0.0.1"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        argv = ["run", "--http", "--port", str(self.port), "--host", "127.0.0.1"]
+        self.proc = forkserver.SERVER.spawn(argv, self.env, self.log_path)  # `python -m bot <argv>`, forked
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -121,14 +118,8 @@ class BotProcess:
 
 
 def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    """`python -m bot <args>` to its end, output captured (forked from the test fork server)."""
+    return forkserver.SERVER.run(list(args), env, timeout)
 
 
 def read_printed_url(proc: subprocess.Popen, pattern: str, *, timeout: float = 60) -> tuple[str | None, str]:

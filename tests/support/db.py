@@ -18,6 +18,11 @@ from sqlalchemy.engine import make_url
 from storage.db import make_engine
 from storage.migrate import upgrade
 
+# A test database is thrown away after the run, so its commits need not wait for the WAL to reach the disk
+# (2.3 ms a commit here, 0.4 ms without). Atomicity, isolation and locking are unchanged; only a crash
+# of the server itself could lose the last commits, and no test crashes the server.
+ASYNC_COMMIT = 'ALTER DATABASE "{name}" SET synchronous_commit = off'
+
 
 class TestDatabases:
     __test__ = False  # a helper, not a test class
@@ -44,6 +49,7 @@ class TestDatabases:
                 name = f"dealbot_tmpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
                 with self._admin().connect() as c:
                     c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                    c.exec_driver_sql(ASYNC_COMMIT.format(name=name))
                 self.created.append(name)
                 url = self._url(name)
             else:
@@ -68,6 +74,7 @@ class TestDatabases:
             tmpl = make_url(self.template()).database if migrated else None
             with self._admin().connect() as c:
                 c.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{tmpl}"' if tmpl else ""))
+                c.exec_driver_sql(ASYNC_COMMIT.format(name=name))
             self.created.append(name)
             return self._url(name)
         path = self.tmp / f"{uuid.uuid4().hex[:10]}.db"
