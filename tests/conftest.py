@@ -44,6 +44,18 @@ def dbs():
     d.cleanup()
 
 
+@pytest.fixture(autouse=True)
+def _test_databases_dropped_after_the_test(request):  # noqa: ANN001
+    """The databases a test made are dropped after it (in the background), not all at the end."""
+    if "dbs" not in request.fixturenames:
+        yield
+        return
+    dbs = request.getfixturevalue("dbs")
+    since = dbs.mark()
+    yield
+    dbs.drop_later(since)
+
+
 @pytest.fixture
 def db_url(dbs) -> str:
     """A fresh, migrated database for this test."""
