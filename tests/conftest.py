@@ -22,12 +22,20 @@ def suite_backend() -> str:
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ANN001
-    """A test that picks its own database (``@pytest.mark.own_backend("postgresql")``) runs once, in the
-    suite's pass on that backend: the suite runs twice, and running it in both passes repeats it."""
+    """The suite runs twice, once per backend; a test runs in the passes where the backend can change it.
+
+    A test that picks its own database (``@pytest.mark.own_backend("postgresql")``) runs in the suite's pass
+    on that backend only. A test that uses no suite database (its fixtures never reach ``dbs``: pure
+    functions, renderers, the sandbox's own contracts, the SQLite-only sandbox of ``dev run``) is the same
+    test in both passes, so it runs in the SQLite pass only."""
     backend, keep, moved = suite_backend(), [], []
     for item in items:
         mark = item.get_closest_marker("own_backend")
-        (moved if mark and mark.args[0] != backend else keep).append(item)
+        if mark:
+            runs_here = mark.args[0] == backend
+        else:
+            runs_here = backend == "sqlite" or "dbs" in getattr(item, "fixturenames", ())
+        (keep if runs_here else moved).append(item)
     if moved:
         config.hook.pytest_deselected(items=moved)
         items[:] = keep
