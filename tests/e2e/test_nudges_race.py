@@ -86,7 +86,9 @@ def assert_each_sent_once(sandbox, engine, count: int) -> None:  # noqa: ANN001
 
 
 @pytest.mark.own_backend("postgresql")
-@pytest.mark.parametrize("workers,every_50th_429", [(2, False), (2, True), (4, True)])
+# Two sweepers on a well-behaved Slack, and four on one that answers every 50th post with a 429: the
+# second is the harder race (more racers, retries stretching leases), so two sweepers with 429s adds nothing.
+@pytest.mark.parametrize("workers,every_50th_429", [(2, False), (4, True)])
 def test_sweepers_race_over_2000_due_nudges_each_sent_exactly_once(pg, crowd, workers, every_50th_429):
     url = pg.fresh()
     engine = make_engine(url)
