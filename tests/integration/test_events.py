@@ -89,7 +89,10 @@ def test_dedupe_holds_across_worker_processes(sandbox, dbs):
                         lambda k, e=event_id: slack.event(event, event_id=e, retry_num=k or None), range(12)
                     )
                 )
-            assert [r.status for r in replies] == [200] * 12
+            statuses = [r.status for r in replies]
+            # a loaded machine may shed some of the twelve with 503 + Retry-After (Slack retries those);
+            # what must hold is that each event is taken, and has its effect once
+            assert set(statuses) <= {200, 503} and 200 in statuses, statuses
         assert len(sandbox.state.calls_to("views.publish")) == 3
     finally:
         bot.stop()

@@ -38,9 +38,12 @@ def _funnel(side, sandbox, user: str, text: str = "") -> str:  # noqa: ANN001
 
 
 def _csv(side, sandbox, user: str) -> dict[str, list[str]]:  # noqa: ANN001
-    before = len([m for m in sandbox.state.dm(user) if m.files])
+    def csvs() -> list:  # the funnel's chart PNG, uploaded after its ack, may land in the DM meanwhile
+        return [m for m in sandbox.state.dm(user) if m.files and m.files[0]["name"].endswith(".csv")]
+
+    before = len(csvs())
     assert side.command(user, "/funnel", "export").status == 200
-    sent = wait_for(lambda: [m for m in sandbox.state.dm(user) if m.files][before:], what="the CSV")
+    sent = wait_for(lambda: csvs()[before:], what="the CSV")
     content = sandbox.state.files[sent[0].files[0]["id"]]["content"].decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     head = rows[0]
