@@ -37,6 +37,7 @@ class TestDatabases:
         self._template: str | None = None
         self._drops: queue.Queue[str | None] = queue.Queue()
         self._dropper: threading.Thread | None = None
+        self._not_dropped: list[str] = []  # by the background thread; cleanup() tries them again
 
     @property
     def backend(self) -> str:
@@ -112,13 +113,14 @@ class TestDatabases:
                 with engine.connect() as c:
                     c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             except Exception:  # noqa: BLE001 — left for cleanup() to drop, which reports a failure
-                self.created.insert(0, name)
+                self._not_dropped.append(name)
         engine.dispose()
 
     def cleanup(self) -> None:
         if self._dropper is not None:
             self._drops.put(None)
             self._dropper.join()
+            self.created[:0] = self._not_dropped
         if self.is_pg and self.created:
             with self._admin().connect() as c:
                 for name in reversed(self.created):

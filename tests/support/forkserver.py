@@ -76,6 +76,7 @@ class ForkServer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        atexit.register(self.close)
 
     def _ensure(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
@@ -89,7 +90,6 @@ class ForkServer:
                 text=True,
                 bufsize=1,
             )
-            atexit.register(self.close)
         return self._proc
 
     def _ask(self, request: dict) -> dict:
